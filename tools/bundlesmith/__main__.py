@@ -1,0 +1,3 @@
+from bundlesmith.cli import main
+
+main()

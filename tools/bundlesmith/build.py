@@ -1,0 +1,141 @@
+"""`bundlesmith build`: check, plan, render each output into a staging folder, then swap into build/.
+
+Layout of build/:
+  site/                       the national learners' site
+  site-<variant>/             a variant's site
+  scorm/                      every SCORM zip (bundle, version, variant and SCORM version in the name)
+  reports/                    coverage reports (reports/<variant>/ for variants)
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from bundlesmith import pipeline
+from bundlesmith.diagnostics import Diagnostic, Severity
+from bundlesmith.emit import Staging
+from bundlesmith.load.project import available_variants
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    root: Path
+    out: Path
+    only: frozenset[str] = frozenset({"site", "scorm", "reports"})
+    bundles: tuple[str, ...] = ()
+    variants: tuple[str, ...] | None = None  # None: national and every variant; (): national only
+    jobs: int | None = None
+    today: date | None = None
+    dry_run: bool = False
+
+    @property
+    def workers(self) -> int:
+        return self.jobs or os.cpu_count() or 1
+
+
+@dataclass
+class BuildResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+    ok: bool = True
+
+
+def site_dirname(variant: str | None) -> str:
+    return "site" if variant is None else f"site-{variant}"
+
+
+def reports_dirname(variant: str | None) -> str:
+    return "reports" if variant is None else f"reports/{variant}"
+
+
+def _renderer(name: str):
+    """The render module for one output, or None while that output is not part of this version."""
+    try:
+        return importlib.import_module(f"bundlesmith.render.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"bundlesmith.render.{name}":
+            return None
+        raise
+
+
+def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None) -> BuildResult:
+    result = BuildResult()
+    names = available_variants(options.root) if options.variants is None else options.variants
+    views = pipeline.check_all(options.root, names, options.today)
+    diagnostics = pipeline.merged_diagnostics(views)
+    result.diagnostics = [d for d in diagnostics if d.severity is Severity.ERROR]
+    warnings = len(diagnostics) - len(result.diagnostics)
+    if result.diagnostics:
+        result.ok = False
+        return result
+    unknown = [b for b in options.bundles if b not in views[0].catalogue.bundles]
+    if unknown:
+        from bundlesmith.diagnostics import Span, error
+        result.diagnostics = [error(Span("bundles", 0), "unknown-bundle", f"no bundle '{b}'") for b in unknown]
+        result.ok = False
+        return result
+    echo(f"check: {warnings} warning(s); building {', '.join(sorted(options.only))} for "
+         f"{'national content' + (' and ' + ', '.join(names) if names else '')}")
+    if options.dry_run:
+        for view in views:
+            catalogue = view.catalogue
+            label = catalogue.variant.id if catalogue.variant else "national"
+            for bundle in _bundles(catalogue, options):
+                result.summary.append(f"would build {label}: {bundle.id} {bundle.version} "
+                                      f"(SCORM {', '.join(bundle.scorm.versions)}, {len(bundle.module_ids)} modules)")
+        return result
+
+    from bundlesmith.render.cache import RenderCache
+
+    cache = RenderCache()
+    with Staging(options.out) as stage:
+        written: list[str] = []
+        packages = []
+        scorm = _renderer("scorm") if "scorm" in options.only else None
+        site = _renderer("site") if "site" in options.only else None
+        reports = _renderer("reports") if "reports" in options.only else None
+        for view in views:
+            catalogue = view.catalogue
+            variant = catalogue.variant.id if catalogue.variant else None
+            bundles = _bundles(catalogue, options)
+            if scorm is not None:
+                echo(f"scorm: {variant or 'national'}: {len(bundles)} bundle(s)")
+                packages += scorm.build_packages(catalogue, cache, bundles, stage.path / "scorm", options)
+        if scorm is not None:
+            written.append("scorm")
+            if options.bundles:  # packages of other bundles stay as they were
+                current = options.out / "scorm"
+                if current.is_dir():
+                    stage.keep_existing("scorm", (p.name for p in current.iterdir()
+                                                  if not any(p.name.startswith(f"{b}-") for b in options.bundles)))
+        for view in views:
+            catalogue = view.catalogue
+            variant = catalogue.variant.id if catalogue.variant else None
+            if reports is not None:
+                echo(f"reports: {variant or 'national'}")
+                reports.build_reports(catalogue, stage.path / reports_dirname(variant),
+                                      [p for p in packages if p.variant == variant], options)
+                written.append(reports_dirname(variant) if variant is None else "reports")
+            if site is not None:
+                echo(f"site: {variant or 'national'}")
+                site.build_site(catalogue, cache, stage.path / site_dirname(variant), options,
+                                reports_dir=stage.path / reports_dirname(variant) if reports else None)
+                written.append(site_dirname(variant))
+        stage.commit(dict.fromkeys(written))
+    for output in dict.fromkeys(written):
+        result.summary.append(f"wrote {(options.out / output).relative_to(options.root) if options.out.is_relative_to(options.root) else options.out / output}/")
+    missing = [name for name, mod in (("scorm", scorm), ("site", site), ("reports", reports))
+               if name in options.only and mod is None]
+    for name in missing:
+        result.summary.append(f"{name}: not yet part of this version of bundlesmith")
+    return result
+
+
+def _bundles(catalogue, options: BuildOptions):
+    chosen = [b for b in catalogue.bundles.values() if not options.bundles or b.id in options.bundles]
+    return sorted(chosen, key=lambda b: b.id)

@@ -1,0 +1,199 @@
+"""The command line: a thin Click layer over the pipeline. Only this module prints or picks exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import traceback
+from datetime import date
+from pathlib import Path
+
+import click
+
+from bundlesmith import __version__
+from bundlesmith.diagnostics import Severity
+
+
+def _fail_unexpected(exc: BaseException) -> None:
+    """Never a raw traceback: one line, and where the full traceback was saved."""
+    fd, name = tempfile.mkstemp(prefix="bundlesmith-crash-", suffix=".log")
+    with open(fd, "w", encoding="utf-8") as log:
+        log.write(f"bundlesmith {__version__}\n{' '.join(sys.argv)}\n\n")
+        traceback.print_exception(exc, file=log)
+    click.echo(f"bundlesmith: internal error: {type(exc).__name__}: {exc} (traceback saved to {name})", err=True)
+    raise SystemExit(1)
+
+
+class SafeGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("bundlesmith: interrupted; build/ is unchanged", err=True)
+            raise SystemExit(130)
+        except Exception as exc:  # the one place an unexpected error is caught
+            _fail_unexpected(exc)
+
+
+def project_root(ctx: click.Context) -> Path:
+    return ctx.find_root().obj["root"]
+
+
+def _validate_variant(root: Path, variant: str | None) -> None:
+    from bundlesmith.load.project import available_variants
+
+    if variant is not None and variant not in available_variants(root):
+        names = ", ".join(available_variants(root)) or "none"
+        raise click.BadParameter(f"no variant '{variant}' in content/variants/ (available: {names})",
+                                 param_hint="--variant")
+
+
+def _today(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date like 2026-03-31", param_hint="--today")
+
+
+variant_option = click.option("--variant", metavar="NAME", help="Apply one local variant from content/variants/NAME.")
+today_option = click.option("--today", metavar="DATE", hidden=True, help="Pretend today is DATE (for tests).")
+
+
+@click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Example:\n\n\b\n  bundlesmith check\n  bundlesmith build\n  bundlesmith -C ../my-content list modules")
+@click.option("-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The project folder (holding content/ and bundles/).")
+@click.version_option(__version__, prog_name="bundlesmith")
+@click.pass_context
+def cli(ctx: click.Context, project: Path) -> None:
+    """Build accredited health and social care training from co-created Markdown.
+
+    bundlesmith reads standards frameworks, modules, bundles and local variants from a
+    project folder, checks them, and builds a learners' site, SCORM packages and coverage
+    reports into build/.
+    """
+    if not project.is_dir():
+        raise click.BadParameter(f"'{project}' is not a folder", param_hint="-C/--project")
+    ctx.obj = {"root": project.resolve()}
+
+
+@cli.command(epilog="Example:\n\n\b\n  bundlesmith check\n  bundlesmith check --variant riverside-ics --strict\n  bundlesmith check --format json > check.json")
+@variant_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json prints one object with every diagnostic, for CI.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any warning).")
+@today_option
+@click.pass_context
+def check(ctx, variant, fmt, strict, today):
+    """Check every content file and report every problem at once.
+
+    Each problem is printed as `path:line: error|warning: message [code]`. Without
+    --variant, the national content and every variant are checked.
+    Exit 0 when clean (warnings allowed), 1 on errors (or warnings with --strict), 2 on usage errors.
+    """
+    from bundlesmith import pipeline
+
+    root = project_root(ctx)
+    _validate_variant(root, variant)
+    results = pipeline.check_all(root, (variant,) if variant else None, _today(today))
+    diagnostics = pipeline.merged_diagnostics(results)
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    national = results[0].catalogue
+    if fmt == "json":
+        click.echo(json.dumps({
+            "errors": errors, "warnings": warnings,
+            "checked": {"frameworks": len(national.frameworks), "modules": len(national.modules),
+                        "bundles": len(national.bundles), "variants": [r.catalogue.variant.id for r in results[1:]
+                                                                        if r.catalogue.variant]},
+            "diagnostics": [d.to_json() for d in diagnostics],
+        }, indent=2))
+    else:
+        for d in diagnostics:
+            colour = "red" if d.severity is Severity.ERROR else "yellow"
+            click.echo(click.style(d.format(), fg=colour) if sys.stdout.isatty() else d.format())
+        views = f" and {len(results) - 1} variant(s)" if len(results) > 1 else ""
+        click.echo(f"checked {len(national.frameworks)} framework(s), {len(national.modules)} module(s), "
+                   f"{len(national.bundles)} bundle(s){views}: {errors} error(s), {warnings} warning(s)", err=True)
+    if errors or (strict and warnings):
+        ctx.exit(1)
+
+
+@cli.command(name="list", epilog="Example:\n\n\b\n  bundlesmith list modules\n  bundlesmith list standards --variant riverside-ics")
+@click.argument("what", type=click.Choice(["modules", "bundles", "standards", "variants"]))
+@variant_option
+@click.pass_context
+def list_(ctx, what, variant):
+    """List the modules, bundles, standards or variants of the project as a table."""
+    from bundlesmith import listing
+    from bundlesmith.load.project import load_catalogue
+
+    root = project_root(ctx)
+    _validate_variant(root, variant)
+    catalogue, _ = load_catalogue(root, variant)
+    click.echo(listing.table(catalogue, what))
+
+
+@cli.command(epilog="Example:\n\n\b\n  bundlesmith new module giving-feedback\n  bundlesmith new bundle ward-manager-essentials")
+@click.argument("kind", type=click.Choice(["module", "bundle"]))
+@click.argument("ident", metavar="ID")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.pass_context
+def new(ctx, kind, ident, force):
+    """Create a new module or bundle file with every field filled in and explained."""
+    from bundlesmith import scaffold
+
+    root = project_root(ctx)
+    try:
+        path = scaffold.create(root, kind, ident, force=force)
+    except scaffold.ScaffoldError as exc:
+        raise click.UsageError(str(exc))
+    click.echo(f"created {path.relative_to(root).as_posix()}: edit it, then run 'bundlesmith check'")
+
+
+@cli.command(epilog="Example:\n\n\b\n  bundlesmith build\n  bundlesmith build --only scorm --bundle national-induction\n"
+                    "  bundlesmith build --only site --variant riverside-ics")
+@click.option("--only", "only", multiple=True, type=click.Choice(["site", "scorm", "reports"]),
+              help="Build only these outputs (repeatable). Default: all.")
+@click.option("--bundle", "bundles", multiple=True, metavar="ID", help="Only these bundles (repeatable).")
+@variant_option
+@click.option("--national-only", is_flag=True, help="Skip the variants (by default every variant is built too).")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: build/ in the project).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Parallel packaging workers (default: cores).")
+@click.option("--dry-run", is_flag=True, help="Check and print what would be built, write nothing.")
+@today_option
+@click.pass_context
+def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, today):
+    """Check the content, then build the site, SCORM packages and coverage reports into build/.
+
+    Nothing is written when check finds errors. Output is staged and swapped in at the
+    end, so a failed or interrupted build leaves the previous build/ as it was.
+    """
+    from bundlesmith import build as build_mod
+
+    root = project_root(ctx)
+    _validate_variant(root, variant)
+    options = build_mod.BuildOptions(
+        root=root, out=(out or root / "build").resolve(), only=frozenset(only or ("site", "scorm", "reports")),
+        bundles=tuple(bundles), variants=(variant,) if variant else (() if national_only else None),
+        jobs=jobs, today=_today(today), dry_run=dry_run,
+    )
+    result = build_mod.run(options, echo=lambda line: click.echo(line, err=True))
+    for d in result.diagnostics:
+        click.echo(d.format())
+    if not result.ok:
+        click.echo(f"build stopped: {sum(d.severity is Severity.ERROR for d in result.diagnostics)} error(s); "
+                   "build/ is unchanged", err=True)
+        ctx.exit(1)
+    for line in result.summary:
+        click.echo(line)
+
+
+def main() -> None:
+    cli(prog_name="bundlesmith")

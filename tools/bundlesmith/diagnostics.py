@@ -1,0 +1,103 @@
+"""Problems found in the content, as values that carry the file and line they point at."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Iterable
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Where a value was written: a path relative to the project root and a 1-based line."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem: `path:line: severity: message [code]`, with an optional hint."""
+
+    span: Span
+    severity: Severity
+    code: str
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        text = f"{self.span}: {self.severity.value}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return f"{text} [{self.code}]"
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.span.path,
+            "line": self.span.line,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.span.path, self.span.line, self.code, self.message)
+
+
+def error(span: Span, code: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(span, Severity.ERROR, code, message, hint)
+
+
+def warning(span: Span, code: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(span, Severity.WARNING, code, message, hint)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint naming the closest known word, or '' when nothing is close."""
+    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+@dataclass
+class Report:
+    """Diagnostics gathered by every stage; only the CLI prints them."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.items.append(diagnostic)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.items.extend(diagnostics)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def sorted(self) -> list[Diagnostic]:
+        unique = {(d.sort_key, d.severity): d for d in self.items}
+        return [unique[k] for k in sorted(unique)]
+
+
+def relative(path: Path, root: Path) -> str:
+    """The path as written in messages: relative to the project root, with forward slashes."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

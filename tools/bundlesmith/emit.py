@@ -1,0 +1,84 @@
+"""Emit stage: the only code that writes into build/. Everything is staged, then swapped in at the end.
+
+A build that fails at any point (bad content, a render error, a full disk, Ctrl-C) removes its staging
+folder and leaves the previous build/ exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import zipfile
+from pathlib import Path
+from typing import Iterable
+
+# Zip entries carry this date so that the same input gives byte-identical packages.
+FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+class Staging:
+    """A staging folder beside build/'s outputs. Use as a context manager; call `commit()` to swap in."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.path = out / f".staging-{os.getpid()}"
+        self._committed = False
+
+    def __enter__(self) -> "Staging":
+        self.out.mkdir(parents=True, exist_ok=True)
+        if self.path.exists():
+            shutil.rmtree(self.path)
+        self.path.mkdir()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def keep_existing(self, name: str, keep: Iterable[str]) -> None:
+        """Carry files of the current build/<name>/ that this build does not replace into the staging copy."""
+        current = self.out / name
+        staged = self.path / name
+        for rel in keep:
+            source = current / rel
+            if source.is_file() and not (staged / rel).exists():
+                (staged / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, staged / rel)
+
+    def commit(self, names: Iterable[str]) -> None:
+        """Swap each staged output folder into build/ with renames, the old one removed afterwards."""
+        trash = self.out / f".old-{os.getpid()}"
+        trash.mkdir(exist_ok=True)
+        try:
+            for name in names:
+                staged = self.path / name
+                if not staged.exists():
+                    continue
+                final = self.out / name
+                final.parent.mkdir(parents=True, exist_ok=True)
+                if final.exists():
+                    parked = trash / name
+                    parked.parent.mkdir(parents=True, exist_ok=True)
+                    final.rename(parked)
+                staged.rename(final)
+        finally:
+            shutil.rmtree(trash, ignore_errors=True)
+        self._committed = True
+
+
+def write_zip(target: Path, entries: Iterable[tuple[str, bytes]]) -> None:
+    """A deterministic zip: entries sorted by name, fixed dates and permissions, deflated."""
+    items = sorted(entries, key=lambda e: e[0])
+    names = [name for name, _ in items]
+    if len(set(names)) != len(names):
+        raise ValueError(f"duplicate zip entries in {target.name}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in items:
+            info = zipfile.ZipInfo(name, FIXED_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            info.create_system = 3  # unix, so the permissions above mean the same everywhere
+            archive.writestr(info, data)
+    partial.replace(target)

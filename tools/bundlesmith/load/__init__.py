@@ -1,0 +1,1 @@
+"""Load stage: read every content file into the in-memory catalogue, with diagnostics."""

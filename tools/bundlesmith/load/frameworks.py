@@ -1,0 +1,76 @@
+"""Load standards frameworks: `content/standards/<id>.yml` (and a variant's `standards/`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bundlesmith.diagnostics import Diagnostic, Span, error
+from bundlesmith.load import schema_check
+from bundlesmith.load.common import span_of, strings, text
+from bundlesmith.load.yaml_source import load_yaml_file
+from bundlesmith.model import Framework, StandardItem
+
+_CHILD_TYPE = {None: "domain", "domain": "standard", "standard": "indicator"}
+
+
+def load_framework(file: Path, path: str, local: bool = False) -> tuple[Framework | None, list[Diagnostic]]:
+    data, problems = load_yaml_file(file, path)
+    if data is None:
+        return None, problems
+    problems += schema_check.check(data, "framework", path)
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        return None, problems
+    fid = data["id"]
+    if fid != file.stem and not file.stem.startswith(f"{fid}-"):
+        problems.append(error(span_of(data, "id", path), "id-mismatch",
+                              f"framework id '{fid}' does not match the file name '{file.name}'",
+                              f"name the file {fid}.yml"))
+    items: list[StandardItem] = []
+    seen: dict[str, Span] = {}
+
+    def walk(nodes, parent: StandardItem | None, container) -> tuple[str, ...]:
+        codes = []
+        for index, node in enumerate(nodes if isinstance(nodes, list) else []):
+            if not isinstance(node, dict) or not isinstance(node.get("code"), str):
+                continue
+            span = span_of(container, index, path)
+            code = node["code"]
+            kind = node.get("type")
+            expected = _CHILD_TYPE.get(parent.type if parent else None)
+            if kind in _CHILD_TYPE.values() and kind != expected:
+                where = f"under {parent.type} {parent.code}" if parent else "at the top level"
+                problems.append(error(span, "item-type",
+                                      f"item {code} is a {kind} {where}; expected a {expected or 'nothing'}"))
+            if code in seen:
+                problems.append(error(span, "duplicate-id",
+                                      f"duplicate standard code '{fid}:{code}' (first at {seen[code]})"))
+            seen.setdefault(code, span)
+            if kind in ("domain", "standard") and not text(node, "title"):
+                problems.append(error(span, "missing-field", f"{kind} {code} needs a 'title'"))
+            if kind == "standard" and "levels" not in node:
+                problems.append(error(span, "missing-field", f"standard {code} needs 'levels'"))
+            levels = strings(node, "levels")
+            for level in levels:
+                if level not in strings(data, "levels"):
+                    problems.append(error(span, "unknown-level",
+                                          f"level '{level}' of {code} is not one of the framework's levels"))
+            position = len(items)
+            items.append(None)  # placeholder keeps depth-first order; children fill in after it
+            children = walk(node.get("items"), StandardItem(fid, code, str(kind), "", "", (), None, (), span),
+                            node.get("items"))
+            items[position] = StandardItem(
+                framework=fid, code=code, type=str(kind), title=text(node, "title"),
+                statement=text(node, "statement"), levels=levels,
+                parent=parent.code if parent else None, children=children, span=span, local=local,
+            )
+            codes.append(code)
+        return tuple(codes)
+
+    walk(data.get("items"), None, data.get("items"))
+    framework = Framework(
+        id=fid, title=text(data, "title"), version=text(data, "version"), status=text(data, "status"),
+        publisher=text(data, "publisher"), licence=text(data, "licence"), base_uri=text(data, "base_uri"),
+        description=text(data, "description"), levels=strings(data, "levels"),
+        items=tuple(i for i in items if i is not None), span=Span(path, 1), local=local,
+    )
+    return framework, problems

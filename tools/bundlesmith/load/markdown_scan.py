@@ -1,0 +1,104 @@
+"""Find what a module's Markdown body declares: heading anchors, links and images, slots, the quiz."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bundlesmith.diagnostics import Diagnostic, Span, error
+from bundlesmith.load import schema_check
+from bundlesmith.load.common import text
+from bundlesmith.load.yaml_source import parse_yaml
+from bundlesmith.markdown import SLOT_INFO, parse
+from bundlesmith.model import Choice, Question, Quiz, Reference, Slot
+
+
+@dataclass(frozen=True)
+class BodyScan:
+    anchors: tuple[str, ...]
+    references: tuple[Reference, ...]
+    slots: tuple[Slot, ...]
+    quiz: Quiz | None
+    title: str  # text of the first level-1 heading
+    words: int
+
+
+def scan_body(body: str, path: str, body_offset: int) -> tuple[BodyScan, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    tokens = parse(body)
+    lines = body.split("\n")
+    anchors, references, slots, quizzes = [], [], [], []
+    title = ""
+    for index, token in enumerate(tokens):
+        line = body_offset + (token.map[0] + 1 if token.map else 0)
+        if token.type == "heading_open":
+            anchors.append(token.attrs.get("id", ""))
+            if token.tag == "h1" and not title:
+                title = tokens[index + 1].content.strip()
+        elif token.type == "inline" and token.children:
+            row = line
+            for child in token.children:
+                if child.type in ("softbreak", "hardbreak"):
+                    row += 1
+                elif child.type == "link_open":
+                    references.append(Reference("link", str(child.attrs.get("href", "")), Span(path, row)))
+                elif child.type == "image":
+                    references.append(Reference("image", str(child.attrs.get("src", "")), Span(path, row)))
+                elif child.type == "text":
+                    row += child.content.count("\n")
+        elif token.type == "container_slot_open":
+            match = SLOT_INFO.match(token.info)
+            if not match:
+                problems.append(error(Span(path, line), "bad-slot",
+                                      f"slot needs a name of lower-case letters, digits and '-': '::: {token.info.strip()}'"))
+                continue
+            start, end = token.map
+            if end < len(lines) and lines[end].strip().startswith(":::"):
+                end += 1
+            name = match.group(1)
+            if any(s.name == name for s in slots):
+                problems.append(error(Span(path, line), "duplicate-id", f"duplicate slot name '{name}'"))
+            slots.append(Slot(name, (start, end), Span(path, line)))
+        elif token.type == "fence" and token.info.strip() == "quiz":
+            quizzes.append((token, line))
+    quiz = None
+    for number, (token, line) in enumerate(quizzes):
+        if number:
+            problems.append(error(Span(path, line), "duplicate-quiz",
+                                  "a module has at most one ```quiz block; merge the questions into the first"))
+            continue
+        quiz = _parse_quiz(token, line, path, problems)
+    words = sum(len(t.content.split()) for t in tokens if t.type == "inline")
+    return BodyScan(tuple(anchors), tuple(references), tuple(slots), quiz, title, words), problems
+
+
+def _parse_quiz(token, line: int, path: str, problems: list[Diagnostic]) -> Quiz | None:
+    data, yaml_problems = parse_yaml(token.content, path, line_offset=line)
+    problems += yaml_problems
+    if data is None:
+        if not yaml_problems:
+            problems.append(error(Span(path, line), "empty-quiz", "the ```quiz block is empty"))
+        return None
+    schema_problems = schema_check.check(data, "quiz", path, root_line=line)
+    problems += schema_problems
+    if not isinstance(data, list):
+        if not schema_problems:
+            problems.append(error(Span(path, line), "wrong-type", "a ```quiz block holds a list of questions"))
+        return None
+    questions, seen = [], set()
+    for index, raw in enumerate(data):
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            continue
+        span = Span(path, data.line_of(index))
+        if raw["id"] in seen:
+            problems.append(error(span, "duplicate-id", f"duplicate quiz question id '{raw['id']}'"))
+        seen.add(raw["id"])
+        choices = tuple(
+            Choice(text(c, "text"), c.get("correct") is True, text(c, "feedback"))
+            for c in (raw.get("choices") or []) if isinstance(c, dict)
+        )
+        if choices and not any(c.correct for c in choices):
+            problems.append(error(span, "no-correct-choice",
+                                  f"question '{raw['id']}' has no choice marked 'correct: true'"))
+        questions.append(Question(raw["id"], text(raw, "prompt"), choices, text(raw, "feedback"), span))
+    start, end = token.map
+    return Quiz(tuple(questions), Span(path, line), (start, end))

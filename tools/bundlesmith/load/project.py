@@ -1,0 +1,188 @@
+"""Find and load every content file of a project into one `Catalogue`, with a variant overlay if asked."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from bundlesmith.diagnostics import Diagnostic, Span, error
+from bundlesmith.load.bundles import load_bundle
+from bundlesmith.load.frameworks import load_framework
+from bundlesmith.load.markdown_scan import scan_body
+from bundlesmith.load.modules import load_module
+from bundlesmith.load.variants import load_variant
+from bundlesmith.load.yaml_source import read_text
+from bundlesmith.model import Bundle, Catalogue, Framework, Module, Section, Variant
+
+STANDARDS_DIR = "content/standards"
+MODULES_DIR = "content/modules"
+VARIANTS_DIR = "content/variants"
+BUNDLES_DIR = "bundles"
+
+
+class UnknownVariant(ValueError):
+    """The variant asked for has no folder under content/variants/."""
+
+
+def available_variants(root: Path) -> tuple[str, ...]:
+    folder = root / VARIANTS_DIR
+    return tuple(sorted(p.name for p in folder.iterdir() if p.is_dir())) if folder.is_dir() else ()
+
+
+def _files(root: Path, folder: Path, patterns: tuple[str, ...], problems: list[Diagnostic]) -> list[Path]:
+    """Content files in sorted order; a symlink that leaves the project is refused, not followed."""
+    found = []
+    if not folder.is_dir():
+        return found
+    real_root = root.resolve()
+    for pattern in patterns:
+        for file in folder.glob(pattern):
+            rel = file.relative_to(root).as_posix()
+            if file.is_symlink() or any(p.is_symlink() for p in file.relative_to(root).parents if str(p) != "."):
+                target = file.resolve()
+                if not target.is_relative_to(real_root):
+                    problems.append(error(Span(rel, 0), "symlink-outside",
+                                          "symlink points outside the project; copy the file in instead"))
+                    continue
+            if file.is_file():
+                found.append(file)
+    return sorted(set(found), key=lambda f: f.relative_to(root).as_posix())
+
+
+def _rel(file: Path, root: Path) -> str:
+    return file.relative_to(root).as_posix()
+
+
+def load_catalogue(root: Path, variant: str | None = None) -> tuple[Catalogue, list[Diagnostic]]:
+    root = Path(root)
+    problems: list[Diagnostic] = []
+    broken: set[str] = set()
+
+    frameworks: dict[str, Framework] = {}
+    for file in _files(root, root / STANDARDS_DIR, ("*.yml", "*.yaml"), problems):
+        _add_framework(frameworks, *load_framework(file, _rel(file, root)), problems)
+
+    modules: dict[str, Module] = {}
+    for file in _files(root, root / MODULES_DIR, ("**/*.md",), problems):
+        _add_module(modules, broken, *load_module(file, _rel(file, root)), problems)
+
+    bundles: dict[str, Bundle] = {}
+    for file in _files(root, root / BUNDLES_DIR, ("*.yml", "*.yaml"), problems):
+        bundle, bid, bundle_problems = load_bundle(file, _rel(file, root))
+        problems += bundle_problems
+        if bid is None:
+            continue
+        if bid in bundles:
+            problems.append(error(bundle.span, "duplicate-id",
+                                  f"duplicate bundle id '{bid}' (also in {bundles[bid].span})"))
+            continue
+        bundles[bid] = bundle
+
+    names = available_variants(root)
+    chosen: Variant | None = None
+    if variant is not None:
+        if variant not in names:
+            raise UnknownVariant(variant)
+        folder = root / VARIANTS_DIR / variant
+        chosen, variant_problems = load_variant(folder, root)
+        problems += variant_problems
+        for file in _files(root, folder / "standards", ("*.yml", "*.yaml"), problems):
+            _add_framework(frameworks, *load_framework(file, _rel(file, root), local=True), problems)
+        for file in _files(root, folder / "modules", ("**/*.md",), problems):
+            _add_module(modules, broken, *load_module(file, _rel(file, root), local=True), problems)
+        if chosen is not None:
+            _fill_slots(root, chosen, modules, problems)
+            _add_to_bundles(chosen, bundles, problems)
+
+    catalogue = Catalogue(root=root, frameworks=frameworks, modules=modules, bundles=bundles,
+                          variant=chosen, variant_names=names, broken=frozenset(broken))
+    return catalogue, problems
+
+
+def _add_framework(frameworks, framework, framework_problems, problems) -> None:
+    problems += framework_problems
+    if framework is None:
+        return
+    if framework.id in frameworks:
+        problems.append(error(framework.span, "duplicate-id",
+                              f"duplicate framework id '{framework.id}' (also in {frameworks[framework.id].span.path})"))
+        return
+    frameworks[framework.id] = framework
+
+
+def _add_module(modules, broken, module, mid, module_problems, problems) -> None:
+    problems += module_problems
+    if module is None:
+        if mid:
+            broken.add(mid)
+        return
+    if module.id in modules:
+        problems.append(error(module.span, "duplicate-id",
+                              f"duplicate module id '{module.id}' (also in {modules[module.id].span})"))
+        return
+    modules[module.id] = module
+
+
+def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], problems) -> None:
+    """Replace (or append to) named slots of national modules with the variant's Markdown."""
+    fills: dict[str, list] = {}
+    for fill in variant.slots:
+        module = modules.get(fill.module)
+        if module is None:
+            problems.append(error(fill.span, "unknown-module", f"slot fill names unknown module '{fill.module}'"))
+            continue
+        slot = next((s for s in module.slots if s.name == fill.slot), None)
+        if slot is None:
+            known = ", ".join(s.name for s in module.slots) or "none"
+            problems.append(error(fill.span, "unknown-slot",
+                                  f"module '{fill.module}' has no slot '{fill.slot}' (its slots: {known})"))
+            continue
+        file = root / fill.file
+        if not file.resolve().is_relative_to(root.resolve()):
+            problems.append(error(fill.span, "path-outside", f"slot file '{fill.file}' is outside the project"))
+            continue
+        if not file.is_file():
+            problems.append(error(fill.span, "missing-file", f"slot file '{fill.file}' does not exist"))
+            continue
+        text, read_problems = read_text(file, fill.file)
+        problems += read_problems
+        if text is not None:
+            fills.setdefault(module.id, []).append((slot, fill, text))
+    for mid, items in fills.items():
+        module = modules[mid]
+        lines = module.body.split("\n")
+        references = [r for r in module.references
+                      if not any(s.body_lines[0] <= r.span.line - module.body_line - 1 < s.body_lines[1]
+                                 for s, _, _ in items)]
+        # Bottom-up, so the earlier slots' line numbers stay valid.
+        for slot, fill, text in sorted(items, key=lambda i: -i[0].body_lines[0]):
+            start, end = slot.body_lines
+            inner = lines[start + 1:end - 1]
+            new = text.rstrip("\n").split("\n")
+            content = inner + [""] + new if fill.mode == "append" else new
+            lines[start:end] = [lines[start], *content, ":::"]
+            scan, scan_problems = scan_body(text, fill.file, 0)
+            problems += [p for p in scan_problems]
+            references += scan.references
+        body = "\n".join(lines)
+        rescan, _ = scan_body(body, module.path, module.body_line)
+        modules[mid] = dataclasses.replace(
+            module, body=body, anchors=rescan.anchors, slots=rescan.slots, quiz=rescan.quiz,
+            references=tuple(references), local_slots=tuple(sorted(f.slot for _, f, _ in items)),
+        )
+
+
+def _add_to_bundles(variant: Variant, bundles: dict[str, Bundle], problems) -> None:
+    for addition in variant.additions:
+        bundle = bundles.get(addition.bundle)
+        if bundle is None:
+            problems.append(error(addition.span, "unknown-bundle", f"variant adds to unknown bundle '{addition.bundle}'"))
+            continue
+        sections = list(bundle.sections)
+        index = next((i for i, s in enumerate(sections) if s.title == addition.section), None)
+        if index is None:
+            sections.append(Section(addition.section, addition.modules, addition.span, local=True))
+        else:
+            old = sections[index]
+            sections[index] = dataclasses.replace(old, modules=old.modules + addition.modules)
+        bundles[bundle.id] = dataclasses.replace(bundle, sections=tuple(sections))

@@ -1,0 +1,326 @@
+"""The catalogue: one in-memory model of standards, modules, bundles and variants, shared by every output.
+
+Every value a person wrote keeps its `Span` (file and line) so that any later stage can point back at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from bundlesmith.diagnostics import Span
+
+STRENGTHS = ("introduces", "develops", "assesses")
+STRENGTH_LETTER = {"introduces": "I", "develops": "D", "assesses": "A"}
+WRITING_TEAM_ROLES = frozenset({"educator", "subject-expert"})
+AUTO_MARKED_METHODS = frozenset({"knowledge-check", "scenario"})
+
+
+@dataclass(frozen=True)
+class StandardItem:
+    """A domain, standard or indicator of a framework."""
+
+    framework: str
+    code: str
+    type: str  # domain | standard | indicator
+    title: str
+    statement: str
+    levels: tuple[str, ...]
+    parent: str | None  # code of the parent item
+    children: tuple[str, ...]
+    span: Span
+    local: bool = False
+
+    @property
+    def ref(self) -> str:
+        return f"{self.framework}:{self.code}"
+
+    @property
+    def label(self) -> str:
+        return self.title or self.statement
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    title: str
+    version: str
+    status: str
+    publisher: str
+    licence: str
+    base_uri: str
+    description: str
+    levels: tuple[str, ...]
+    items: tuple[StandardItem, ...]  # the whole tree, depth first, in file order
+    span: Span
+    local: bool = False
+
+    def permalink(self, code: str) -> str:
+        return f"{self.base_uri}{code}"
+
+    @property
+    def domains(self) -> tuple[StandardItem, ...]:
+        return tuple(i for i in self.items if i.type == "domain")
+
+    @property
+    def standards(self) -> tuple[StandardItem, ...]:
+        return tuple(i for i in self.items if i.type == "standard")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Assessment:
+    method: str
+    items: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A module's claim that it introduces, develops or assesses one standard."""
+
+    standard: str  # "<framework>:<code>"
+    strength: str
+    outcomes: tuple[str, ...]
+    evidence: tuple[str, ...]
+    assessment: Assessment | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class CoCreation:
+    role: str
+    contribution: str
+    date: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Review:
+    status: str
+    reviewed: date | None
+    next_review: date | None
+    approved_by: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    prompt: str
+    choices: tuple[Choice, ...]
+    feedback: str
+    span: Span
+
+    @property
+    def multiple(self) -> bool:
+        return sum(c.correct for c in self.choices) > 1
+
+
+@dataclass(frozen=True)
+class Quiz:
+    questions: tuple[Question, ...]
+    span: Span
+    body_lines: tuple[int, int]  # first and last line of the fence inside the body (0-based)
+
+    def question(self, qid: str) -> Question | None:
+        return next((q for q in self.questions if q.id == qid), None)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A named section of a national module that a local variant may replace or extend."""
+
+    name: str
+    body_lines: tuple[int, int]  # the container's lines inside the body, 0-based, end exclusive
+    span: Span
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link or image in a module's Markdown."""
+
+    kind: str  # link | image
+    target: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    title: str
+    version: str
+    summary: str
+    levels: tuple[str, ...]
+    guided_minutes: int
+    self_directed_minutes: int
+    outcomes: tuple[Outcome, ...]
+    standards: tuple[Alignment, ...]
+    co_creation: tuple[CoCreation, ...]
+    review: Review
+    prerequisites: tuple[tuple[str, Span], ...]
+    licence: str
+    keywords: tuple[str, ...]
+    body: str  # Markdown after the front matter (slots already applied for a variant)
+    body_line: int  # file line of the body's first line, minus one
+    quiz: Quiz | None
+    slots: tuple[Slot, ...]
+    references: tuple[Reference, ...]
+    anchors: tuple[str, ...]
+    path: str  # relative to the project root
+    file: Path
+    span: Span
+    local: bool = False  # from a variant
+    local_slots: tuple[str, ...] = ()  # slots a variant filled
+
+    @property
+    def minutes(self) -> int:
+        return self.guided_minutes + self.self_directed_minutes
+
+    def outcome(self, oid: str) -> Outcome | None:
+        return next((o for o in self.outcomes if o.id == oid), None)
+
+    @property
+    def assessed_standards(self) -> tuple[Alignment, ...]:
+        return tuple(a for a in self.standards if a.strength == "assesses")
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    modules: tuple[tuple[str, Span], ...]
+    span: Span
+    local: bool = False
+
+    @property
+    def module_ids(self) -> tuple[str, ...]:
+        return tuple(m for m, _ in self.modules)
+
+
+@dataclass(frozen=True)
+class Accreditation:
+    body: str
+    status: str
+    reference: str
+    valid_until: date | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class ScormOptions:
+    versions: tuple[str, ...] = ("1.2", "2004")
+    mastery_score: int = 80
+    packaging: str = "per-module"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    id: str
+    title: str
+    version: str
+    levels: tuple[str, ...]
+    description: str
+    audience: str
+    sections: tuple[Section, ...]
+    targets: tuple[tuple[str, Span], ...]
+    accreditation: Accreditation | None
+    scorm: ScormOptions
+    require_any_of: tuple[str, ...]
+    path: str
+    span: Span
+
+    @property
+    def module_ids(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for section in self.sections:
+            for mid in section.module_ids:
+                seen.setdefault(mid, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class SlotFill:
+    module: str
+    slot: str
+    file: str  # relative to the project root
+    mode: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class BundleAddition:
+    bundle: str
+    section: str
+    modules: tuple[tuple[str, Span], ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Variant:
+    id: str
+    title: str
+    description: str
+    slots: tuple[SlotFill, ...]
+    additions: tuple[BundleAddition, ...]
+    path: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything loaded from one project (with one variant applied, or none)."""
+
+    root: Path
+    frameworks: dict[str, Framework]
+    modules: dict[str, Module]
+    bundles: dict[str, Bundle]
+    variant: Variant | None = None
+    variant_names: tuple[str, ...] = ()
+    broken: frozenset[str] = field(default_factory=frozenset)  # ids whose file failed to load
+
+    def standard(self, ref: str) -> StandardItem | None:
+        fid, _, code = ref.partition(":")
+        framework = self.frameworks.get(fid)
+        if framework is None:
+            return None
+        return next((i for i in framework.items if i.code == code), None)
+
+    def framework_of(self, ref: str) -> Framework | None:
+        return self.frameworks.get(ref.partition(":")[0])
+
+    def expand_target(self, target: str) -> tuple[StandardItem, ...]:
+        """The standards a bundle target names: itself, every standard of a domain, or of a framework."""
+        fid, _, code = target.partition(":")
+        framework = self.frameworks.get(fid)
+        if framework is None:
+            return ()
+        if not code:
+            return framework.standards
+        item = self.standard(target)
+        if item is None:
+            return ()
+        if item.type == "domain":
+            return tuple(self.standard(f"{fid}:{c}") for c in item.children
+                         if self.standard(f"{fid}:{c}").type == "standard")
+        return (item,)
+
+    def standard_of(self, ref: str) -> StandardItem | None:
+        """The standard an alignment counts towards: itself, or the parent of an indicator."""
+        item = self.standard(ref)
+        if item is not None and item.type == "indicator" and item.parent:
+            return self.standard(f"{item.framework}:{item.parent}")
+        return item

@@ -1,0 +1,179 @@
+"""Render a module's Markdown to safe HTML once; the site and every SCORM package reuse the result.
+
+Co-created Markdown is untrusted: raw HTML in it passes through an allow-list sanitiser (nh3), so no
+script, event handler, `javascript:`/`data:` URL, iframe, form or style survives. Layout-specific URLs are
+left as two neutral schemes that each output rewrites with a plain string replace:
+`bs-asset:<path from the project root>` for images and files, and `bs-module:<id>` for links to modules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os.path
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+import nh3
+
+from bundlesmith.markdown import SLOT_INFO, parser
+from bundlesmith.model import Module, Quiz
+
+ALLOWED_TAGS = (set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "details", "summary", "aside"}) - {
+    "area", "map", "center", "strike", "tt", "acronym"}
+ALLOWED_ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if tag not in ("area",)},
+    "a": {"href", "hreflang", "title"},
+    "img": {"alt", "src", "width", "height", "title"},
+    "th": {"colspan", "rowspan", "scope", "headers", "style"},
+    "td": {"colspan", "rowspan", "headers", "style"},
+    "abbr": {"title"},
+    "code": {"class"}, "pre": {"class"}, "div": {"class"}, "p": {"class"}, "span": {"class"},
+    "section": {"class", "data-slot", "data-local", "aria-label"}, "details": {"open"},
+    **{f"h{n}": {"id"} for n in range(1, 7)},
+    "ol": {"start", "type"}, "li": {"id"}, "sup": {"id", "class"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel", "bs-asset", "bs-module"}
+STYLE_PROPERTIES = {"text-align"}
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RenderedModule:
+    module_id: str
+    html: str  # the body (without the quiz), sanitised, with bs-asset:/bs-module: URLs
+    quiz_html: str  # the knowledge check's markup, '' when there is none
+    headings: tuple[Heading, ...]
+    assets: tuple[str, ...]  # project-relative paths of the files the body uses
+    linked_modules: tuple[str, ...]
+
+    def with_urls(self, asset_prefix: str, module_url) -> str:
+        """The body HTML for one layout: `asset_prefix` + project path, `module_url(id)` for modules."""
+        text = self.html.replace('"bs-asset:', f'"{asset_prefix}')
+        for mid in self.linked_modules:
+            text = text.replace(f'"bs-module:{mid}"', f'"{html.escape(module_url(mid), quote=True)}"')
+            text = text.replace(f'"bs-module:{mid}#', f'"{html.escape(module_url(mid), quote=True)}#')
+        return text
+
+
+def sanitise(fragment: str) -> str:
+    return nh3.clean(
+        fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript",
+                            "textarea", "select", "svg", "math"},
+        filter_style_properties=STYLE_PROPERTIES, link_rel="noopener noreferrer", strip_comments=True,
+    )
+
+
+def render_module(module: Module, module_paths: dict[str, str], root_path: str = "") -> RenderedModule:
+    """Render one module. `module_paths` maps project-relative module file paths to module ids."""
+    md = parser()
+    tokens = md.parse(module.body)
+    assets: list[str] = []
+    linked: list[str] = []
+    headings: list[Heading] = []
+    nonce = hashlib.sha256(module.body.encode()).hexdigest()[:16]
+    placeholder = f"bsquiz{nonce}"
+    base = os.path.dirname(module.path)
+    local_slots = set(module.local_slots)
+
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            text = tokens[index + 1].content.strip()
+            headings.append(Heading(int(token.tag[1]), token.attrs.get("id", ""), text))
+        elif token.type == "fence" and token.info.strip() == "quiz":
+            token.type, token.tag, token.nesting, token.content = "paragraph_open", "p", 0, ""
+            token.type = "html_block"
+            token.content = f"<p>{placeholder}</p>\n"
+        elif token.type == "container_slot_open":
+            match = SLOT_INFO.match(token.info)
+            name = match.group(1) if match else "slot"
+            token.attrs = {"class": "bs-slot", "data-slot": name}
+            if name in local_slots:
+                token.attrs.update({"class": "bs-slot bs-local", "data-local": "true"})
+        elif token.type == "inline" and token.children:
+            for child in token.children:
+                attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
+                if attr and isinstance(child.attrs.get(attr), str):
+                    child.attrs[attr] = _neutral_url(child.attrs[attr], base, module_paths, assets, linked)
+
+    md.renderer.rules.setdefault("container_slot_open", None)
+    rendered = md.renderer.render(tokens, md.options, {})
+    rendered = rendered.replace('<div class="bs-slot', '<section class="bs-slot')
+    body = sanitise(_close_sections(rendered))
+    quiz_html = render_quiz(module.id, module.quiz) if module.quiz else ""
+    body = body.replace(f"<p>{placeholder}</p>", '<div class="bs-quiz-slot"></div>')
+    return RenderedModule(module.id, body, quiz_html, tuple(headings), tuple(dict.fromkeys(assets)),
+                          tuple(dict.fromkeys(linked)))
+
+
+def _close_sections(rendered: str) -> str:
+    """Slot containers render as <div>; turn their opening and matching closing tags into <section>."""
+    if "bs-slot" not in rendered:
+        return rendered
+    out, depth_stack, pos = [], [], 0
+    import re
+    for match in re.finditer(r"<section class=\"bs-slot[^>]*>|<div[^>]*>|</div>", rendered):
+        out.append(rendered[pos:match.start()])
+        tag = match.group(0)
+        if tag.startswith("<section"):
+            depth_stack.append("section")
+            out.append(tag)
+        elif tag.startswith("<div"):
+            depth_stack.append("div")
+            out.append(tag)
+        else:
+            kind = depth_stack.pop() if depth_stack else "div"
+            out.append("</section>" if kind == "section" else "</div>")
+        pos = match.end()
+    out.append(rendered[pos:])
+    return "".join(out)
+
+
+def _neutral_url(url: str, base: str, module_paths: dict[str, str], assets: list[str], linked: list[str]) -> str:
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path:
+        return url
+    target = os.path.normpath(os.path.join(base, unquote(parts.path))).replace(os.sep, "/")
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    if target in module_paths:
+        linked.append(module_paths[target])
+        return f"bs-module:{module_paths[target]}{fragment}"
+    if target.startswith(".."):
+        return "#"  # check refuses these; never point outside the project
+    assets.append(target)
+    return f"bs-asset:{target}{fragment}"
+
+
+def render_quiz(module_id: str, quiz: Quiz) -> str:
+    """Accessible knowledge-check markup: a fieldset per question, radio or checkbox choices, feedback."""
+    e = lambda s: html.escape(s, quote=True)  # noqa: E731
+    parts = [f'<section class="bs-quiz" data-module="{e(module_id)}" aria-labelledby="bs-quiz-title">',
+             '<h2 id="bs-quiz-title" class="bs-quiz-title">Knowledge check</h2>']
+    for number, question in enumerate(quiz.questions, start=1):
+        kind = "checkbox" if question.multiple else "radio"
+        qid = f"bs-{e(question.id)}"
+        parts.append(f'<fieldset class="bs-question" id="{qid}" data-question="{e(question.id)}" '
+                     f'data-kind="{"choice-multiple" if question.multiple else "choice"}">')
+        hint = " (choose all that apply)" if question.multiple else ""
+        parts.append(f'<legend><span class="bs-qnum">Question {number}.</span> {e(question.prompt)}{hint}</legend>')
+        for index, choice in enumerate(question.choices):
+            cid = f"{qid}-{chr(97 + index)}"
+            parts.append(
+                f'<div class="bs-choice"><input type="{kind}" name="{qid}" id="{cid}" value="{chr(97 + index)}"'
+                f' data-correct="{"true" if choice.correct else "false"}">'
+                f'<label for="{cid}">{e(choice.text)}</label>'
+                f'<p class="bs-choice-feedback" data-for="{cid}" hidden>{e(choice.feedback)}</p></div>'
+            )
+        if question.feedback:
+            parts.append(f'<p class="bs-question-feedback" hidden>{e(question.feedback)}</p>')
+        parts.append(f'<p class="bs-result" role="status" aria-live="polite"></p></fieldset>')
+    parts.append('<p><button type="button" class="bs-check md-button md-button--primary">Check answers</button></p>')
+    parts.append('<p class="bs-score" role="status" aria-live="polite"></p></section>')
+    return "\n".join(parts)

@@ -1,0 +1,19 @@
+"""Validate stage: cross-file rules over the loaded catalogue. Each rule returns diagnostics; nothing prints."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bundlesmith.diagnostics import Diagnostic
+from bundlesmith.model import Catalogue
+from bundlesmith.validate import bundles, links, modules, review
+
+
+def validate(catalogue: Catalogue, today: date | None = None) -> list[Diagnostic]:
+    today = today or date.today()
+    problems: list[Diagnostic] = []
+    problems += modules.check_modules(catalogue)
+    problems += links.check_links(catalogue)
+    problems += bundles.check_bundles(catalogue)
+    problems += review.check_review(catalogue, today)
+    return problems
