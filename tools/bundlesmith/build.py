@@ -120,11 +120,13 @@ def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None) 
                 echo(f"reports: {variant or 'national'}")
                 reports.build_reports(catalogue, stage.path / reports_dirname(variant),
                                       [p for p in packages if p.variant == variant], options)
-                written.append(reports_dirname(variant) if variant is None else "reports")
+                written.append("reports")
             if site is not None:
                 echo(f"site: {variant or 'national'}")
                 site.build_site(catalogue, cache, stage.path / site_dirname(variant), options,
-                                reports_dir=stage.path / reports_dirname(variant) if reports else None)
+                                reports_dir=stage.path / reports_dirname(variant) if reports else None,
+                                packages=[p for p in packages if p.variant == variant],
+                                scorm_dir=stage.path / "scorm" if scorm else None)
                 written.append(site_dirname(variant))
         stage.commit(dict.fromkeys(written))
     for output in dict.fromkeys(written):

@@ -1,0 +1,42 @@
+"""Shared fixtures: the sample project, small fixture projects, and a real headless Chromium."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+NODE_MODULES = ROOT / "node_modules"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def sample_root() -> Path:
+    """The project's own sample content (read only)."""
+    return ROOT
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the sample project that a test may edit."""
+    target = tmp_path / "project"
+    for name in ("content", "bundles"):
+        shutil.copytree(ROOT / name, target / name)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml") if (ROOT / "mkdocs.yml").exists() else None
+    return target
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
