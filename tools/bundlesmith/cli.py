@@ -60,6 +60,17 @@ def _today(value: str | None) -> date | None:
         raise click.BadParameter(f"'{value}' is not a date like 2026-03-31", param_hint="--today")
 
 
+def _set_project(ctx: click.Context, param, value: Path | None) -> None:
+    if value is not None:
+        if not value.is_dir():
+            raise click.BadParameter(f"'{value}' is not a folder", param_hint="-C/--project")
+        ctx.find_root().obj["root"] = value.resolve()
+
+
+# `-C DIR` works before or after the command name: `bundlesmith -C DIR check` or `bundlesmith check -C DIR`.
+project_option = click.option("-C", "--project", type=click.Path(file_okay=False, path_type=Path), default=None,
+                              expose_value=False, callback=_set_project, is_eager=True,
+                              help="The project folder (overrides the one given before the command).")
 variant_option = click.option("--variant", metavar="NAME", help="Apply one local variant from content/variants/NAME.")
 today_option = click.option("--today", metavar="DATE", hidden=True, help="Pretend today is DATE (for tests).")
 
@@ -83,6 +94,7 @@ def cli(ctx: click.Context, project: Path) -> None:
 
 
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith check\n  bundlesmith check --variant riverside-ics --strict\n  bundlesmith check --format json > check.json")
+@project_option
 @variant_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json prints one object with every diagnostic, for CI.")
@@ -125,6 +137,7 @@ def check(ctx, variant, fmt, strict, today):
 
 
 @cli.command(name="list", epilog="Example:\n\n\b\n  bundlesmith list modules\n  bundlesmith list standards --variant riverside-ics")
+@project_option
 @click.argument("what", type=click.Choice(["modules", "bundles", "standards", "variants"]))
 @variant_option
 @click.pass_context
@@ -140,6 +153,7 @@ def list_(ctx, what, variant):
 
 
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith new module giving-feedback\n  bundlesmith new bundle ward-manager-essentials")
+@project_option
 @click.argument("kind", type=click.Choice(["module", "bundle"]))
 @click.argument("ident", metavar="ID")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
@@ -158,6 +172,7 @@ def new(ctx, kind, ident, force):
 
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith build\n  bundlesmith build --only scorm --bundle national-induction\n"
                     "  bundlesmith build --only site --variant riverside-ics")
+@project_option
 @click.option("--only", "only", multiple=True, type=click.Choice(["site", "scorm", "reports"]),
               help="Build only these outputs (repeatable). Default: all.")
 @click.option("--bundle", "bundles", multiple=True, metavar="ID", help="Only these bundles (repeatable).")

@@ -136,6 +136,7 @@ class Quiz:
     questions: tuple[Question, ...]
     span: Span
     body_lines: tuple[int, int]  # first and last line of the fence inside the body (0-based)
+    valid: bool = True  # False when the block failed to parse (its questions are then unknown)
 
     def question(self, qid: str) -> Question | None:
         return next((q for q in self.questions if q.id == qid), None)

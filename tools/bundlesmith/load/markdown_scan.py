@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bundlesmith.diagnostics import Diagnostic, Span, error
@@ -10,6 +11,10 @@ from bundlesmith.load.common import text
 from bundlesmith.load.yaml_source import parse_yaml
 from bundlesmith.markdown import SLOT_INFO, parse
 from bundlesmith.model import Choice, Question, Quiz, Reference, Slot
+
+
+# markdown-it drops these links silently (they render as text); a co-creator should hear why.
+UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,10 @@ def scan_body(body: str, path: str, body_offset: int) -> tuple[BodyScan, list[Di
             if token.tag == "h1" and not title:
                 title = tokens[index + 1].content.strip()
         elif token.type == "inline" and token.children:
+            for unsafe in UNSAFE_LINK.finditer(token.content):
+                problems.append(error(Span(path, line + token.content[:unsafe.start()].count("\n")), "unsafe-url",
+                                      f"link to '{unsafe.group(1)}:...' is not allowed: use an http(s) address "
+                                      "or a relative path"))
             row = line
             for child in token.children:
                 if child.type in ("softbreak", "hardbreak"):
@@ -74,16 +83,17 @@ def scan_body(body: str, path: str, body_offset: int) -> tuple[BodyScan, list[Di
 def _parse_quiz(token, line: int, path: str, problems: list[Diagnostic]) -> Quiz | None:
     data, yaml_problems = parse_yaml(token.content, path, line_offset=line)
     problems += yaml_problems
+    broken = Quiz((), Span(path, line), tuple(token.map), valid=False)
     if data is None:
         if not yaml_problems:
             problems.append(error(Span(path, line), "empty-quiz", "the ```quiz block is empty"))
-        return None
+        return broken
     schema_problems = schema_check.check(data, "quiz", path, root_line=line)
     problems += schema_problems
     if not isinstance(data, list):
         if not schema_problems:
             problems.append(error(Span(path, line), "wrong-type", "a ```quiz block holds a list of questions"))
-        return None
+        return broken
     questions, seen = [], set()
     for index, raw in enumerate(data):
         if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic, Span
@@ -17,20 +18,21 @@ def load_module(file: Path, path: str, local: bool = False) -> tuple[Module | No
     """The module, or None with the id it claimed (so references to it do not cascade into errors)."""
     source, problems = read_text(file, path)
     if source is None:
-        return None, None, problems
+        return None, file.stem, problems
     split, split_problems = split_front_matter(source, path)
     problems += split_problems
     if split is None:
-        return None, None, problems
+        return None, file.stem, problems
     data, yaml_problems = parse_yaml(split.front_matter, path, line_offset=split.front_matter_line - 1)
     problems += yaml_problems
+    claimed = _claimed_id(split.front_matter) or file.stem
     if data is None:
         if not yaml_problems:
             problems += schema_check.check(data, "module", path, root_line=1)
-        return None, None, problems
+        return None, claimed, problems
     problems += schema_check.check(data, "module", path, root_line=split.front_matter_line)
     if not isinstance(data, dict):
-        return None, None, problems
+        return None, claimed, problems
     scan, scan_problems = scan_body(split.body, path, split.body_offset)
     problems += scan_problems
     mid = data.get("id") if isinstance(data.get("id"), str) else None
@@ -79,6 +81,12 @@ def load_module(file: Path, path: str, local: bool = False) -> tuple[Module | No
         local=local,
     )
     return module, mid, problems
+
+
+def _claimed_id(front_matter: str) -> str | None:
+    """The id a module meant to have, read leniently, so a YAML error does not cascade into reference errors."""
+    match = re.search(r"^id:\s*['\"]?([a-z][a-z0-9-]*)", front_matter, re.MULTILINE)
+    return match.group(1) if match else None
 
 
 def _minutes(value) -> int:

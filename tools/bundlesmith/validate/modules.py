@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bundlesmith.diagnostics import Diagnostic, did_you_mean, error, warning
-from bundlesmith.model import AUTO_MARKED_METHODS, Catalogue, Module
+from bundlesmith.model import AUTO_MARKED_METHODS, STRENGTHS, Catalogue, Module
 
 
 def check_modules(catalogue: Catalogue) -> list[Diagnostic]:
@@ -33,6 +33,7 @@ def _check_alignments(catalogue: Catalogue, module: Module, all_refs: list[str])
     seen = set()
     outcome_ids = {o.id for o in module.outcomes}
     quiz_ids = {q.id for q in module.quiz.questions} if module.quiz else set()
+    quiz_known = module.quiz is None or module.quiz.valid
     for alignment in module.standards:
         span = alignment.span
         if alignment.standard in seen:
@@ -69,7 +70,7 @@ def _check_alignments(catalogue: Catalogue, module: Module, all_refs: list[str])
             elif alignment.assessment.method in AUTO_MARKED_METHODS and not alignment.assessment.items:
                 problems.append(error(alignment.assessment.span, "assessment-without-items",
                                       f"a {alignment.assessment.method} assessment must list the quiz 'items' that assess it"))
-        elif alignment.assessment is not None:
+        elif alignment.assessment is not None and alignment.strength in STRENGTHS:
             problems.append(warning(alignment.assessment.span, "assessment-not-assesses",
                                     f"'{alignment.standard}' has an assessment but its strength is '{alignment.strength}'",
                                     "set strength: assesses"))
@@ -77,7 +78,7 @@ def _check_alignments(catalogue: Catalogue, module: Module, all_refs: list[str])
             if alignment.assessment.items and module.quiz is None:
                 problems.append(error(alignment.assessment.span, "no-quiz",
                                       "assessment lists quiz items but the module has no ```quiz block"))
-            elif module.quiz is not None:
+            elif module.quiz is not None and quiz_known:
                 for qid in alignment.assessment.items:
                     if qid not in quiz_ids:
                         problems.append(error(alignment.assessment.span, "unknown-quiz-item",
