@@ -18,7 +18,8 @@ def check_review(catalogue: Catalogue, today: date) -> list[Diagnostic]:
         if review.reviewed and review.next_review and review.next_review < review.reviewed:
             problems.append(warning(review.span, "review-dates", "next_review is before reviewed"))
         if not {c.role for c in module.co_creation} - WRITING_TEAM_ROLES:
-            problems.append(warning(module.span, "no-outside-voice",
+            span = module.co_creation[0].span if module.co_creation else module.span
+            problems.append(warning(span, "no-outside-voice",
                                     "no co-creation role from outside the writing team "
                                     "(for example patient-representative, lived-experience, staff-network)"))
     return problems

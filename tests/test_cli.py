@@ -1,0 +1,150 @@
+"""The command line as a co-creator uses it: check, list, new, build --dry-run, and the errors around them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bundlesmith import __version__
+from bundlesmith.cli import cli
+
+TODAY = "2026-11-23"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_the_sample_content_checks_clean(sample_root):
+    result = run("-C", str(sample_root), "check", "--strict", "--today", TODAY)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == ""
+    assert "16 module(s), 3 bundle(s) and 1 variant(s): 0 error(s), 0 warning(s)" in result.stderr
+
+
+def test_the_variant_checks_clean_on_its_own(sample_root):
+    result = run("-C", str(sample_root), "check", "--variant", "riverside-ics", "--strict", "--today", TODAY)
+    assert result.exit_code == 0, result.stdout
+
+
+def test_an_unknown_variant_is_a_usage_error(sample_root):
+    result = run("-C", str(sample_root), "check", "--variant", "nowhere")
+    assert result.exit_code == 2
+    assert "no variant 'nowhere' in content/variants/ (available: riverside-ics)" in result.stderr
+
+
+def test_project_folder_can_follow_the_command(sample_root):
+    result = run("check", "-C", str(sample_root), "--today", TODAY)
+    assert result.exit_code == 0
+
+
+def test_a_missing_project_folder_is_a_usage_error(tmp_path):
+    result = run("-C", str(tmp_path / "nope"), "check")
+    assert result.exit_code == 2
+    assert "is not a folder" in result.stderr
+
+
+def test_list_modules_shows_every_module_with_its_alignment(sample_root):
+    result = run("-C", str(sample_root), "list", "modules")
+    assert result.exit_code == 0
+    rows = result.stdout.strip().split("\n")[2:]
+    assert len(rows) == 16
+    row = next(r for r in rows if r.startswith("speaking-up-and-listening-up "))
+    assert "clm:D7.1:A" in row and "clm:D7.2:I" in row
+
+
+def test_list_with_a_variant_marks_local_content(sample_root):
+    result = run("-C", str(sample_root), "list", "modules", "--variant", "riverside-ics")
+    local = [r for r in result.stdout.split("\n") if r.rstrip().endswith("local")]
+    assert [r.split()[0] for r in local] == ["riverside-neighbourhood-teams"]
+    standards = run("-C", str(sample_root), "list", "standards", "--variant", "riverside-ics").stdout
+    assert re.search(r"^rvs:L1\.1 .*local$", standards, re.MULTILINE)
+
+
+def test_list_bundles(sample_root):
+    result = run("-C", str(sample_root), "list", "bundles")
+    assert re.search(r"^national-induction\s+1\.0\.0\s+6\s+1\.2,2004\s+approved", result.stdout, re.MULTILINE)
+
+
+def test_new_module_scaffolds_a_file_that_checks(project):
+    result = run("-C", str(project), "new", "module", "giving-feedback")
+    assert result.exit_code == 0, result.output
+    assert "created content/modules/giving-feedback.md" in result.stdout
+    text = (project / "content/modules/giving-feedback.md").read_text()
+    assert "# Who shaped the module" in text  # every field is explained
+    check = run("-C", str(project), "check", "--today", TODAY)
+    assert check.exit_code == 0, check.stdout
+    # Written by the educator alone: check asks for a voice from outside the writing team.
+    assert "giving-feedback.md:31: warning: no co-creation role from outside the writing team" in check.stdout
+
+
+def test_new_refuses_to_overwrite_and_bad_ids(project):
+    assert run("-C", str(project), "new", "bundle", "ward-basics").exit_code == 0
+    again = run("-C", str(project), "new", "bundle", "ward-basics")
+    assert again.exit_code == 2 and "already exists (use --force to overwrite)" in again.stderr
+    bad = run("-C", str(project), "new", "module", "Bad_Id")
+    assert bad.exit_code == 2 and "'Bad_Id' is not a valid id" in bad.stderr
+
+
+def test_new_bundle_is_reported_until_it_names_real_modules(project):
+    run("-C", str(project), "new", "bundle", "ward-basics")
+    result = run("-C", str(project), "check", "--today", TODAY)
+    assert "bundles/ward-basics.yml:14: error: unknown module 'replace-with-a-module-id'" in result.stdout
+    assert result.exit_code == 1
+
+
+def test_build_refuses_to_start_on_errors_and_leaves_build_alone(project):
+    (project / "build").mkdir()
+    (project / "build" / "keep.txt").write_text("previous build")
+    module = project / "content/modules/induction/speaking-up-and-listening-up.md"
+    module.write_text(module.read_text().replace("strength: assesses", "strength: assess", 1))
+    result = run("-C", str(project), "build", "--today", TODAY)
+    assert result.exit_code == 1
+    assert "speaking-up-and-listening-up.md" in result.stdout and "[bad-value]" in result.stdout
+    assert "build/ is unchanged" in result.stderr
+    assert sorted(p.name for p in (project / "build").iterdir()) == ["keep.txt"]
+
+
+def test_build_dry_run_lists_what_it_would_build(sample_root):
+    result = run("-C", str(sample_root), "build", "--dry-run", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert "would build national: mid-career-managers 1.0.0 (SCORM 1.2, 2004, 9 modules)" in result.stdout
+    assert "would build riverside-ics: national-induction 1.0.0 (SCORM 1.2, 2004, 7 modules)" in result.stdout
+
+
+def test_version():
+    assert run("--version").stdout.strip() == f"bundlesmith, version {__version__}"
+
+
+def _commands(group, prefix=()):
+    for name, command in sorted(group.commands.items()):
+        yield prefix + (name,), command
+        if hasattr(command, "commands"):
+            yield from _commands(command, prefix + (name,))
+
+
+@pytest.mark.parametrize("path", [p for p, _ in _commands(cli)], ids=lambda p: " ".join(p))
+def test_every_help_ends_with_an_example(path):
+    result = run(*path, "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout and "bundlesmith " in result.stdout.split("Example:")[-1]
+
+
+def test_an_unexpected_error_prints_one_line_and_saves_the_traceback(monkeypatch, sample_root):
+    from bundlesmith import pipeline
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(pipeline, "check_all", explode)
+    result = run("-C", str(sample_root), "check")
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert "\n" not in line and "Traceback" not in result.output
+    match = re.fullmatch(r"bundlesmith: internal error: RuntimeError: disk on fire \(traceback saved to (.+)\)", line)
+    assert match
+    saved = Path(match.group(1)).read_text()
+    assert "Traceback" in saved and "disk on fire" in saved
