@@ -90,6 +90,18 @@ def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None) 
                                       f"(SCORM {', '.join(bundle.scorm.versions)}, {len(bundle.module_ids)} modules)")
         return result
 
+    try:
+        return _build(options, views, names, result, echo)
+    except OSError as exc:
+        from bundlesmith.diagnostics import Span, error
+        where = exc.filename or options.out
+        result.diagnostics = [error(Span(str(where), 0), "write-failed",
+                                    f"cannot write the build output: {exc.strerror or exc}")]
+        result.ok = False
+        return result
+
+
+def _build(options: BuildOptions, views, names, result: BuildResult, echo) -> BuildResult:
     from bundlesmith.render.cache import RenderCache
 
     cache = RenderCache()

@@ -46,9 +46,10 @@ class Staging:
                 shutil.copy2(source, staged / rel)
 
     def commit(self, names: Iterable[str]) -> None:
-        """Swap each staged output folder into build/ with renames, the old one removed afterwards."""
+        """Swap each staged output folder into build/ with renames; if any rename fails, undo the others."""
         trash = self.out / f".old-{os.getpid()}"
         trash.mkdir(exist_ok=True)
+        done: list[tuple[Path, Path, Path | None]] = []  # (staged, final, parked)
         try:
             for name in names:
                 staged = self.path / name
@@ -56,11 +57,20 @@ class Staging:
                     continue
                 final = self.out / name
                 final.parent.mkdir(parents=True, exist_ok=True)
+                parked = None
                 if final.exists():
                     parked = trash / name
                     parked.parent.mkdir(parents=True, exist_ok=True)
                     final.rename(parked)
+                done.append((staged, final, parked))
                 staged.rename(final)
+        except BaseException:
+            for staged, final, parked in reversed(done):
+                if final.exists() and not staged.exists():
+                    final.rename(staged)
+                if parked is not None and parked.exists():
+                    parked.rename(final)
+            raise
         finally:
             shutil.rmtree(trash, ignore_errors=True)
         self._committed = True

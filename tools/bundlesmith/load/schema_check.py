@@ -51,9 +51,9 @@ def _field_name(path) -> str:
     return "".join(parts) or "the file"
 
 
-def line_at(data, path) -> int:
+def line_at(data, path, default: int = 1) -> int:
     """The line of the key or list item at `path`, or of the nearest container that has one."""
-    line = getattr(data, "line", 0) or 1
+    line = getattr(data, "line", 0) or default
     node = data
     for part in path:
         if isinstance(node, YMap) and part in node:
@@ -74,14 +74,14 @@ def check(data, schema_name: str, path: str, root_line: int = 1) -> list[Diagnos
                       f"expected a mapping of fields (key: value lines), found {_describe(data)}")]
     problems = []
     for err in sorted(validator(schema_name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        problems.append(_to_diagnostic(err, data, path))
+        problems.append(_to_diagnostic(err, data, path, root_line))
     return problems
 
 
-def _to_diagnostic(err, data, path: str) -> Diagnostic:
+def _to_diagnostic(err, data, path: str, root_line: int) -> Diagnostic:
     where = list(err.absolute_path)
     field = _field_name(where)
-    line = line_at(data, where)
+    line = line_at(data, where, root_line)
     span = Span(path, line)
     kind = err.validator
     value = err.instance

@@ -1,0 +1,135 @@
+"""A build that fails at any stage leaves the previous build/ exactly as it was."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import types
+from pathlib import Path
+
+import pytest
+
+from bundlesmith import build as build_mod
+from bundlesmith import emit
+from bundlesmith.render.packages import PackageRecord
+
+TODAY = None
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture
+def previous_build(tmp_path) -> Path:
+    out = tmp_path / "build"
+    for rel, text in {"site/index.html": "old site", "scorm/old-scorm12.zip": "old zip",
+                      "reports/index.html": "old report"}.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text)
+    return out
+
+
+def fake_outputs(fail_at: str | None, exception: BaseException):
+    """Renderers that write real partial output into the staging folder, then fail where asked."""
+
+    def build_packages(catalogue, cache, bundles, out_dir, options):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "half-written.zip").write_bytes(b"PK\x03\x04 partial")
+        if fail_at == "scorm":
+            raise exception
+        variant = catalogue.variant.id if catalogue.variant else None
+        return [PackageRecord(b.id, b.version, variant, "1.2", f"{b.id}.zip", "0" * 64, 1) for b in bundles]
+
+    def build_reports(catalogue, out_dir, packages, options):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "coverage.json").write_text("{}")
+        if fail_at == "reports":
+            raise exception
+
+    def build_site(catalogue, cache, out_dir, options, **kwargs):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "index.html").write_text("new site, half done")
+        if fail_at == "site":
+            raise exception
+
+    modules = {"scorm": types.SimpleNamespace(build_packages=build_packages),
+               "reports": types.SimpleNamespace(build_reports=build_reports),
+               "site": types.SimpleNamespace(build_site=build_site)}
+    return lambda name: modules[name]
+
+
+def run_build(sample_root, out):
+    options = build_mod.BuildOptions(root=sample_root, out=out, variants=())
+    return build_mod.run(options)
+
+
+@pytest.mark.parametrize("stage", ["scorm", "reports", "site"])
+def test_a_render_error_at_any_stage_leaves_build_untouched(monkeypatch, sample_root, previous_build, stage):
+    before = snapshot(previous_build)
+    monkeypatch.setattr(build_mod, "_renderer", fake_outputs(stage, RuntimeError(f"{stage} broke")))
+    with pytest.raises(RuntimeError, match=f"{stage} broke"):
+        run_build(sample_root, previous_build)
+    assert snapshot(previous_build) == before
+
+
+@pytest.mark.parametrize("stage", ["scorm", "site"])
+def test_ctrl_c_leaves_build_untouched(monkeypatch, sample_root, previous_build, stage):
+    before = snapshot(previous_build)
+    monkeypatch.setattr(build_mod, "_renderer", fake_outputs(stage, KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        run_build(sample_root, previous_build)
+    assert snapshot(previous_build) == before
+
+
+def test_a_full_disk_is_reported_and_leaves_build_untouched(monkeypatch, sample_root, previous_build):
+    before = snapshot(previous_build)
+    full = OSError(errno.ENOSPC, "No space left on device", str(previous_build / ".staging" / "x.zip"))
+    monkeypatch.setattr(build_mod, "_renderer", fake_outputs("reports", full))
+    result = run_build(sample_root, previous_build)
+    assert not result.ok
+    assert [d.format() for d in result.diagnostics] == [
+        f"{previous_build}/.staging/x.zip: error: cannot write the build output: No space left on device [write-failed]"]
+    assert snapshot(previous_build) == before
+
+
+def test_a_failure_while_swapping_in_restores_every_output(monkeypatch, sample_root, previous_build):
+    before = snapshot(previous_build)
+    monkeypatch.setattr(build_mod, "_renderer", fake_outputs(None, RuntimeError()))
+    real_rename = Path.rename
+    calls = {"n": 0}
+
+    def flaky_rename(self, target):
+        calls["n"] += 1
+        if calls["n"] == 4:  # after the first output has been swapped in and the second parked
+            raise OSError(errno.EIO, "I/O error")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", flaky_rename)
+    result = run_build(sample_root, previous_build)
+    assert not result.ok and "I/O error" in result.diagnostics[0].message
+    monkeypatch.setattr(Path, "rename", real_rename)
+    assert snapshot(previous_build) == before
+
+
+def test_a_successful_build_swaps_in_every_output(monkeypatch, sample_root, previous_build):
+    monkeypatch.setattr(build_mod, "_renderer", fake_outputs(None, RuntimeError()))
+    result = run_build(sample_root, previous_build)
+    assert result.ok
+    after = snapshot(previous_build)
+    assert "scorm/old-scorm12.zip" not in after and "scorm/half-written.zip" in after
+    assert (previous_build / "site/index.html").read_text() == "new site, half done"
+    assert not [p for p in previous_build.iterdir() if p.name.startswith(".")]
+
+
+def test_zips_are_deterministic_and_sorted(tmp_path):
+    entries = [("b.html", b"two"), ("a/index.html", b"one"), ("imsmanifest.xml", b"<manifest/>")]
+    emit.write_zip(tmp_path / "one.zip", entries)
+    emit.write_zip(tmp_path / "two.zip", list(reversed(entries)))
+    assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "two.zip").read_bytes()
+    import zipfile
+    with zipfile.ZipFile(tmp_path / "one.zip") as archive:
+        assert archive.namelist() == ["a/index.html", "b.html", "imsmanifest.xml"]
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert not list(tmp_path.glob("*.part"))
