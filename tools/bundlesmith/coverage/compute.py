@@ -1,0 +1,353 @@
+"""Compute one bundle's coverage document (the content of `coverage.json`) from the catalogue.
+
+The document is plain JSON data (dicts, lists, strings, numbers, booleans, None) in a fixed order, so that
+every view of it says the same thing and the same input always gives the same bytes. It never holds the
+build time. Rules (documented in docs/coverage.md):
+- a module *counts* towards a standard when its review status is `approved` or `in-review`; `draft` and
+  `retired` modules are listed but meet nothing;
+- an alignment to an indicator counts towards the indicator's standard; a module's strength for a
+  standard is the highest of its alignments to it (assesses > develops > introduces);
+- a module's full minutes count towards each standard it aligns to (so per-standard minutes overlap and
+  do not add up to the bundle's total); a domain's minutes count each module once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bundlesmith.coverage import SCHEMA_VERSION
+from bundlesmith.coverage.provenance import provenance
+from bundlesmith.model import STRENGTH_LETTER, STRENGTHS, WRITING_TEAM_ROLES, Bundle, Catalogue, Module
+
+COUNTING_STATUSES = ("approved", "in-review")
+GAP_KINDS = ("not-met", "draft-or-retired-only", "local-only", "unassessed")
+MODULE_URL = "../../modules/{id}/"
+STANDARD_URL = "../../standards/{framework}/{code}/"
+
+
+def module_url(module_id: str, anchor: str = "") -> str:
+    return MODULE_URL.format(id=module_id) + anchor
+
+
+def standard_url(ref: str) -> str:
+    framework, _, code = ref.partition(":")
+    return STANDARD_URL.format(framework=framework, code=code)
+
+
+def _strongest(strengths) -> str:
+    return max(strengths, key=STRENGTHS.index)
+
+
+def _span(span) -> str:
+    return str(span)
+
+
+def bundle_coverage(catalogue: Catalogue, bundle: Bundle, packages=(), today: date | None = None,
+                    since: dict | None = None) -> dict:
+    """The coverage document of one bundle (with the catalogue's variant applied, if any)."""
+    today = today or date.today()
+    modules = [catalogue.modules[m] for m in bundle.module_ids if m in catalogue.modules]
+    targeted = _targeted(catalogue, bundle)
+    alignments = _alignments(catalogue, modules)
+    by_standard: dict[str, list[dict]] = {}
+    for row in alignments:
+        by_standard.setdefault(row["standard"], []).append(row)
+    frameworks = _frameworks_in_scope(catalogue, bundle, alignments)
+    details = [_standard_detail(catalogue, ref, True, by_standard.get(ref, []), modules) for ref in targeted]
+    not_targeted = [
+        _standard_detail(catalogue, item.ref, False, by_standard.get(item.ref, []), modules)
+        for fid in frameworks for item in catalogue.frameworks[fid].standards if item.ref not in targeted
+    ]
+    gaps = [{"standard": d["ref"], "title": d["title"], "kind": kind, "modules": [m["id"] for m in d["modules"]],
+             "detail": _gap_detail(kind, d)} for d in details for kind in d["gaps"]]
+    module_rows = [_module_row(bundle, module, catalogue) for module in modules]
+    co_production = _co_production(bundle, modules)
+    currency = _currency(modules, today, bundle, since)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "bundle-coverage",
+        "bundle": _bundle_info(catalogue, bundle),
+        "links": {"module": MODULE_URL, "standard": STANDARD_URL,
+                  "note": "relative to site/reports/<bundle>/ inside the built site"},
+        "summary": _summary(modules, details, not_targeted, gaps, co_production, currency),
+        "frameworks": [_framework_info(catalogue.frameworks[f]) for f in frameworks],
+        "modules": module_rows,
+        "matrix": _matrix(details, modules),
+        "standards": details,
+        "not_targeted": not_targeted,
+        "gaps": gaps,
+        "alignments": alignments,
+        "domains": _domains(catalogue, frameworks, targeted, by_standard, modules),
+        "co_production": co_production,
+        "currency": currency,
+        "provenance": provenance(catalogue, bundle, packages),
+    }
+
+
+def _targeted(catalogue: Catalogue, bundle: Bundle) -> list[str]:
+    """Targeted standards in framework file order (targets may name a standard, a domain or a framework)."""
+    refs: set[str] = set()
+    for target, _ in bundle.targets:
+        refs.update(item.ref for item in catalogue.expand_target(target) if item is not None)
+    order = [item.ref for fw in catalogue.frameworks.values() for item in fw.standards]
+    return [ref for ref in order if ref in refs]
+
+
+def _frameworks_in_scope(catalogue: Catalogue, bundle: Bundle, alignments: list[dict]) -> list[str]:
+    names = {t.partition(":")[0] for t, _ in bundle.targets} | {a["standard"].partition(":")[0] for a in alignments}
+    return [fid for fid in catalogue.frameworks if fid in names]
+
+
+def _alignments(catalogue: Catalogue, modules: list[Module]) -> list[dict]:
+    """The tidy table: one row per alignment a module of the bundle makes, in bundle then file order."""
+    rows = []
+    for module in modules:
+        quiz = module.quiz
+        for a in module.standards:
+            standard = catalogue.standard_of(a.standard)
+            if standard is None:
+                continue
+            assessment = None
+            if a.assessment is not None:
+                items = []
+                for qid in a.assessment.items:
+                    question = quiz.question(qid) if quiz else None
+                    items.append({"id": qid, "prompt": question.prompt if question else ""})
+                assessment = {"method": a.assessment.method, "items": items}
+            rows.append({
+                "module": module.id,
+                "standard": standard.ref,
+                "aligned_to": a.standard,
+                "strength": a.strength,
+                "letter": STRENGTH_LETTER[a.strength],
+                "counts": module.review.status in COUNTING_STATUSES,
+                "local": module.local,
+                "outcomes": [{"id": o, "text": module.outcome(o).text if module.outcome(o) else ""} for o in a.outcomes],
+                "evidence": list(a.evidence),
+                "href": module_url(module.id, a.evidence[0] if a.evidence else ""),
+                "assessment": assessment,
+                "source": _span(a.span),
+            })
+    return rows
+
+
+def _standard_detail(catalogue: Catalogue, ref: str, targeted: bool, rows: list[dict], modules: list[Module]) -> dict:
+    item = catalogue.standard(ref)
+    framework = catalogue.frameworks[item.framework]
+    by_id = {m.id: m for m in modules}
+    module_ids = list(dict.fromkeys(r["module"] for r in rows))
+    entries = []
+    for mid in module_ids:
+        mine = [r for r in rows if r["module"] == mid]
+        strength = _strongest(r["strength"] for r in mine)
+        entries.append({"id": mid, "title": by_id[mid].title, "strength": strength,
+                        "letter": STRENGTH_LETTER[strength], "counts": mine[0]["counts"], "local": mine[0]["local"],
+                        "status": by_id[mid].review.status,
+                        "via": sorted({r["aligned_to"] for r in mine} - {ref}),
+                        "href": next((r["href"] for r in mine if r["evidence"]), module_url(mid))})
+    counting = [e for e in entries if e["counts"]]
+    met = bool(counting)
+    assessed = any(e["strength"] == "assesses" for e in counting)
+    counting_ids = {e["id"] for e in counting}
+    counted_rows = [r for r in rows if r["module"] in counting_ids]
+    gaps = []
+    if targeted:
+        if not entries:
+            gaps.append("not-met")
+        elif not met:
+            gaps.append("draft-or-retired-only")
+        else:
+            if all(e["local"] for e in counting):
+                gaps.append("local-only")
+            if not assessed:
+                gaps.append("unassessed")
+    domain = item.parent
+    return {
+        "ref": ref,
+        "framework": item.framework,
+        "code": item.code,
+        "domain": domain,
+        "title": item.title,
+        "statement": item.statement,
+        "levels": list(item.levels),
+        "local": item.local or framework.local,
+        "targeted": targeted,
+        "href": standard_url(ref),
+        "permalink": framework.permalink(item.code),
+        "status": "assessed" if assessed else ("delivered" if met else "not-met"),
+        "met": met,
+        "assessed": assessed,
+        "modules": entries,
+        "minutes_guided": sum(by_id[m].guided_minutes for m in counting_ids),
+        "minutes_self_directed": sum(by_id[m].self_directed_minutes for m in counting_ids),
+        "assessment_methods": sorted({r["assessment"]["method"] for r in counted_rows if r["assessment"]}),
+        "quiz_items": [{"module": r["module"], "id": i["id"], "prompt": i["prompt"]}
+                       for r in counted_rows if r["assessment"] for i in r["assessment"]["items"]],
+        "outcomes": [{"module": r["module"], "id": o["id"], "text": o["text"]} for r in counted_rows for o in r["outcomes"]],
+        "gaps": gaps,
+    }
+
+
+def _gap_detail(kind: str, detail: dict) -> str:
+    names = ", ".join(f"{m['id']} ({m['status']})" for m in detail["modules"])
+    return {
+        "not-met": "no module of the bundle aligns to this standard",
+        "draft-or-retired-only": f"only draft or retired modules align to it: {names}",
+        "local-only": "met only by local (variant) content: "
+                      + ", ".join(m["id"] for m in detail["modules"] if m["counts"]),
+        "unassessed": "delivered but no module assesses it: "
+                      + ", ".join(f"{m['id']} ({m['letter']})" for m in detail["modules"] if m["counts"]),
+    }[kind]
+
+
+def _module_row(bundle: Bundle, module: Module, catalogue: Catalogue) -> dict:
+    section = next(s for s in bundle.sections if module.id in s.module_ids)
+    return {
+        "id": module.id,
+        "title": module.title,
+        "version": module.version,
+        "section": section.title,
+        "local": module.local,
+        "local_slots": list(module.local_slots),
+        "status": module.review.status,
+        "counts": module.review.status in COUNTING_STATUSES,
+        "levels": list(module.levels),
+        "minutes_guided": module.guided_minutes,
+        "minutes_self_directed": module.self_directed_minutes,
+        "outcomes": [{"id": o.id, "text": o.text} for o in module.outcomes],
+        "quiz_items": [q.id for q in module.quiz.questions] if module.quiz else [],
+        "href": module_url(module.id),
+        "path": module.path,
+    }
+
+
+def _matrix(details: list[dict], modules: list[Module]) -> dict:
+    """Targeted standards (rows) x modules (columns, bundle order); a cell is I, D, A or empty."""
+    columns = [m.id for m in modules]
+    rows = []
+    for d in details:
+        found = {e["id"]: e for e in d["modules"]}
+        rows.append({"standard": d["ref"], "cells": [
+            {"letter": found[mid]["letter"], "strength": found[mid]["strength"], "counts": found[mid]["counts"],
+             "href": found[mid]["href"]} if mid in found else None for mid in columns]})
+    return {"columns": columns, "rows": rows}
+
+
+def _domains(catalogue: Catalogue, frameworks: list[str], targeted: list[str], by_standard: dict,
+             modules: list[Module]) -> list[dict]:
+    by_id = {m.id: m for m in modules}
+    out = []
+    for fid in frameworks:
+        framework = catalogue.frameworks[fid]
+        for domain in framework.domains:
+            refs = [f"{fid}:{c}" for c in domain.children if catalogue.standard(f"{fid}:{c}").type == "standard"]
+            mine = [r for r in refs if r in targeted]
+            counting = {r["module"] for ref in refs for r in by_standard.get(ref, []) if r["counts"]}
+            met = [r for r in mine if any(x["counts"] for x in by_standard.get(r, []))]
+            assessed = [r for r in mine if any(x["counts"] and x["strength"] == "assesses" for x in by_standard.get(r, []))]
+            guided = sum(by_id[m].guided_minutes for m in counting)
+            self_directed = sum(by_id[m].self_directed_minutes for m in counting)
+            out.append({
+                "framework": fid, "code": domain.code, "title": domain.title, "local": domain.local or framework.local,
+                "standards": len(refs), "targeted": len(mine), "met": len(met), "assessed": len(assessed),
+                "share_met": round(len(met) / len(mine), 4) if mine else None,
+                "share_assessed": round(len(assessed) / len(mine), 4) if mine else None,
+                "modules": [m.id for m in modules if m.id in counting],
+                "minutes_guided": guided, "minutes_self_directed": self_directed,
+                "hours": round((guided + self_directed) / 60, 2),
+            })
+    return out
+
+
+def _co_production(bundle: Bundle, modules: list[Module]) -> dict:
+    required = list(bundle.require_any_of)
+    rows, roles = [], {}
+    for module in modules:
+        module_roles = [{"role": c.role, "contribution": c.contribution, "date": c.date or None,
+                         "outside_team": c.role not in WRITING_TEAM_ROLES} for c in module.co_creation]
+        names = {c.role for c in module.co_creation}
+        for name in names:
+            roles.setdefault(name, []).append(module.id)
+        flag = None
+        if required and not names & set(required):
+            flag = "missing-required-role"
+        elif not names - WRITING_TEAM_ROLES:
+            flag = "writing-team-only"
+        rows.append({"module": module.id, "local": module.local, "roles": module_roles,
+                     "outside_team": bool(names - WRITING_TEAM_ROLES), "flag": flag})
+    return {
+        "require_any_of": required,
+        "roles": [{"role": r, "outside_team": r not in WRITING_TEAM_ROLES, "modules": roles[r]} for r in sorted(roles)],
+        "modules": rows,
+        "flagged": [r["module"] for r in rows if r["flag"]],
+    }
+
+
+def _currency(modules: list[Module], today: date, bundle: Bundle, since: dict | None) -> dict:
+    rows = []
+    for m in modules:
+        due = m.review.next_review
+        overdue = due is not None and due < today
+        rows.append({"module": m.id, "version": m.version, "status": m.review.status,
+                     "reviewed": m.review.reviewed.isoformat() if m.review.reviewed else None,
+                     "next_review": due.isoformat() if due else None,
+                     "approved_by": m.review.approved_by or None,
+                     "overdue": overdue, "days_overdue": (today - due).days if overdue else 0})
+    return {"as_of": today.isoformat(), "modules": rows, "overdue": [r["module"] for r in rows if r["overdue"]],
+            "since": _changes(since, bundle, modules) if since is not None else None}
+
+
+def _changes(previous: dict, bundle: Bundle, modules: list[Module]) -> dict:
+    """What changed since a previous coverage.json: modules added, removed and version-bumped."""
+    before = {m["id"]: m["version"] for m in previous.get("modules", [])}
+    now = {m.id: m.version for m in modules}
+    return {
+        "bundle_version": previous.get("bundle", {}).get("version"),
+        "content_hash": previous.get("provenance", {}).get("content_hash"),
+        "added": [{"id": i, "version": v} for i, v in now.items() if i not in before],
+        "removed": [{"id": i, "version": v} for i, v in before.items() if i not in now],
+        "version_bumped": [{"id": i, "from": before[i], "to": v} for i, v in now.items()
+                           if i in before and before[i] != v],
+    }
+
+
+def _bundle_info(catalogue: Catalogue, bundle: Bundle) -> dict:
+    acc = bundle.accreditation
+    variant = catalogue.variant
+    return {
+        "id": bundle.id, "title": bundle.title, "version": bundle.version, "levels": list(bundle.levels),
+        "description": bundle.description, "audience": bundle.audience or None,
+        "variant": {"id": variant.id, "title": variant.title} if variant else None,
+        "sections": [{"title": s.title, "local": s.local, "modules": list(s.module_ids)} for s in bundle.sections],
+        "targets": [t for t, _ in bundle.targets],
+        "accreditation": {"body": acc.body or None, "status": acc.status, "reference": acc.reference or None,
+                          "valid_until": acc.valid_until.isoformat() if acc.valid_until else None} if acc else None,
+        "path": bundle.path,
+    }
+
+
+def _framework_info(framework) -> dict:
+    return {"id": framework.id, "title": framework.title, "version": framework.version, "status": framework.status,
+            "publisher": framework.publisher, "local": framework.local, "base_uri": framework.base_uri}
+
+
+def _summary(modules, details, not_targeted, gaps, co_production, currency) -> dict:
+    counting = [m for m in modules if m.review.status in COUNTING_STATUSES]
+    return {
+        "modules": len(modules),
+        "modules_counting": len(counting),
+        "modules_local": sum(m.local for m in modules),
+        "minutes_guided": sum(m.guided_minutes for m in counting),
+        "minutes_self_directed": sum(m.self_directed_minutes for m in counting),
+        "targeted_standards": len(details),
+        "met": sum(d["met"] for d in details),
+        "assessed": sum(d["assessed"] for d in details),
+        "delivered_only": sum(d["met"] and not d["assessed"] for d in details),
+        "not_met": sum(not d["met"] for d in details),
+        "gaps": len(gaps),
+        "gaps_by_kind": {k: sum(g["kind"] == k for g in gaps) for k in GAP_KINDS},
+        "not_targeted_standards": len(not_targeted),
+        "not_targeted_met": sum(d["met"] for d in not_targeted),
+        "overdue_modules": len(currency["overdue"]),
+        "co_production_flags": len(co_production["flagged"]),
+    }

@@ -1,0 +1,87 @@
+"""The CSV views: `alignments.csv` (tidy, one row per module x standard), `matrix.csv` and `gaps.csv`."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+ALIGNMENT_COLUMNS = (
+    "bundle", "bundle_version", "variant", "standard", "framework", "code", "standard_title", "targeted",
+    "module", "module_title", "module_version", "module_local", "module_status", "counts", "strength", "letter",
+    "via_indicators", "minutes_guided", "minutes_self_directed", "assessment_methods", "quiz_items",
+    "outcomes", "evidence", "href",
+)
+GAP_COLUMNS = ("bundle", "standard", "standard_title", "kind", "modules", "detail")
+
+
+def tidy_rows(document: dict) -> list[dict]:
+    """One row per (module, standard) pair: every alignment a module of the bundle makes, rolled up to its standard."""
+    bundle = document["bundle"]
+    modules = {m["id"]: m for m in document["modules"]}
+    rows = []
+    for standard in document["standards"] + document["not_targeted"]:
+        for entry in standard["modules"]:
+            mine = [a for a in document["alignments"] if a["module"] == entry["id"] and a["standard"] == standard["ref"]]
+            module = modules[entry["id"]]
+            rows.append({
+                "bundle": bundle["id"], "bundle_version": bundle["version"],
+                "variant": bundle["variant"]["id"] if bundle["variant"] else "",
+                "standard": standard["ref"], "framework": standard["framework"], "code": standard["code"],
+                "standard_title": standard["title"], "targeted": standard["targeted"],
+                "module": entry["id"], "module_title": module["title"], "module_version": module["version"],
+                "module_local": module["local"], "module_status": module["status"], "counts": entry["counts"],
+                "strength": entry["strength"], "letter": entry["letter"], "via_indicators": " ".join(entry["via"]),
+                "minutes_guided": module["minutes_guided"], "minutes_self_directed": module["minutes_self_directed"],
+                "assessment_methods": " ".join(sorted({a["assessment"]["method"] for a in mine if a["assessment"]})),
+                "quiz_items": " ".join(i["id"] for a in mine if a["assessment"] for i in a["assessment"]["items"]),
+                "outcomes": " ".join(dict.fromkeys(o["id"] for a in mine for o in a["outcomes"])),
+                "evidence": " ".join(dict.fromkeys(e for a in mine for e in a["evidence"])),
+                "href": entry["href"],
+            })
+    return rows
+
+
+def cell_text(cell: dict | None) -> str:
+    """A matrix cell: I, D or A; in brackets when the module does not count (draft or retired)."""
+    if cell is None:
+        return ""
+    return cell["letter"] if cell["counts"] else f"({cell['letter']})"
+
+
+def _write(header, rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["true" if v is True else "false" if v is False else v for v in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def alignments_csv(document: dict) -> bytes:
+    return _write(ALIGNMENT_COLUMNS, ([row[c] for c in ALIGNMENT_COLUMNS] for row in tidy_rows(document)))
+
+
+def matrix_csv(document: dict) -> bytes:
+    titles = {s["ref"]: s for s in document["standards"]}
+    matrix = document["matrix"]
+    header = ["standard", "standard_title", "status", *matrix["columns"]]
+    return _write(header, ([r["standard"], titles[r["standard"]]["title"], titles[r["standard"]]["status"],
+                            *(cell_text(c) for c in r["cells"])] for r in matrix["rows"]))
+
+
+def gaps_csv(document: dict) -> bytes:
+    bundle = document["bundle"]["id"]
+    return _write(GAP_COLUMNS, ([bundle, g["standard"], g["title"], g["kind"], " ".join(g["modules"]), g["detail"]]
+                                for g in document["gaps"]))
+
+
+def framework_csv(document: dict) -> bytes:
+    """The framework-wide view as a table: one row per standard, one column per bundle."""
+    bundles = [b["id"] for b in document["bundles"]]
+    header = ["standard", "standard_title", "levels", *bundles, "levels_not_covered"]
+    rows = []
+    for s in document["standards"]:
+        cells = [(c["letter"] or "") + ("*" if c["targeted"] else "") for c in s["bundles"]]
+        missing = " ".join(lv["level"] for lv in s["level_coverage"] if not lv["covered"])
+        rows.append([s["ref"], s["title"], " ".join(s["levels"]), *cells, missing])
+    return _write(header, rows)

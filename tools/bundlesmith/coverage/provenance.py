@@ -1,0 +1,89 @@
+"""Provenance of a bundle's report: the files it is built from, their hash, its packages and the source revision.
+
+Nothing here depends on the clock: the same sources give the same provenance, so reports are reproducible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+from bundlesmith.model import Bundle, Catalogue
+
+
+def source_files(catalogue: Catalogue, bundle: Bundle) -> list[str]:
+    """Every project file the bundle includes, as sorted paths relative to the project root.
+
+    The bundle file; each of its modules; every framework its targets or alignments name; the variant
+    manifest and the slot files filled into its modules when a variant is applied; and every non-Markdown
+    file (images, downloads) its modules link to inside the project.
+    """
+    root = catalogue.root
+    files: set[str] = {bundle.path}
+    frameworks = {t.partition(":")[0] for t, _ in bundle.targets}
+    modules = [catalogue.modules[m] for m in bundle.module_ids if m in catalogue.modules]
+    for module in modules:
+        files.add(module.path)
+        frameworks.update(a.standard.partition(":")[0] for a in module.standards)
+        for ref in module.references:
+            target = ref.target.split("#", 1)[0].split("?", 1)[0]
+            if not target or "://" in target or target.startswith(("mailto:", "/")) or target.endswith(".md"):
+                continue
+            file = (module.file.parent / target).resolve()
+            if file.is_file() and file.is_relative_to(root.resolve()):
+                files.add(file.relative_to(root.resolve()).as_posix())
+    for fid in frameworks:
+        if fid in catalogue.frameworks:
+            files.add(catalogue.frameworks[fid].span.path)
+    variant = catalogue.variant
+    if variant is not None:
+        files.add(variant.span.path)
+        ids = {m.id for m in modules}
+        files.update(fill.file for fill in variant.slots if fill.module in ids)
+    return sorted(f for f in files if (root / f).is_file())
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def content_hash(root: Path, files: list[str]) -> str:
+    """sha256 over each file's path and bytes, in sorted path order (length-prefixed, so no two inputs collide)."""
+    digest = hashlib.sha256()
+    for rel in sorted(files):
+        data = (root / rel).read_bytes()
+        name = rel.encode("utf-8")
+        digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def source_revision(root: Path, files: list[str]) -> dict | None:
+    """The git commit the project is at and whether any of these files differ from it; None outside git."""
+    try:
+        revision = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                                  text=True, timeout=20)
+        if revision.returncode != 0:
+            return None
+        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", *files],
+                                capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"system": "git", "revision": revision.stdout.strip(),
+            "modified": bool(status.stdout.strip()) if status.returncode == 0 else None}
+
+
+def provenance(catalogue: Catalogue, bundle: Bundle, packages) -> dict:
+    files = source_files(catalogue, bundle)
+    root = catalogue.root
+    return {
+        "bundle_version": bundle.version,
+        "variant": catalogue.variant.id if catalogue.variant else None,
+        "content_hash": content_hash(root, files),
+        "files": [{"path": f, "sha256": file_sha256(root / f)} for f in files],
+        "packages": sorted(({"filename": p.filename, "scorm_version": p.scorm_version, "sha256": p.sha256,
+                             "size": p.size} for p in packages
+                            if p.bundle == bundle.id and p.variant == (catalogue.variant.id if catalogue.variant else None)),
+                           key=lambda p: p["filename"]),
+        "source": source_revision(root, files),
+    }

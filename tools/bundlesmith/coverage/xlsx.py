@@ -1,0 +1,169 @@
+"""The XLSX view reviewers annotate: one sheet per view, frozen header row, filters, set column widths.
+
+openpyxl stamps the save time into docProps/core.xml and the zip entries; both are pinned here (fixed
+created/modified, entries re-packed with a fixed date) so the same document gives byte-identical bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import stat
+import zipfile
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from bundlesmith.coverage.csv import ALIGNMENT_COLUMNS, cell_text, tidy_rows
+from bundlesmith.coverage.markdown import GAP_TITLES
+from bundlesmith.emit import FIXED_ZIP_DATE
+
+FIXED_PROPERTY_DATE = datetime(2000, 1, 1, 0, 0, 0)
+SHEETS = ("Summary", "Matrix", "Standards", "Alignments", "Gaps", "Not targeted", "Domains", "Co-production",
+          "Currency", "Provenance")
+FRAMEWORK_SHEETS = ("Framework", "Level gaps")
+
+
+def _sheet(wb: Workbook, title: str, header: list[str], rows, widths: dict[int, int] | None = None) -> None:
+    ws = wb.create_sheet(title)
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    count = 0
+    for row in rows:
+        ws.append([("yes" if v else "no") if isinstance(v, bool) else v for v in row])
+        count += 1
+    ws.freeze_panes = "A2"
+    last = get_column_letter(len(header))
+    ws.auto_filter.ref = f"A1:{last}{count + 1}"
+    for index, name in enumerate(header, start=1):
+        width = (widths or {}).get(index) or min(max(len(str(name)) + 2, 10), 60)
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
+def _workbook() -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = "bundlesmith"
+    wb.properties.created = FIXED_PROPERTY_DATE
+    wb.properties.modified = FIXED_PROPERTY_DATE
+    return wb
+
+
+def _pinned(wb: Workbook) -> bytes:
+    """Save, then pin what openpyxl sets from the clock: the modified date and each entry's zip date."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    stamp = FIXED_PROPERTY_DATE.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _pin_core(data, stamp)
+            entry = zipfile.ZipInfo(info.filename, FIXED_ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = (stat.S_IFREG | 0o644) << 16
+            entry.create_system = 3
+            target.writestr(entry, data)
+    return out.getvalue()
+
+
+def _pin_core(data: bytes, stamp: str) -> bytes:
+    import re
+
+    text = data.decode("utf-8")
+    for tag in ("dcterms:created", "dcterms:modified"):
+        text = re.sub(rf"(<{tag}[^>]*>)[^<]*(</{tag}>)", rf"\g<1>{stamp}\g<2>", text)
+    return text.encode("utf-8")
+
+
+def render(doc: dict) -> bytes:
+    wb = _workbook()
+    b, s, p = doc["bundle"], doc["summary"], doc["provenance"]
+    acc = b["accreditation"] or {}
+    _sheet(wb, "Summary", ["measure", "value"], [
+        ("bundle", b["id"]), ("title", b["title"]), ("version", b["version"]),
+        ("variant", b["variant"]["id"] if b["variant"] else ""), ("levels", ", ".join(b["levels"])),
+        ("accreditation status", acc.get("status") or "none"), ("accreditation body", acc.get("body") or ""),
+        ("accreditation reference", acc.get("reference") or ""), ("valid until", acc.get("valid_until") or ""),
+        ("content hash (sha256)", p["content_hash"]), ("reviews as of", doc["currency"]["as_of"]),
+        ("modules", s["modules"]), ("modules counting", s["modules_counting"]), ("modules local", s["modules_local"]),
+        ("minutes guided", s["minutes_guided"]), ("minutes self-directed", s["minutes_self_directed"]),
+        ("targeted standards", s["targeted_standards"]), ("met", s["met"]), ("assessed", s["assessed"]),
+        ("delivered only", s["delivered_only"]), ("not met", s["not_met"]), ("gaps", s["gaps"]),
+        ("standards not targeted", s["not_targeted_standards"]), ("modules overdue", s["overdue_modules"]),
+        ("co-production flags", s["co_production_flags"]),
+    ], {1: 28, 2: 70})
+    matrix = doc["matrix"]
+    titles = {st["ref"]: st for st in doc["standards"]}
+    _sheet(wb, "Matrix", ["standard", "title", "status", *matrix["columns"]],
+           ([r["standard"], titles[r["standard"]]["title"], titles[r["standard"]]["status"],
+             *(cell_text(c) for c in r["cells"])] for r in matrix["rows"]),
+           {1: 12, 2: 40, 3: 11, **{i: 6 for i in range(4, 4 + len(matrix["columns"]))}})
+    _sheet(wb, "Standards", ["standard", "title", "levels", "local", "status", "modules", "minutes guided",
+                             "minutes self-directed", "assessment methods", "quiz items", "outcomes", "gaps", "comment"],
+           ([st["ref"], st["title"], ", ".join(st["levels"]), st["local"], st["status"],
+             "; ".join(f"{e['id']} {e['letter']}" + ("" if e["counts"] else f" ({e['status']})") for e in st["modules"]),
+             st["minutes_guided"], st["minutes_self_directed"], ", ".join(st["assessment_methods"]),
+             "; ".join(f"{q['module']}#{q['id']}" for q in st["quiz_items"]),
+             "; ".join(f"{o['module']} {o['id']}: {o['text']}" for o in st["outcomes"]),
+             ", ".join(GAP_TITLES[g] for g in st["gaps"]), ""] for st in doc["standards"]),
+           {1: 12, 2: 40, 6: 50, 10: 30, 11: 60, 12: 30, 13: 40})
+    _sheet(wb, "Alignments", list(ALIGNMENT_COLUMNS), ([row[c] for c in ALIGNMENT_COLUMNS] for row in tidy_rows(doc)),
+           {4: 12, 7: 40, 9: 36, 10: 40})
+    _sheet(wb, "Gaps", ["standard", "title", "gap", "modules", "detail", "comment"],
+           ([g["standard"], g["title"], GAP_TITLES[g["kind"]], " ".join(g["modules"]), g["detail"], ""]
+            for g in doc["gaps"]), {1: 12, 2: 40, 3: 34, 4: 40, 5: 70, 6: 40})
+    _sheet(wb, "Not targeted", ["standard", "title", "local", "status", "modules"],
+           ([st["ref"], st["title"], st["local"], st["status"], "; ".join(f"{e['id']} {e['letter']}" for e in st["modules"])]
+            for st in doc["not_targeted"]), {1: 12, 2: 40, 5: 60})
+    _sheet(wb, "Domains", ["domain", "title", "local", "standards", "targeted", "met", "assessed", "share met",
+                           "share assessed", "minutes guided", "minutes self-directed", "hours"],
+           ([f"{d['framework']}:{d['code']}", d["title"], d["local"], d["standards"], d["targeted"], d["met"],
+             d["assessed"], d["share_met"], d["share_assessed"], d["minutes_guided"], d["minutes_self_directed"],
+             d["hours"]] for d in doc["domains"]), {2: 45})
+    co = doc["co_production"]
+    _sheet(wb, "Co-production", ["module", "local", "role", "outside writing team", "contribution", "date", "flag"],
+           ([mod["module"], mod["local"], r["role"] if r else "", r["outside_team"] if r else "",
+             r["contribution"] if r else "no co-creation recorded", (r["date"] or "") if r else "", mod["flag"] or ""]
+            for mod in co["modules"] for r in (mod["roles"] or [None])), {1: 36, 3: 22, 5: 80, 7: 22})
+    cur = doc["currency"]
+    _sheet(wb, "Currency", ["module", "version", "status", "reviewed", "next review", "overdue", "days overdue",
+                            "approved by", "change since previous"],
+           ([r["module"], r["version"], r["status"], r["reviewed"] or "", r["next_review"] or "", r["overdue"],
+             r["days_overdue"], r["approved_by"] or "", _change(cur["since"], r)] for r in cur["modules"]),
+           {1: 36, 8: 40, 9: 24})
+    source = p["source"] or {}
+    _sheet(wb, "Provenance", ["item", "name", "sha256", "detail"], [
+        ("bundle version", b["id"], "", p["bundle_version"]),
+        ("content hash", "sources", p["content_hash"], ""),
+        ("source revision", source.get("system", ""), source.get("revision", ""),
+         "files differ from this revision" if source.get("modified") else ""),
+        *(("package", k["filename"], k["sha256"], f"SCORM {k['scorm_version']}, {k['size']} bytes") for k in p["packages"]),
+        *(("file", f["path"], f["sha256"], "") for f in p["files"]),
+    ], {1: 16, 2: 60, 3: 66, 4: 30})
+    return _pinned(wb)
+
+
+def _change(since: dict | None, row: dict) -> str:
+    if since is None:
+        return ""
+    if any(a["id"] == row["module"] for a in since["added"]):
+        return "added"
+    bumped = next((a for a in since["version_bumped"] if a["id"] == row["module"]), None)
+    return f"version {bumped['from']} → {bumped['to']}" if bumped else "unchanged"
+
+
+def render_framework(doc: dict) -> bytes:
+    wb = _workbook()
+    bundles = [b["id"] for b in doc["bundles"]]
+    _sheet(wb, "Framework", ["standard", "title", "local", "levels", *bundles, "levels not covered"],
+           ([s["ref"], s["title"], s["local"], ", ".join(s["levels"]),
+             *((c["letter"] or "") + ("*" if c["targeted"] else "") for c in s["bundles"]),
+             ", ".join(lv["level"] for lv in s["level_coverage"] if not lv["covered"])] for s in doc["standards"]),
+           {1: 12, 2: 40, 4: 30, **{i: 14 for i in range(5, 5 + len(bundles))}, 5 + len(bundles): 24})
+    _sheet(wb, "Level gaps", ["standard", "level"], ([g["standard"], g["level"]] for g in doc["level_gaps"]))
+    return _pinned(wb)
