@@ -39,3 +39,22 @@ def test_harmless_html_and_text_are_kept():
     assert '<a href="https://example.org/" rel="noopener noreferrer">a fine external link</a>' in out
     assert '<details open=""><summary>more</summary>text</details>' in out
     assert "styled" in out  # the div's text stays, its style goes
+
+
+def test_a_project_can_refuse_raw_html_instead(tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from bundlesmith.cli import cli
+
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent / "fixtures/minimal", root)
+    module = root / "content/modules/listening.md"
+    module.write_text(module.read_text().replace("People feel safe", "<b onclick=x>People</b> feel safe"))
+    assert CliRunner().invoke(cli, ["-C", str(root), "check", "--today", "2026-11-23"]).exit_code == 0
+    strict = CliRunner().invoke(cli, ["-C", str(root), "check", "--no-raw-html", "--today", "2026-11-23"])
+    assert strict.exit_code == 1
+    assert strict.stdout.splitlines() == [
+        "content/modules/listening.md:35: error: raw HTML is not allowed in this project; use Markdown instead [raw-html]",
+    ]

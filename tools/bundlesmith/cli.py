@@ -99,9 +99,10 @@ def cli(ctx: click.Context, project: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json prints one object with every diagnostic, for CI.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any warning).")
+@click.option("--no-raw-html", is_flag=True, help="Refuse raw HTML in modules instead of sanitising it.")
 @today_option
 @click.pass_context
-def check(ctx, variant, fmt, strict, today):
+def check(ctx, variant, fmt, strict, no_raw_html, today):
     """Check every content file and report every problem at once.
 
     Each problem is printed as `path:line: error|warning: message [code]`. Without
@@ -112,7 +113,7 @@ def check(ctx, variant, fmt, strict, today):
 
     root = project_root(ctx)
     _validate_variant(root, variant)
-    results = pipeline.check_all(root, (variant,) if variant else None, _today(today))
+    results = pipeline.check_all(root, (variant,) if variant else None, _today(today), no_raw_html)
     diagnostics = pipeline.merged_diagnostics(results)
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors

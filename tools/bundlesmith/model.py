@@ -187,6 +187,7 @@ class Module:
     span: Span
     local: bool = False  # from a variant
     local_slots: tuple[str, ...] = ()  # slots a variant filled
+    raw_html: tuple[Span, ...] = ()  # where the Markdown holds raw HTML (sanitised when rendered)
 
     @property
     def minutes(self) -> int:

@@ -27,17 +27,19 @@ class Checked:
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
-def check(root: Path, variant: str | None = None, today: date | None = None) -> Checked:
+def check(root: Path, variant: str | None = None, today: date | None = None,
+          reject_raw_html: bool = False) -> Checked:
     """Load and validate one view of the project: national content, or national plus one variant."""
     catalogue, problems = load_catalogue(root, variant)
-    problems += validate(catalogue, today)
+    problems += validate(catalogue, today, reject_raw_html)
     return Checked(catalogue, tuple(problems))
 
 
-def check_all(root: Path, variants: tuple[str, ...] | None = None, today: date | None = None) -> list[Checked]:
+def check_all(root: Path, variants: tuple[str, ...] | None = None, today: date | None = None,
+              reject_raw_html: bool = False) -> list[Checked]:
     """The national view and each variant's view (all variants unless some are named)."""
     names = available_variants(root) if variants is None else variants
-    return [check(root, None, today)] + [check(root, name, today) for name in names]
+    return [check(root, None, today, reject_raw_html)] + [check(root, name, today, reject_raw_html) for name in names]
 
 
 def merged_diagnostics(results: list[Checked]) -> list[Diagnostic]:

@@ -25,17 +25,20 @@ class BodyScan:
     quiz: Quiz | None
     title: str  # text of the first level-1 heading
     words: int
+    raw_html: tuple[Span, ...] = ()
 
 
 def scan_body(body: str, path: str, body_offset: int) -> tuple[BodyScan, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     tokens = parse(body)
     lines = body.split("\n")
-    anchors, references, slots, quizzes = [], [], [], []
+    anchors, references, slots, quizzes, raw_html = [], [], [], [], []
     title = ""
     for index, token in enumerate(tokens):
         line = body_offset + (token.map[0] + 1 if token.map else 0)
-        if token.type == "heading_open":
+        if token.type == "html_block":
+            raw_html.append(Span(path, line))
+        elif token.type == "heading_open":
             anchors.append(token.attrs.get("id", ""))
             if token.tag == "h1" and not title:
                 title = tokens[index + 1].content.strip()
@@ -46,6 +49,8 @@ def scan_body(body: str, path: str, body_offset: int) -> tuple[BodyScan, list[Di
                                       "or a relative path"))
             row = line
             for child in token.children:
+                if child.type == "html_inline":
+                    raw_html.append(Span(path, row))
                 if child.type in ("softbreak", "hardbreak"):
                     row += 1
                 elif child.type == "link_open":
@@ -77,7 +82,8 @@ def scan_body(body: str, path: str, body_offset: int) -> tuple[BodyScan, list[Di
             continue
         quiz = _parse_quiz(token, line, path, problems)
     words = sum(len(t.content.split()) for t in tokens if t.type == "inline")
-    return BodyScan(tuple(anchors), tuple(references), tuple(slots), quiz, title, words), problems
+    return BodyScan(tuple(anchors), tuple(references), tuple(slots), quiz, title, words,
+                    tuple(dict.fromkeys(raw_html))), problems
 
 
 def _parse_quiz(token, line: int, path: str, problems: list[Diagnostic]) -> Quiz | None:

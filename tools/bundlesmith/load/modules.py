@@ -79,6 +79,7 @@ def load_module(file: Path, path: str, local: bool = False) -> tuple[Module | No
         file=file,
         span=span_of(data, "id", path),
         local=local,
+        raw_html=scan.raw_html,
     )
     return module, mid, problems
 

@@ -9,11 +9,13 @@ from bundlesmith.model import Catalogue
 from bundlesmith.validate import bundles, links, modules, review
 
 
-def validate(catalogue: Catalogue, today: date | None = None) -> list[Diagnostic]:
+def validate(catalogue: Catalogue, today: date | None = None, reject_raw_html: bool = False) -> list[Diagnostic]:
     today = today or date.today()
     problems: list[Diagnostic] = []
     problems += modules.check_modules(catalogue)
     problems += links.check_links(catalogue)
     problems += bundles.check_bundles(catalogue)
     problems += review.check_review(catalogue, today)
+    if reject_raw_html:
+        problems += links.check_raw_html(catalogue)
     return problems

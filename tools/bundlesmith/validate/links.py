@@ -28,6 +28,12 @@ def check_links(catalogue: Catalogue) -> list[Diagnostic]:
     return problems
 
 
+def check_raw_html(catalogue: Catalogue) -> list[Diagnostic]:
+    """With --no-raw-html, raw HTML is refused rather than sanitised."""
+    return [error(span, "raw-html", "raw HTML is not allowed in this project; use Markdown instead")
+            for module in catalogue.modules.values() for span in module.raw_html]
+
+
 def is_image(file: Path) -> bool:
     head = file.read_bytes()[:16]
     if file.suffix.lower() == ".webp":
