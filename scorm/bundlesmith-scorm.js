@@ -1,0 +1,381 @@
+/* bundlesmith SCORM runtime: SCORM 1.2 and 2004 4th Edition, no framework, no network.
+ *
+ * The page carries its settings in <script type="application/json" id="bs-config">:
+ *   {version: "1.2"|"2004", mastery: 0-100, modules: [{id, title, objectives: [{id, items: [qid]}]}]}
+ * and one <article class="bs-module" data-module="ID"> per module, each with an optional knowledge check
+ * (.bs-quiz > fieldset.bs-question[data-question]) and an end marker (.bs-end).
+ *
+ * What it does, in order of the SCORM session: find the API (parent frames, then the opener), initialise
+ * on load, restore the bookmark and saved answers, set the bookmark as headings scroll past, score the
+ * knowledge check (score before status, interactions, objectives wrapped so a refusing LMS never blocks
+ * completion), set completion at the end of the module, and terminate exactly once on pagehide/unload.
+ * Without an LMS the page still works and says that progress will not be saved.
+ */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("bs-config").textContent);
+  var is2004 = config.version === "2004";
+  var api = null;
+  var started = new Date();
+  var terminated = false;
+  var state = { e: [], a: {}, c: [] }; // e: modules read to the end, a: answers {module.q: "ac"}, c: modules checked
+  var lastLocation = "";
+
+  /* ---- API discovery (ADL's algorithm: walk up the parents, then the opener's parents) ---- */
+  function scan(win) {
+    var name = is2004 ? "API_1484_11" : "API";
+    var tries = 0;
+    try {
+      while (win && !win[name] && win.parent && win.parent !== win && tries < 500) {
+        tries += 1;
+        win = win.parent;
+      }
+      return win && win[name] ? win[name] : null;
+    } catch (err) { // a frame from another origin: stop looking there
+      return null;
+    }
+  }
+  function findApi() {
+    var found = scan(window);
+    if (!found && window.opener) { found = scan(window.opener); }
+    if (!found && window.top && window.top.opener) { found = scan(window.top.opener); }
+    return found;
+  }
+
+  /* ---- thin, failure-tolerant calls ---- */
+  function call(name12, name2004, arg1, arg2) {
+    if (!api) { return ""; }
+    try {
+      var fn = api[is2004 ? name2004 : name12];
+      return arguments.length > 3 ? fn.call(api, arg1, arg2) : fn.call(api, arg1 === undefined ? "" : arg1);
+    } catch (err) {
+      return "";
+    }
+  }
+  function get(element) { return String(call("LMSGetValue", "GetValue", element)); }
+  function set(element, value) {
+    var ok = call("LMSSetValue", "SetValue", element, String(value));
+    return ok === true || ok === "true";
+  }
+  function commit() { call("LMSCommit", "Commit", ""); }
+  function el(v12, v2004) { return is2004 ? v2004 : v12; }
+
+  /* ---- time formats ---- */
+  function pad(n, width) { n = String(n); while (n.length < width) { n = "0" + n; } return n; }
+  function sessionTime() {
+    var cs = Math.max(0, Math.round((new Date() - started) / 10)); // centiseconds
+    var h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60, s = Math.floor(cs / 100) % 60, c = cs % 100;
+    if (is2004) { return "PT" + h + "H" + m + "M" + s + "." + pad(c, 2) + "S"; }
+    return pad(Math.min(h, 9999), 4) + ":" + pad(m, 2) + ":" + pad(s, 2) + "." + pad(c, 2);
+  }
+  function timestamp() {
+    var d = new Date();
+    if (is2004) { return d.toISOString().slice(0, 19); }
+    return pad(d.getHours(), 2) + ":" + pad(d.getMinutes(), 2) + ":" + pad(d.getSeconds(), 2);
+  }
+
+  /* ---- state kept in suspend_data (small: 1.2 allows 4,096 characters) ---- */
+  function saveState() {
+    if (!api) { return; }
+    var text = JSON.stringify(state);
+    if (text.length < 4000) { set(el("cmi.suspend_data", "cmi.suspend_data"), text); }
+  }
+  function loadState() {
+    var text = get("cmi.suspend_data");
+    if (!text) { return; }
+    try {
+      var saved = JSON.parse(text);
+      if (saved && typeof saved === "object") {
+        state.e = Array.isArray(saved.e) ? saved.e : [];
+        state.a = saved.a && typeof saved.a === "object" ? saved.a : {};
+        state.c = Array.isArray(saved.c) ? saved.c : [];
+      }
+    } catch (err) { /* not ours, or damaged: start afresh */ }
+  }
+
+  /* ---- messages for the learner ---- */
+  function notice(text) {
+    var box = document.getElementById("bs-lms-status");
+    if (box) { box.textContent = text; box.hidden = false; }
+  }
+
+  /* ---- knowledge check ---- */
+  var articles = Array.prototype.slice.call(document.querySelectorAll("article.bs-module"));
+  var modules = config.modules || [];
+  function moduleConfig(id) {
+    for (var i = 0; i < modules.length; i += 1) { if (modules[i].id === id) { return modules[i]; } }
+    return { id: id, objectives: [] };
+  }
+  function questions() {
+    return Array.prototype.slice.call(document.querySelectorAll("fieldset.bs-question"));
+  }
+  function moduleOf(node) { return node.closest("article.bs-module").getAttribute("data-module"); }
+  function keyOf(fieldset) { return moduleOf(fieldset) + "." + fieldset.getAttribute("data-question"); }
+  function chosen(fieldset) {
+    return Array.prototype.slice.call(fieldset.querySelectorAll("input:checked")).map(function (i) { return i.value; }).join("");
+  }
+  function correctAnswer(fieldset) {
+    return Array.prototype.slice.call(fieldset.querySelectorAll("input[data-correct='true']")).map(function (i) { return i.value; }).join("");
+  }
+  function showFeedback(fieldset) {
+    var answer = chosen(fieldset), right = answer === correctAnswer(fieldset);
+    Array.prototype.slice.call(fieldset.querySelectorAll(".bs-choice-feedback")).forEach(function (p) {
+      var input = document.getElementById(p.getAttribute("data-for"));
+      p.hidden = !(input && input.checked);
+    });
+    var general = fieldset.querySelector(".bs-question-feedback");
+    if (general) { general.hidden = false; }
+    var result = fieldset.querySelector(".bs-result");
+    result.textContent = answer ? (right ? "Correct." : "Not quite: see the feedback on your answer.") : "Not answered.";
+    fieldset.setAttribute("data-result", right ? "correct" : "wrong");
+    return right;
+  }
+  function restoreAnswers() {
+    questions().forEach(function (fieldset) {
+      var answer = state.a[keyOf(fieldset)];
+      if (!answer) { return; }
+      Array.prototype.slice.call(fieldset.querySelectorAll("input")).forEach(function (input) {
+        input.checked = answer.indexOf(input.value) >= 0;
+      });
+      if (state.c.indexOf(moduleOf(fieldset)) >= 0) { showFeedback(fieldset); }
+    });
+  }
+
+  function pct(right, total) { return total ? Math.round((100 * right) / total) : 0; }
+  function mastery() {
+    var m = Number(config.mastery);
+    var fromLms = is2004 ? parseFloat(get("cmi.scaled_passing_score")) * 100 : parseFloat(get("cmi.student_data.mastery_score"));
+    if (!isNaN(fromLms) && fromLms >= 0 && fromLms <= 100) { m = fromLms; }
+    return m;
+  }
+  function tally() { // every question of the page, so a single-SCO package scores the whole bundle
+    var all = questions(), right = 0, answered = 0;
+    all.forEach(function (f) {
+      var key = keyOf(f);
+      if (state.a[key]) { answered += 1; }
+      if (state.a[key] && state.a[key] === correctAnswer(f)) { right += 1; }
+    });
+    return { total: all.length, right: right, answered: answered };
+  }
+  function allChecked() {
+    return articles.every(function (a) {
+      return !a.querySelector(".bs-quiz") || state.c.indexOf(a.getAttribute("data-module")) >= 0;
+    });
+  }
+  function allRead() {
+    return articles.every(function (a) { return state.e.indexOf(a.getAttribute("data-module")) >= 0; });
+  }
+
+  var appended = 0;
+  function interactionIndex(id) {
+    // 2004 lets us read ids back, so a retry updates the same interaction; 1.2 journals (appends).
+    var count = parseInt(get("cmi.interactions._count"), 10);
+    if (isNaN(count)) { appended += 1; return appended - 1; } // an LMS without _count support
+    if (is2004) {
+      for (var i = 0; i < count; i += 1) { if (get("cmi.interactions." + i + ".id") === id) { return i; } }
+    }
+    return count;
+  }
+  function writeInteractions(fieldsets) {
+    fieldsets.forEach(function (f) {
+      var id = moduleOf(f) + "-" + f.getAttribute("data-question");
+      var n = interactionIndex(id);
+      var p = "cmi.interactions." + n + ".";
+      var answer = chosen(f).split(""), key = correctAnswer(f).split("");
+      var sep = is2004 ? "[,]" : ",";
+      try {
+        set(p + "id", id);
+        set(p + "type", "choice");
+        set(p + el("time", "timestamp"), timestamp());
+        if (is2004) {
+          var legend = f.querySelector("legend");
+          set(p + "description", (legend ? legend.textContent : id).replace(/\s+/g, " ").trim().slice(0, 250));
+        }
+        set(p + "correct_responses.0.pattern", key.join(sep));
+        set(p + el("student_response", "learner_response"), answer.join(sep));
+        set(p + "result", chosen(f) === correctAnswer(f) ? "correct" : el("wrong", "incorrect"));
+        set(p + "weighting", "1");
+      } catch (err) { /* an LMS that refuses interactions must not block scoring */ }
+    });
+  }
+  function objectiveIndex(id, used) {
+    var count = parseInt(get("cmi.objectives._count"), 10);
+    if (!isNaN(count)) {
+      for (var i = 0; i < count; i += 1) { if (get("cmi.objectives." + i + ".id") === id) { return i; } }
+    }
+    return Math.max(isNaN(count) ? 0 : count, used);
+  }
+  function writeObjectives(threshold) {
+    var used = 0;
+    modules.forEach(function (mod) {
+      if (state.c.indexOf(mod.id) < 0) { return; }
+      (mod.objectives || []).forEach(function (objective) {
+        try { // some LMSs reject objectives: never let that block completion
+          var right = 0;
+          objective.items.forEach(function (q) {
+            var f = document.querySelector("article.bs-module[data-module='" + mod.id + "'] fieldset.bs-question[data-question='" + q + "']");
+            if (f && state.a[mod.id + "." + q] === correctAnswer(f)) { right += 1; }
+          });
+          var score = pct(right, objective.items.length), passed = score >= threshold;
+          var n = objectiveIndex(objective.id, used);
+          used = n + 1;
+          var p = "cmi.objectives." + n + ".";
+          set(p + "id", objective.id);
+          set(p + "score.raw", score);
+          set(p + "score.min", 0);
+          set(p + "score.max", 100);
+          if (is2004) {
+            set(p + "score.scaled", (score / 100).toFixed(2));
+            set(p + "success_status", passed ? "passed" : "failed");
+            set(p + "completion_status", "completed");
+          } else {
+            set(p + "status", passed ? "passed" : "failed");
+          }
+        } catch (err) { /* keep going */ }
+      });
+    });
+  }
+
+  /* Status written last, after the score: one well-known LMS breaks when status comes first. */
+  function report() {
+    if (!api) { return; }
+    var t = tally(), threshold = mastery(), hasQuiz = t.total > 0, checked = hasQuiz && allChecked();
+    if (checked) {
+      var score = pct(t.right, t.total);
+      set(el("cmi.core.score.raw", "cmi.score.raw"), score);
+      set(el("cmi.core.score.min", "cmi.score.min"), 0);
+      set(el("cmi.core.score.max", "cmi.score.max"), 100);
+      if (is2004) { set("cmi.score.scaled", (score / 100).toFixed(2)); }
+      writeObjectives(threshold);
+    }
+    var complete = allRead() && (!hasQuiz || checked);
+    var passed = checked && pct(t.right, t.total) >= threshold;
+    if (is2004) {
+      set("cmi.completion_status", complete ? "completed" : "incomplete");
+      if (checked) { set("cmi.success_status", passed ? "passed" : "failed"); }
+    } else {
+      set("cmi.core.lesson_status", checked && complete ? (passed ? "passed" : "failed") : (complete ? "completed" : "incomplete"));
+    }
+  }
+
+  function onCheck(event) {
+    var quiz = event.target.closest(".bs-quiz");
+    var article = event.target.closest("article.bs-module");
+    var id = article.getAttribute("data-module");
+    var fieldsets = Array.prototype.slice.call(quiz.querySelectorAll("fieldset.bs-question"));
+    var right = 0;
+    fieldsets.forEach(function (f) {
+      state.a[keyOf(f)] = chosen(f);
+      if (showFeedback(f)) { right += 1; }
+    });
+    if (state.c.indexOf(id) < 0) { state.c.push(id); }
+    var score = pct(right, fieldsets.length), threshold = mastery();
+    var out = quiz.querySelector(".bs-score");
+    out.textContent = "You scored " + score + "% (" + right + " of " + fieldsets.length + "). " +
+      (score >= threshold ? "You have passed this knowledge check." : "The pass mark is " + threshold + "%: review the feedback and try again.");
+    if (api) {
+      writeInteractions(fieldsets);
+      saveState();
+      report();
+      commit();
+    }
+  }
+
+  /* ---- reading: bookmark and end of module ---- */
+  function setLocation(id) {
+    if (!api || !id || id === lastLocation) { return; }
+    lastLocation = id;
+    set(el("cmi.core.lesson_location", "cmi.location"), id);
+  }
+  function reachedEnd(article) {
+    var id = article.getAttribute("data-module");
+    if (state.e.indexOf(id) >= 0) { return; }
+    state.e.push(id);
+    var end = article.querySelector(".bs-end-status");
+    if (end) { end.textContent = "You have reached the end of this module."; }
+    if (api) { saveState(); report(); commit(); }
+  }
+  function watchReading() {
+    var headings = Array.prototype.slice.call(document.querySelectorAll("main h2[id], main h3[id], article.bs-module[id]"));
+    var ends = Array.prototype.slice.call(document.querySelectorAll(".bs-end"));
+    if ("IntersectionObserver" in window) {
+      var hObs = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          // a heading that scrolls up past the top of the view is where the learner has got to
+          if (!entry.isIntersecting && entry.boundingClientRect.top < 0) { setLocation(entry.target.id); }
+          else if (entry.isIntersecting && entry.boundingClientRect.top < window.innerHeight / 2) { setLocation(entry.target.id); }
+        });
+      }, { threshold: [0, 1] });
+      headings.forEach(function (h) { hObs.observe(h); });
+      var eObs = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) { reachedEnd(entry.target.closest("article.bs-module")); }
+        });
+      });
+      ends.forEach(function (e) { eObs.observe(e); });
+    }
+    Array.prototype.slice.call(document.querySelectorAll(".bs-finish")).forEach(function (button) {
+      button.addEventListener("click", function () { reachedEnd(button.closest("article.bs-module")); });
+    });
+    document.addEventListener("focusin", function (event) { // keyboard users: the heading or section focused
+      var h = event.target.closest && event.target.closest("section[id], h2[id], h3[id]");
+      if (h) { setLocation(h.id); }
+    });
+  }
+
+  function resume() {
+    var location = get(el("cmi.core.lesson_location", "cmi.location"));
+    if (!location) { return; }
+    var target = document.getElementById(location);
+    if (!target) { return; }
+    lastLocation = location;
+    target.scrollIntoView();
+    var box = document.getElementById("bs-resume");
+    if (box) {
+      var link = box.querySelector("a");
+      if (link) { link.setAttribute("href", "#" + location); }
+      box.hidden = false;
+    }
+  }
+
+  /* ---- end of the session: exactly once, whichever of pagehide/unload comes first ---- */
+  function finish() {
+    if (terminated || !api) { return; }
+    terminated = true;
+    var complete = allRead() && (tally().total === 0 || allChecked());
+    saveState();
+    set(el("cmi.core.session_time", "cmi.session_time"), sessionTime());
+    set(el("cmi.core.exit", "cmi.exit"), complete ? el("", "normal") : "suspend");
+    call("LMSFinish", "Terminate", "");
+  }
+
+  function start() {
+    Array.prototype.slice.call(document.querySelectorAll(".bs-check")).forEach(function (b) {
+      b.addEventListener("click", onCheck);
+    });
+    api = findApi();
+    if (api) {
+      var ok = call("LMSInitialize", "Initialize", "");
+      if (!(ok === true || ok === "true")) { api = null; }
+    }
+    if (!api) {
+      notice("This module is not connected to a learning management system, so your progress will not be saved.");
+    } else {
+      loadState();
+      restoreAnswers();
+      var status = get(el("cmi.core.lesson_status", "cmi.completion_status"));
+      if (status === "not attempted" || status === "unknown" || status === "") {
+        set(el("cmi.core.lesson_status", "cmi.completion_status"), "incomplete");
+        commit();
+      }
+      resume();
+    }
+    document.documentElement.setAttribute("data-bs-runtime", api ? "lms" : "standalone");
+    watchReading();
+  }
+
+  window.addEventListener("pagehide", finish);
+  window.addEventListener("unload", finish);
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();

@@ -1,0 +1,148 @@
+"""The HTML page of each SCO, from the modules rendered once per build, and the runtime files they share.
+
+Pages are self-contained: the CSS, the runtime JS and every image are files in the package, found by
+relative URLs, so no request ever leaves the package. A page holds one module (per-module packaging) or
+every module of the bundle (single-SCO packaging, ids prefixed so they stay unique).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from bundlesmith.model import STRENGTH_LETTER, Module
+from bundlesmith.render.cache import RenderCache
+from bundlesmith.render.scorm_plan import SHARED_CSS, SHARED_JS, PackagePlan, Sco
+
+RUNTIME_FILES = {SHARED_CSS: "bundlesmith-scorm.css", SHARED_JS: "bundlesmith-scorm.js"}
+ASSET_DIR = "assets/"
+_LINK = re.compile(r'<a href="bs-module:([^"#]+)(#[^"]*)?"([^>]*)>(.*?)</a>', re.S)
+
+
+def runtime_dir() -> Path:
+    """The `scorm/` folder: packaged beside the code when installed, else at the repository root (editable)."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "scorm_runtime", here.parent.parent / "scorm"):
+        if (candidate / "sco.html").is_file():
+            return candidate
+    raise FileNotFoundError("bundlesmith's SCORM runtime (scorm/sco.html) is missing from this installation")
+
+
+@lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(runtime_dir())), autoescape=True,
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    return env.get_template("sco.html")
+
+
+def runtime_files() -> dict[str, bytes]:
+    """Zip path -> bytes of the shared CSS and JS."""
+    folder = runtime_dir()
+    return {path: (folder / name).read_bytes() for path, name in RUNTIME_FILES.items()}
+
+
+def asset_path(project_path: str) -> str:
+    return ASSET_DIR + project_path
+
+
+def render_sco(plan: PackagePlan, sco: Sco, cache: RenderCache) -> str:
+    """The launch page of one SCO."""
+    catalogue = plan.catalogue
+    single = len(sco.modules) > 1 or plan.bundle.scorm.packaging == "single-sco"
+    in_package = {m.id for m in plan.modules}
+    pages = {m.id: f"{m.id}.html" for m in plan.modules}
+    modules, toc, config_modules = [], [], []
+    for module in sco.modules:
+        rendered = cache.get(module, catalogue)
+        prefix = f"m-{module.id}--" if single else ""
+        body = rendered.html
+        if rendered.quiz_html:
+            if '<div class="bs-quiz-slot"></div>' in body:
+                body = body.replace('<div class="bs-quiz-slot"></div>', rendered.quiz_html, 1)
+            else:
+                body += "\n" + rendered.quiz_html
+        body = _module_links(body, in_package, pages, single)
+        body = rendered.__class__(rendered.module_id, body, "", rendered.headings, rendered.assets,
+                                  rendered.linked_modules).with_urls("../" + ASSET_DIR, lambda mid: pages.get(mid, "#"))
+        has_h1 = any(h.level == 1 for h in rendered.headings)
+        if single:
+            body = _prefix_ids(_demote(body), prefix)
+        level = 2 if single else 1
+        head, rest = _split_after_title(body, level)
+        heading_id = next((prefix + h.id for h in rendered.headings if h.level == 1 and h.id), f"{prefix}bs-title")
+        if single:
+            heading_id = f"{prefix}bs-title" if not has_h1 else heading_id
+        sub = [{"id": prefix + h.id, "text": h.text} for h in rendered.headings if h.level == 2 and h.id]
+        if rendered.quiz_html:
+            sub.append({"id": f"{prefix}bs-quiz-title", "text": "Knowledge check"})
+        sub.append({"id": f"{prefix}bs-end-title", "text": "End of module"})
+        if single:
+            toc.append({"id": f"module-{module.id}", "text": module.title, "children": sub})
+        else:
+            toc.extend({**entry, "children": ()} for entry in sub)
+        modules.append({
+            "id": module.id, "title": module.title, "prefix": prefix, "level": level,
+            "article_id": f"module-{module.id}", "heading_id": heading_id, "add_heading": not has_h1,
+            "html_head": Markup(head), "html_rest": Markup(rest), "minutes": module.minutes, "guided": module.guided_minutes,
+            "self_directed": module.self_directed_minutes, "outcomes": [o.text for o in module.outcomes],
+            "standards": _standards(plan, module), "quiz": bool(rendered.quiz_html),
+            "co_created": ", ".join(dict.fromkeys(c.role.replace("-", " ") for c in module.co_creation)),
+        })
+        config_modules.append({"id": module.id, "objectives": [
+            {"id": o.id, "items": list(o.items)} for o in plan.objectives(module)] if module.quiz else []})
+    config = {"version": plan.scorm_version, "mastery": plan.bundle.scorm.mastery_score, "modules": config_modules}
+    licences = sorted({m.licence for m in sco.modules if m.licence})
+    return _template().render(
+        lang="en-GB", title=sco.title, bundle_title=plan.bundle.title,
+        variant_title=catalogue.variant.title if catalogue.variant else "",
+        css="../" + SHARED_CSS, js="../" + SHARED_JS,
+        config_json=Markup(json.dumps(config, sort_keys=True).replace("</", "<\\/")),
+        toc=toc, modules=modules, page_heading=plan.bundle.title if single else "",
+        mastery=plan.bundle.scorm.mastery_score, version=plan.bundle.version, licence=" / ".join(licences),
+    )
+
+
+def _standards(plan: PackagePlan, module: Module) -> list[dict]:
+    out = []
+    for alignment in module.standards:
+        item = plan.catalogue.standard(alignment.standard)
+        framework = plan.catalogue.framework_of(alignment.standard)
+        out.append({"strength": alignment.strength.capitalize() + ":" if alignment.strength in STRENGTH_LETTER else alignment.strength,
+                    "code": alignment.standard.partition(":")[2], "title": item.label if item else "",
+                    "framework": framework.title if framework else alignment.standard.partition(":")[0]})
+    return out
+
+
+def _module_links(body: str, in_package: set[str], pages: dict[str, str], single: bool) -> str:
+    """Links to other modules: to their page (or section) when in this package, else plain text."""
+    def replace(match: re.Match) -> str:
+        mid, fragment, attrs, text = match.group(1), match.group(2) or "", match.group(3), match.group(4)
+        if mid not in in_package:
+            return f'<span class="bs-module-ref">{text}</span>'
+        if single:
+            target = f"#m-{mid}--{fragment[1:]}" if fragment else f"#module-{mid}"
+        else:
+            target = pages[mid] + fragment
+        return f'<a href="{target}"{attrs}>{text}</a>'
+    return _LINK.sub(replace, body)
+
+
+def _split_after_title(body: str, level: int) -> tuple[str, str]:
+    """The module's title heading (when it starts the body) and the rest, so "About this module" follows the title."""
+    match = re.match(rf"\s*<h{level}\b[^>]*>.*?</h{level}>", body, re.S)
+    return (body[:match.end()], body[match.end():]) if match else ("", body)
+
+
+def _demote(body: str) -> str:
+    """h1 -> h2 ... so that a page holding several modules keeps one h1."""
+    return re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", body)
+
+
+def _prefix_ids(body: str, prefix: str) -> str:
+    body = re.sub(r'\b(id|for|data-for|aria-labelledby|name)="(?!http)([^"]+)"', lambda m: f'{m.group(1)}="{prefix}{m.group(2)}"', body)
+    return re.sub(r'href="#([^"]*)"', lambda m: f'href="#{prefix}{m.group(1)}"', body)
