@@ -211,5 +211,71 @@ def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, today)
         click.echo(line)
 
 
+@cli.command(epilog="Example:\n\n\b\n  bundlesmith coverage\n  bundlesmith coverage national-induction --format xlsx -o induction.xlsx\n"
+                    "  bundlesmith coverage national-induction --format md --since accredited/coverage.json\n"
+                    "  bundlesmith coverage --fail-on gaps,unassessed,overdue,co-production")
+@project_option
+@click.argument("bundles", nargs=-1, metavar="[BUNDLE]...")
+@variant_option
+@click.option("--format", "fmt", type=click.Choice(["html", "xlsx", "csv", "json", "md"]), default=None,
+              help="Write one format (default: a one-line summary per bundle, or every format with -o).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="A file (one bundle, one format) or a folder; default: standard output.")
+@click.option("--since", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A previous coverage.json of the bundle: report modules added, removed and version-bumped.")
+@click.option("--fail-on", "fail_on", metavar="CONDITIONS", default=None,
+              help="Exit 1 when any of these hold (comma-separated): gaps, unassessed, overdue, co-production.")
+@today_option
+@click.pass_context
+def coverage(ctx, bundles, variant, fmt, output, since, fail_on, today):
+    """Report which module meets which standard, how, and where the gaps are.
+
+    Every format is a view of one coverage.json per bundle (see docs/coverage.md).
+    Without BUNDLE, every bundle is reported. With --fail-on, each offender is printed as
+    `path:line: error: message [code]` and the exit code is 1.
+    """
+    from bundlesmith import pipeline
+    from bundlesmith.coverage import command, gate
+    from bundlesmith.render import reports
+
+    root = project_root(ctx)
+    _validate_variant(root, variant)
+    try:
+        conditions = gate.parse_conditions(fail_on)
+        previous = command.read_since(since) if since else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fail-on" if not isinstance(exc, command.CoverageError) else "--since")
+    checked = pipeline.check(root, variant, _today(today))
+    blocking = [d for d in checked.diagnostics if d.severity is Severity.ERROR and d.code not in gate.REPORTED_ERRORS]
+    if blocking:
+        for d in blocking:
+            click.echo(d.format(), err=True)
+        click.echo("coverage stopped: fix the errors above ('bundlesmith check' lists them)", err=True)
+        ctx.exit(1)
+    catalogue = checked.catalogue
+    unknown = [b for b in bundles if b not in catalogue.bundles]
+    if unknown:
+        raise click.BadParameter(f"no bundle {', '.join(unknown)} (bundles: {', '.join(sorted(catalogue.bundles))})",
+                                 param_hint="BUNDLE")
+    docs = reports.documents(catalogue, bundles or catalogue.bundles, (), _today(today), previous)
+    try:
+        out = command.outputs(catalogue, docs, fmt, output)
+    except command.CoverageError as exc:
+        raise click.UsageError(str(exc))
+    if out.stdout is not None:
+        click.echo(out.stdout.decode("utf-8"), nl=False)
+    for path, data in sorted(out.files.items()):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    if out.files:
+        click.echo(f"wrote {len(out.files)} file(s) to {output}", err=True)
+    offenders = gate.offenders(catalogue, docs, conditions)
+    for d in offenders:
+        click.echo(d.format(), err=True)
+    if offenders:
+        click.echo(f"coverage: {len(offenders)} offender(s) for --fail-on {','.join(conditions)}", err=True)
+        ctx.exit(1)
+
+
 def main() -> None:
     cli(prog_name="bundlesmith")
