@@ -277,5 +277,30 @@ def coverage(ctx, bundles, variant, fmt, output, since, fail_on, today):
         ctx.exit(1)
 
 
+@cli.command(epilog="Example:\n\n\b\n  bundlesmith serve\n  bundlesmith serve --variant riverside-ics --dev-addr 127.0.0.1:8001")
+@variant_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
+              help="Address to serve the preview on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
+@click.pass_context
+def serve(ctx, variant, dev_addr, open_browser):
+    """Preview the learners' site, rebuilt whenever you save a file in content/ or bundles/.
+
+    The page in your browser reloads by itself after each save. Content errors are printed
+    here; fix them and save again. Stop with Ctrl-C.
+    """
+    import logging
+
+    from bundlesmith.render.site import serve_site
+
+    root = project_root(ctx)
+    _validate_variant(root, variant)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    serve_site(root, variant, dev_addr, open_browser)
+
+
 def main() -> None:
     cli(prog_name="bundlesmith")

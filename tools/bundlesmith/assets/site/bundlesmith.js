@@ -1,0 +1,48 @@
+/* bundlesmith: the site's knowledge checks. Feedback only: nothing is stored or sent anywhere. */
+(function () {
+  "use strict";
+
+  function choiceText(input) {
+    var label = input.id ? input.ownerDocument.querySelector('label[for="' + input.id + '"]') : null;
+    return label ? label.textContent.trim() : "";
+  }
+
+  function checkQuestion(question) {
+    var inputs = Array.prototype.slice.call(question.querySelectorAll("input"));
+    var answered = inputs.some(function (input) { return input.checked; });
+    var right = inputs.every(function (input) { return input.checked === (input.getAttribute("data-correct") === "true"); });
+    inputs.forEach(function (input) {
+      var feedback = question.querySelector('.bs-choice-feedback[data-for="' + input.id + '"]');
+      if (feedback) { feedback.hidden = !(input.checked && feedback.textContent.trim()); }
+    });
+    var general = question.querySelector(".bs-question-feedback");
+    if (general) { general.hidden = !answered; }
+    var result = question.querySelector(".bs-result");
+    if (!answered) {
+      question.setAttribute("data-state", "unanswered");
+      result.textContent = "Not answered yet: choose an answer, then check again.";
+      return false;
+    }
+    question.setAttribute("data-state", right ? "correct" : "incorrect");
+    if (right) {
+      result.textContent = "Correct.";
+    } else {
+      var answers = inputs.filter(function (input) { return input.getAttribute("data-correct") === "true"; }).map(choiceText);
+      result.textContent = "Not quite. " + (answers.length > 1 ? "The answers are: " : "The answer is: ") + answers.join("; ") + ".";
+    }
+    return right;
+  }
+
+  function checkQuiz(quiz) {
+    var questions = Array.prototype.slice.call(quiz.querySelectorAll(".bs-question"));
+    var right = questions.filter(checkQuestion).length;
+    var score = quiz.querySelector(".bs-score");
+    if (score) { score.textContent = "You answered " + right + " of " + questions.length + " questions correctly."; }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest(".bs-check") : null;
+    var quiz = button ? button.closest(".bs-quiz") : null;
+    if (quiz) { checkQuiz(quiz); }
+  });
+})();

@@ -1,0 +1,137 @@
+"""The learners' site: mkdocs-material with the bundlesmith plugin, built programmatically into out_dir.
+
+`mkdocs.yml` at the project root is the configuration users edit (theme, palette, logo, extra
+plugins); a project without one gets the default that bundlesmith ships. Never a `--dirty` build:
+it leaves an incomplete search index.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from bundlesmith.model import Catalogue
+from bundlesmith.render.cache import RenderCache
+from bundlesmith.render.packages import PackageRecord
+from bundlesmith.render.site_pages import Download
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "assets" / "site" / "mkdocs.default.yml"
+REPORT_LABELS = {"coverage.html": "Coverage report (web page)", "coverage.xlsx": "Coverage report (spreadsheet)",
+                 "coverage.csv": "Coverage report (CSV)", "coverage.json": "Coverage data (JSON)",
+                 "coverage.md": "Coverage report (Markdown)"}
+SCORM_LABELS = {"1.2": "SCORM 1.2 package", "2004": "SCORM 2004 (4th edition) package"}
+
+
+class SiteWarnings(logging.Handler):
+    """Collects what mkdocs warns about during a build, so callers and tests can see it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def config_file(root: Path) -> Path:
+    own = root / "mkdocs.yml"
+    return own if own.is_file() else DEFAULT_CONFIG
+
+
+@contextmanager
+def site_config(root: Path, **overrides) -> Iterator:
+    """The project's mkdocs config (or the default), with a stand-in docs_dir when its folder is absent."""
+    from mkdocs.config import load_config
+    from mkdocs.utils import yaml_load
+
+    path = config_file(root)
+    with open(path, encoding="utf-8") as handle:
+        raw = yaml_load(handle) or {}
+    with tempfile.TemporaryDirectory(prefix="bundlesmith-pages-") as empty:
+        docs = path.parent / str(raw.get("docs_dir", "docs"))
+        if path == DEFAULT_CONFIG or not docs.is_dir():
+            overrides.setdefault("docs_dir", empty)
+        yield load_config(config_file=str(path), **overrides)
+
+
+def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options, reports_dir: Path | None = None,
+               packages=(), scorm_dir: Path | None = None) -> list[str]:
+    """Build the site for one catalogue into out_dir; returns mkdocs' warnings (an empty list when clean)."""
+    from mkdocs.commands.build import build
+
+    from bundlesmith.site_plugin import BundlesmithPlugin, SiteInputs
+
+    downloads = _downloads(catalogue, list(packages), scorm_dir, reports_dir)
+    handler = SiteWarnings()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        with site_config(catalogue.root, site_dir=str(out_dir)) as config:
+            plugin = config.plugins.get("bundlesmith")
+            if plugin is None:  # mkdocs.yml lost the plugin: the site would have no pages at all
+                plugin = BundlesmithPlugin()
+                plugin.load_config({}, config.config_file_path)
+                config.plugins["bundlesmith"] = plugin
+            plugin.provide(SiteInputs(catalogue, cache, downloads, packages_built=scorm_dir is not None))
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config, dirty=False)
+            finally:
+                config.plugins.on_shutdown()
+    finally:
+        logger.removeHandler(handler)
+    return handler.messages
+
+
+def _downloads(catalogue: Catalogue, packages: list[PackageRecord], scorm_dir: Path | None,
+               reports_dir: Path | None) -> dict[str, list[Download]]:
+    """Per bundle: its SCORM zips and whatever coverage reports exist, as files to copy into the site."""
+    found: dict[str, list[Download]] = {}
+    for record in sorted(packages, key=lambda p: (p.bundle, p.scorm_version)):
+        source = scorm_dir / record.filename if scorm_dir else None
+        if record.bundle in catalogue.bundles and source is not None and source.is_file():
+            found.setdefault(record.bundle, []).append(Download(
+                f"downloads/{record.filename}", SCORM_LABELS.get(record.scorm_version, "SCORM package"),
+                source.stat().st_size, source, f"sha256 {record.sha256[:12]}…" if record.sha256 else ""))
+    if reports_dir is not None:
+        for bundle_id in sorted(catalogue.bundles):
+            folder = reports_dir / bundle_id
+            if not folder.is_dir():
+                continue
+            order = list(REPORT_LABELS)
+            names = sorted((p.name for p in folder.iterdir() if p.is_file()),
+                           key=lambda n: (order.index(n) if n in order else len(order), n))
+            for name in names:
+                source = folder / name
+                found.setdefault(bundle_id, []).append(Download(
+                    f"reports/{bundle_id}/{name}", REPORT_LABELS.get(name, f"Report file {name}"), source.stat().st_size, source))
+    return found
+
+
+def serve_site(root: Path, variant: str | None, dev_addr: str, open_in_browser: bool = False) -> None:
+    """Preview the site with live reload: every save under content/ or bundles/ rebuilds it (never dirty)."""
+    from mkdocs.commands.serve import serve
+
+    from bundlesmith.site_plugin import ENV_ROOT, ENV_VARIANT
+
+    os.environ[ENV_ROOT] = str(root)
+    if variant:
+        os.environ[ENV_VARIANT] = variant
+    else:
+        os.environ.pop(ENV_VARIANT, None)
+    path = config_file(root)
+    overrides = {}
+    with tempfile.TemporaryDirectory(prefix="bundlesmith-pages-") as empty:
+        from mkdocs.utils import yaml_load
+
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml_load(handle) or {}
+        if path == DEFAULT_CONFIG or not (path.parent / str(raw.get("docs_dir", "docs"))).is_dir():
+            overrides["docs_dir"] = empty
+        watch = [str(root / d) for d in ("content", "bundles") if (root / d).is_dir()]
+        serve(config_file=str(path), livereload=True, build_type=None, watch=watch, dev_addr=dev_addr,
+              open_in_browser=open_in_browser, **overrides)

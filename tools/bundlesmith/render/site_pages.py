@@ -1,0 +1,161 @@
+"""Each page of the learners' site as HTML, from the catalogue and the shared render cache.
+
+Text people wrote (titles, statements, contributions) is escaped by the templates; a module's body
+comes from the render cache already sanitised, and is never rendered again here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+from markupsafe import Markup
+
+from bundlesmith.model import Catalogue, Module
+from bundlesmith.render.cache import RenderCache
+from bundlesmith.render.packages import PackageRecord
+from bundlesmith.render.site_plan import (BUNDLES_INDEX, HOME, MODULES_INDEX, STANDARDS_INDEX, SiteIndex,
+                                          SitePage, bundle_uri, framework_uri, module_group, module_uri,
+                                          standard_uri)
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "assets" / "site" / "templates"
+QUIZ_SLOT = '<div class="bs-quiz-slot"></div>'
+HEADING = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+STRENGTH_WORD = {"introduces": "Introduced", "develops": "Developed", "assesses": "Assessed"}
+ROLE_WORD = {"patient-representative": "Patient representative", "lived-experience": "Person with lived experience",
+             "social-care": "Social care colleague", "staff-network": "Staff network", "subject-expert": "Subject expert"}
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file copied into the site for one bundle: a SCORM package or a coverage report."""
+
+    src_uri: str  # where it sits in the site
+    label: str
+    size: int
+    source: Path
+    detail: str = ""
+
+
+@dataclass
+class SiteContext:
+    """Everything page rendering needs besides the page itself."""
+
+    catalogue: Catalogue
+    cache: RenderCache
+    site_name: str
+    site_description: str
+    downloads: dict[str, list[Download]] = field(default_factory=dict)  # bundle id -> files
+    packages_built: bool = False
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    html: str
+    toc: list[dict]  # mkdocs toc tokens: level, id, name, children
+
+
+def minutes(value: int) -> str:
+    hours, mins = divmod(int(value), 60)
+    if not hours:
+        return f"{mins} min"
+    return f"{hours} h {mins} min" if mins else f"{hours} h"
+
+
+def size(value: int) -> str:
+    return f"{value / 1_048_576:.1f} MB" if value >= 1_048_576 else f"{max(1, round(value / 1024))} KB"
+
+
+def anchor(code: str) -> str:
+    """An id without dots (codes like D2.3.a), so that it is also a valid CSS selector."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", code)
+
+
+def role(value: str) -> str:
+    return ROLE_WORD.get(value, value.replace("-", " ").capitalize())
+
+
+class PageRenderer:
+    def __init__(self, context: SiteContext):
+        self.context = context
+        self.index = SiteIndex(context.catalogue)
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.env.filters.update(minutes=minutes, size=size, role=role, strength=STRENGTH_WORD.get,
+                                anchor=anchor)
+
+    def render(self, page: SitePage, url: Callable[[str], str], root: str) -> RenderedPage:
+        """The page's HTML; `url(src_uri)` links from this page to another site file, `root` to the site's root."""
+        c = self.context
+        catalogue = c.catalogue
+        common = dict(c=c, catalogue=catalogue, index=self.index, url=url, page=page, group=module_group,
+                      uris=dict(home=HOME, bundles=BUNDLES_INDEX, modules=MODULES_INDEX, standards=STANDARDS_INDEX),
+                      bundle_uri=bundle_uri, module_uri=module_uri, framework_uri=framework_uri,
+                      standard_uri=standard_uri, variant=catalogue.variant)
+        if page.kind == "module":
+            return self._module(catalogue.modules[page.key], url, root, common)
+        extra = {}
+        if page.kind == "bundle":
+            extra["bundle"] = catalogue.bundles[page.key]
+        elif page.kind == "framework":
+            extra["framework"] = catalogue.frameworks[page.key]
+        elif page.kind == "standard":
+            extra["standard"] = catalogue.standard(page.key)
+            extra["framework"] = catalogue.framework_of(page.key)
+        text = self.env.get_template(f"{page.kind}.html").render(**common, **extra)
+        return RenderedPage(text, toc_tokens([(int(l), i, n) for l, i, n in HEADING.findall(text)]))
+
+    def _module(self, module: Module, url, root: str, common) -> RenderedPage:
+        rendered = self.context.cache.get(module, self.context.catalogue)
+        # Module assets are copied into the site at their project path, so the prefix is the site root.
+        body = rendered.with_urls(root, lambda mid: url(module_uri(mid)))
+        body = _mark_local_slots(body, self.context.catalogue)
+        title_html, body = _split_title(body)
+        quiz_at = body.find(QUIZ_SLOT)
+        if rendered.quiz_html:
+            body = body.replace(QUIZ_SLOT, rendered.quiz_html) if quiz_at >= 0 else body + rendered.quiz_html
+        template = self.env.get_template("module.html")
+        text = template.render(module=module, title_html=Markup(title_html), body=Markup(body), **common)
+        # Table of contents: the body's headings as the render cache found them, then this page's own.
+        positions = [(text.find(f'id="{h.id}"'), h.level, h.id, html.escape(h.text)) for h in rendered.headings]
+        own = [(m.start(), int(m.group(1)), m.group(2), m.group(3)) for m in HEADING.finditer(text)
+               if m.group(2).startswith("bs-")]
+        entries = sorted(p for p in positions + own if p[0] >= 0)
+        return RenderedPage(text, toc_tokens([(level, hid, name) for _, level, hid, name in entries]))
+
+
+def toc_tokens(headings: list[tuple[int, str, str]]) -> list[dict]:
+    """Nest (level, id, html name) headings into mkdocs toc tokens."""
+    root: list[dict] = []
+    stack: list[dict] = []
+    for level, hid, name in headings:
+        name = re.sub(r"<[^>]*>", "", name).strip()  # a link inside a heading must not nest in the TOC's link
+        token = {"level": level, "id": hid, "name": name, "children": []}
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else root).append(token)
+        stack.append(token)
+    return root
+
+
+def _split_title(body: str) -> tuple[str, str]:
+    """The body's leading h1 (shown above the module facts) and the rest."""
+    stripped = body.lstrip()
+    match = re.match(r"<h1[^>]*>.*?</h1>", stripped, re.S)
+    if not match:
+        return "", body
+    return match.group(0), stripped[match.end():]
+
+
+def _mark_local_slots(body: str, catalogue: Catalogue) -> str:
+    """A visible label at the top of every slot a local variant filled."""
+    if "bs-local" not in body:
+        return body
+    who = html.escape(catalogue.variant.title) if catalogue.variant else "local"
+    return re.sub(r'(<section class="bs-slot bs-local"[^>]*>)',
+                  lambda m: f'{m.group(1)}<p class="bs-local-label"><span class="bs-badge bs-badge--local">Local</span> '
+                            f'This section is local content from {who}.</p>', body)

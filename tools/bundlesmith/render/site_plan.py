@@ -1,0 +1,178 @@
+"""Which pages the learners' site has, where they live, and how the navigation groups them.
+
+The URL layout is a contract (coverage reports link to it): `modules/<id>/`, `bundles/<id>/`,
+`standards/<framework>/` and `standards/<framework>/<code>/`.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from bundlesmith.model import Alignment, Bundle, Catalogue, Module, StandardItem
+
+HOME = "index.md"
+BUNDLES_INDEX = "bundles/index.md"
+MODULES_INDEX = "modules/index.md"
+STANDARDS_INDEX = "standards/index.md"
+
+
+def module_uri(module_id: str) -> str:
+    return f"modules/{module_id}/index.md"
+
+
+def bundle_uri(bundle_id: str) -> str:
+    return f"bundles/{bundle_id}/index.md"
+
+
+def framework_uri(framework_id: str) -> str:
+    return f"standards/{framework_id}/index.md"
+
+
+def standard_uri(ref: str) -> str:
+    framework_id, _, code = ref.partition(":")
+    return f"standards/{framework_id}/{code}/index.md"
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """One generated page: its virtual source path, its plain-text title, what it shows and of what."""
+
+    src_uri: str
+    title: str
+    kind: str  # home | bundles | modules | standards | bundle | module | framework | standard
+    key: str = ""
+
+
+def plan(catalogue: Catalogue, site_name: str) -> list[SitePage]:
+    pages = [SitePage(HOME, site_name, "home"),
+             SitePage(BUNDLES_INDEX, "Bundles", "bundles"),
+             SitePage(MODULES_INDEX, "Modules", "modules"),
+             SitePage(STANDARDS_INDEX, "Standards", "standards")]
+    pages += [SitePage(bundle_uri(b.id), b.title, "bundle", b.id) for b in _sorted_bundles(catalogue)]
+    pages += [SitePage(module_uri(m.id), m.title, "module", m.id) for m in _sorted_modules(catalogue)]
+    for framework in sorted(catalogue.frameworks.values(), key=lambda f: f.id):
+        pages.append(SitePage(framework_uri(framework.id), framework.title, "framework", framework.id))
+        pages += [SitePage(standard_uri(s.ref), f"{s.code} {s.title}".strip(), "standard", s.ref)
+                  for s in framework.standards]
+    return pages
+
+
+def navigation(catalogue: Catalogue, extra_pages: list[str]) -> list:
+    """The nav in mkdocs' config form. Titles are HTML-escaped: the theme prints them unescaped.
+
+    Sections stay small (modules grouped by folder, standards by framework) so that the pruned
+    navigation of each page stays short at national scale.
+    """
+    e = html.escape
+    modules: dict[str, list] = {}
+    for module in _sorted_modules(catalogue):
+        modules.setdefault(module_group(module), []).append({e(module.title): module_uri(module.id)})
+    module_nav: list = [MODULES_INDEX]
+    if len(modules) == 1:
+        module_nav += next(iter(modules.values()))
+    else:
+        module_nav += [{e(group): items} for group, items in modules.items()]
+    standards_nav: list = [STANDARDS_INDEX]
+    for framework in sorted(catalogue.frameworks.values(), key=lambda f: f.id):
+        standards_nav.append({e(framework.title): [framework_uri(framework.id)] + [
+            {e(f"{s.code} {s.title}".strip()): standard_uri(s.ref)} for s in framework.standards]})
+    nav = [{"Home": HOME},
+           {"Bundles": [BUNDLES_INDEX] + [{e(b.title): bundle_uri(b.id)} for b in _sorted_bundles(catalogue)]},
+           {"Modules": module_nav},
+           {"Standards": standards_nav}]
+    return nav + list(extra_pages)
+
+
+def module_group(module: Module) -> str:
+    """The folder a module sits in under modules/ ('Induction'), or 'Local modules' for a variant's."""
+    if module.local:
+        return "Local modules"
+    parts = module.path.split("/")
+    folder = parts[-2] if len(parts) >= 4 and parts[-3] == "modules" else ""
+    return folder.replace("-", " ").capitalize() if folder else "Modules"
+
+
+def _sorted_bundles(catalogue: Catalogue) -> list[Bundle]:
+    return sorted(catalogue.bundles.values(), key=lambda b: b.id)
+
+
+def _sorted_modules(catalogue: Catalogue) -> list[Module]:
+    return sorted(catalogue.modules.values(), key=lambda m: (m.local, module_group(m), m.title.lower(), m.id))
+
+
+@dataclass(frozen=True)
+class Met:
+    """One module meeting one standard, directly or through one of its indicators."""
+
+    module: Module
+    alignment: Alignment
+    via: StandardItem  # the standard or indicator the alignment names
+
+
+@dataclass(frozen=True)
+class TargetCoverage:
+    standard: StandardItem
+    met: tuple[Met, ...]
+
+    @property
+    def strengths(self) -> tuple[str, ...]:
+        found = {m.alignment.strength for m in self.met}
+        return tuple(s for s in ("introduces", "develops", "assesses") if s in found)
+
+    @property
+    def status(self) -> str:
+        if "assesses" in self.strengths:
+            return "Met and assessed"
+        return "Delivered, not assessed" if self.met else "Not met"
+
+
+class SiteIndex:
+    """Cross references computed once per build: who meets which standard, which bundles hold a module."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self.met: dict[str, list[Met]] = {}
+        for module in _sorted_modules(catalogue):
+            for alignment in module.standards:
+                via = catalogue.standard(alignment.standard)
+                standard = catalogue.standard_of(alignment.standard)
+                if via is not None and standard is not None:
+                    self.met.setdefault(standard.ref, []).append(Met(module, alignment, via))
+        self.bundles_of: dict[str, list[Bundle]] = {}
+        for bundle in _sorted_bundles(catalogue):
+            for mid in bundle.module_ids:
+                self.bundles_of.setdefault(mid, []).append(bundle)
+
+    def bundle_modules(self, bundle: Bundle) -> list[Module]:
+        return [self.catalogue.modules[m] for m in bundle.module_ids if m in self.catalogue.modules]
+
+    def section_modules(self, section) -> list[Module]:
+        return [self.catalogue.modules[m] for m in section.module_ids if m in self.catalogue.modules]
+
+    def targets(self, bundle: Bundle) -> list[StandardItem]:
+        seen: dict[str, StandardItem] = {}
+        for target, _ in bundle.targets:
+            for item in self.catalogue.expand_target(target):
+                seen.setdefault(item.ref, item)
+        return list(seen.values())
+
+    def coverage(self, bundle: Bundle, standard: StandardItem) -> TargetCoverage:
+        members = set(bundle.module_ids)
+        return TargetCoverage(standard, tuple(m for m in self.met.get(standard.ref, ()) if m.module.id in members))
+
+    def bundles_covering(self, standard: StandardItem) -> list[tuple[Bundle, bool, TargetCoverage]]:
+        """Bundles that target the standard or hold a module meeting it: (bundle, targeted, coverage)."""
+        rows = []
+        for bundle in _sorted_bundles(self.catalogue):
+            targeted = any(t.ref == standard.ref for t in self.targets(bundle))
+            coverage = self.coverage(bundle, standard)
+            if targeted or coverage.met:
+                rows.append((bundle, targeted, coverage))
+        return rows
+
+    def neighbours(self, bundle: Bundle, module_id: str) -> tuple[str | None, str | None]:
+        """The previous and next module of a bundle around one module, in reading order."""
+        order = list(bundle.module_ids)
+        i = order.index(module_id)
+        return (order[i - 1] if i > 0 else None), (order[i + 1] if i + 1 < len(order) else None)

@@ -1,0 +1,176 @@
+"""The mkdocs plugin that turns the catalogue into the learners' site, as virtual pages.
+
+Every page (home, bundles, modules, frameworks, standards) is an mkdocs 1.6 `File.generated(...)`:
+nothing is written into content/. A module page's body comes from the shared render cache (each
+module is rendered to sanitised HTML once per build) and its table of contents from the headings
+the cache found. `bundlesmith build` hands the plugin its catalogue (render/site.py); under
+`mkdocs serve` / `bundlesmith serve` the plugin loads and checks the project itself on every rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
+
+from bundlesmith.render.cache import RenderCache
+from bundlesmith.render.site_pages import Download, PageRenderer, SiteContext
+from bundlesmith.render.site_plan import SitePage, navigation, plan
+
+log = logging.getLogger("mkdocs.plugins.bundlesmith")
+
+ASSETS = Path(__file__).resolve().parent / "assets" / "site"
+SITE_ASSETS = "assets/bundlesmith"
+CSS = f"{SITE_ASSETS}/bundlesmith.css"
+JS = f"{SITE_ASSETS}/bundlesmith.js"
+# The offline plugin adds https://unpkg.com/iframe-worker/shim unless a polyfill naming iframe-worker is
+# already listed; the shim is served from the site itself so that no page asks another host for anything.
+SHIM = f"{SITE_ASSETS}/iframe-worker/shim.js"
+ENV_ROOT = "BUNDLESMITH_ROOT"
+ENV_VARIANT = "BUNDLESMITH_VARIANT"
+
+# Under serve, modules that did not change are not rendered again between rebuilds.
+_SERVE_CACHE = RenderCache()
+
+
+class BundlesmithConfig(Config):
+    variant = c.Optional(c.Type(str))  # a local variant to apply (bundlesmith build/serve pass it)
+
+
+class SiteInputs:
+    """What `bundlesmith build` hands the plugin instead of letting it load the project."""
+
+    def __init__(self, catalogue, cache, downloads: dict[str, list[Download]], packages_built: bool):
+        self.catalogue, self.cache, self.downloads, self.packages_built = catalogue, cache, downloads, packages_built
+
+
+class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.inputs: SiteInputs | None = None
+        self.pages: dict[str, SitePage] = {}
+        self.renderer: PageRenderer | None = None
+
+    def provide(self, inputs: SiteInputs) -> None:
+        self.inputs = inputs
+
+    # -- configuration ---------------------------------------------------------------------------
+    def _root(self, config) -> Path:
+        if self.inputs is not None:
+            return self.inputs.catalogue.root
+        if os.environ.get(ENV_ROOT):
+            return Path(os.environ[ENV_ROOT]).resolve()
+        return Path(config.config_file_path).resolve().parent
+
+    def _load(self, config) -> SiteInputs:
+        if self.inputs is not None:
+            return self.inputs
+        from bundlesmith import pipeline
+        from bundlesmith.diagnostics import Severity
+
+        variant = self.config.variant or os.environ.get(ENV_VARIANT) or None
+        checked = pipeline.check(self._root(config), variant)
+        for d in checked.diagnostics:
+            (log.error if d.severity is Severity.ERROR else log.info)(d.format())
+        if not checked.ok:
+            raise PluginError("bundlesmith: the content has errors (listed above); fix them and save again")
+        return SiteInputs(checked.catalogue, _SERVE_CACHE, {}, False)
+
+    @event_priority(-100)  # after the offline plugin has had its say about polyfills
+    def on_config(self, config):
+        self.inputs = self._load(config)
+        catalogue = self.inputs.catalogue
+        if catalogue.variant is not None:
+            config.site_name = f"{config.site_name}: {catalogue.variant.title}"
+        polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
+        if any(str(p).startswith(("http:", "https:", "//")) for p in polyfills):
+            log.warning("extra.polyfills loads a script from another host; the site should work offline")
+        config.extra["polyfills"] = polyfills + [SHIM]
+        if config.theme.get("font") is not False:
+            log.warning("theme.font is set: pages will ask Google Fonts for the font (set 'font: false')")
+        config.extra_css.append(CSS)
+        config.extra_javascript.append(JS)
+        return config
+
+    # -- files and navigation --------------------------------------------------------------------
+    def on_files(self, files: Files, config) -> Files:
+        inputs = self.inputs
+        catalogue = inputs.catalogue
+        context = SiteContext(catalogue, inputs.cache, config.site_name, config.site_description or "",
+                              inputs.downloads, inputs.packages_built)
+        self.renderer = PageRenderer(context)
+        self.pages = {p.src_uri: p for p in plan(catalogue, config.site_name)}
+        for uri in self.pages:
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                log.warning(f"{existing.src_uri} in {config.docs_dir} is replaced by the generated page")
+                files.remove(existing)
+            files.append(File.generated(config, uri, content=""))
+        static = {
+            CSS: ASSETS / "bundlesmith.css",
+            JS: ASSETS / "bundlesmith.js",
+            SHIM: _shim_source(self._root(config)),
+            f"{SITE_ASSETS}/iframe-worker/LICENSE": ASSETS / "iframe-worker" / "LICENSE",
+        }
+        for module in catalogue.modules.values():  # images and files the modules use, at their project path
+            for asset in inputs.cache.get(module, catalogue).assets:
+                source = catalogue.root / asset
+                if source.is_file():
+                    static[asset] = source
+        for items in inputs.downloads.values():
+            static.update({d.src_uri: d.source for d in items})
+        for uri, source in static.items():
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, abs_src_path=str(source)))
+        if config.nav is None:
+            own = [f.src_uri for f in files.documentation_pages() if f.src_uri not in self.pages]
+            config.nav = navigation(catalogue, sorted(own))
+        return files
+
+    # -- pages -----------------------------------------------------------------------------------
+    def on_page_markdown(self, markdown, page, config, files):
+        spec = self.pages.get(page.file.src_uri)
+        if spec is not None:
+            import html
+
+            page.meta["title"] = html.escape(spec.title)  # the theme prints titles unescaped
+        return markdown
+
+    def on_page_content(self, html, page, config, files):
+        spec = self.pages.get(page.file.src_uri)
+        if spec is None:
+            return html
+
+        def url(uri: str) -> str:
+            target = files.get_file_from_path(uri)
+            if target is None:
+                raise PluginError(f"bundlesmith: page {page.file.src_uri} links to missing {uri}")
+            return get_relative_url(target.url, page.file.url)
+
+        root = get_relative_url(".", page.file.url)
+        root = "" if root in (".", "./") else root.rstrip("/") + "/"
+        rendered = self.renderer.render(spec, url, root)
+        page.toc = get_toc(rendered.toc)
+        return rendered.html
+
+    def on_serve(self, server, config, builder):
+        root = self._root(config)
+        for folder in ("content", "bundles"):
+            if (root / folder).is_dir():
+                server.watch(str(root / folder))
+        return server
+
+
+def _shim_source(root: Path) -> Path:
+    """iframe-worker's shim from node_modules when the project has it, else the copy bundlesmith ships."""
+    installed = root / "node_modules" / "iframe-worker" / "shim" / "index.js"
+    return installed if installed.is_file() else ASSETS / "iframe-worker" / "shim.js"
