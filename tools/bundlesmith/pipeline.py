@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic, Severity
-from bundlesmith.load.project import available_variants, load_catalogue
+from bundlesmith.load.project import apply_variant, available_variants, load_catalogue, load_national
 from bundlesmith.model import Catalogue
 from bundlesmith.validate import validate
 
@@ -39,7 +39,12 @@ def check_all(root: Path, variants: tuple[str, ...] | None = None, today: date |
               reject_raw_html: bool = False) -> list[Checked]:
     """The national view and each variant's view (all variants unless some are named)."""
     names = available_variants(root) if variants is None else variants
-    return [check(root, None, today, reject_raw_html)] + [check(root, name, today, reject_raw_html) for name in names]
+    national, problems = load_national(root)
+    results = [Checked(national, tuple(problems + validate(national, today, reject_raw_html)))]
+    for name in names:
+        overlaid, variant_problems = apply_variant(national, name)
+        results.append(Checked(overlaid, tuple(variant_problems + validate(overlaid, today, reject_raw_html))))
+    return results
 
 
 def merged_diagnostics(results: list[Checked]) -> list[Diagnostic]:

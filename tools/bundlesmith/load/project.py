@@ -54,6 +54,16 @@ def _rel(file: Path, root: Path) -> str:
 
 
 def load_catalogue(root: Path, variant: str | None = None) -> tuple[Catalogue, list[Diagnostic]]:
+    """The national catalogue, with one variant overlaid when asked."""
+    catalogue, problems = load_national(root)
+    if variant is None:
+        return catalogue, problems
+    overlaid, variant_problems = apply_variant(catalogue, variant)
+    return overlaid, problems + variant_problems
+
+
+def load_national(root: Path) -> tuple[Catalogue, list[Diagnostic]]:
+    """Every national file: standards, modules and bundles. Variants are overlaid on it separately."""
     root = Path(root)
     problems: list[Diagnostic] = []
     broken: set[str] = set()
@@ -78,24 +88,34 @@ def load_catalogue(root: Path, variant: str | None = None) -> tuple[Catalogue, l
             continue
         bundles[bid] = bundle
 
-    names = available_variants(root)
-    chosen: Variant | None = None
-    if variant is not None:
-        if variant not in names:
-            raise UnknownVariant(variant)
-        folder = root / VARIANTS_DIR / variant
-        chosen, variant_problems = load_variant(folder, root)
-        problems += variant_problems
-        for file in _files(root, folder / "standards", ("*.yml", "*.yaml"), problems):
-            _add_framework(frameworks, *load_framework(file, _rel(file, root), local=True), problems)
-        for file in _files(root, folder / "modules", ("**/*.md",), problems):
-            _add_module(modules, broken, *load_module(file, _rel(file, root), local=True), problems)
-        if chosen is not None:
-            _fill_slots(root, chosen, modules, problems)
-            _add_to_bundles(chosen, bundles, problems)
-
     catalogue = Catalogue(root=root, frameworks=frameworks, modules=modules, bundles=bundles,
-                          variant=chosen, variant_names=names, broken=frozenset(broken))
+                          variant=None, variant_names=available_variants(root), broken=frozenset(broken))
+    return catalogue, problems
+
+
+def apply_variant(national: Catalogue, name: str) -> tuple[Catalogue, list[Diagnostic]]:
+    """A new catalogue: the national one with the variant's frameworks, modules, slots and bundle additions.
+
+    The national catalogue is not changed; only the variant's own files are read.
+    """
+    if name not in national.variant_names:
+        raise UnknownVariant(name)
+    root = national.root
+    problems: list[Diagnostic] = []
+    frameworks, modules, bundles = dict(national.frameworks), dict(national.modules), dict(national.bundles)
+    broken = set(national.broken)
+    folder = root / VARIANTS_DIR / name
+    chosen, variant_problems = load_variant(folder, root)
+    problems += variant_problems
+    for file in _files(root, folder / "standards", ("*.yml", "*.yaml"), problems):
+        _add_framework(frameworks, *load_framework(file, _rel(file, root), local=True), problems)
+    for file in _files(root, folder / "modules", ("**/*.md",), problems):
+        _add_module(modules, broken, *load_module(file, _rel(file, root), local=True), problems)
+    if chosen is not None:
+        _fill_slots(root, chosen, modules, problems)
+        _add_to_bundles(chosen, bundles, problems)
+    catalogue = Catalogue(root=root, frameworks=frameworks, modules=modules, bundles=bundles,
+                          variant=chosen, variant_names=national.variant_names, broken=frozenset(broken))
     return catalogue, problems
 
 
