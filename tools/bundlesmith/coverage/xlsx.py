@@ -133,8 +133,9 @@ def render(doc: dict) -> bytes:
     cur = doc["currency"]
     _sheet(wb, "Currency", ["module", "version", "status", "reviewed", "next review", "overdue", "days overdue",
                             "approved by", "change since previous"],
-           ([r["module"], r["version"], r["status"], r["reviewed"] or "", r["next_review"] or "", r["overdue"],
-             r["days_overdue"], r["approved_by"] or "", _change(cur["since"], r)] for r in cur["modules"]),
+           [[r["module"], r["version"], r["status"], r["reviewed"] or "", r["next_review"] or "", r["overdue"],
+             r["days_overdue"], r["approved_by"] or "", _change(cur["since"], r)] for r in cur["modules"]]
+           + [[a["id"], a["version"], "", "", "", "", "", "", "removed"] for a in (cur["since"] or {}).get("removed", [])],
            {1: 36, 8: 40, 9: 24})
     source = p["source"] or {}
     _sheet(wb, "Provenance", ["item", "name", "sha256", "detail"], [
