@@ -143,10 +143,13 @@
   }
 
   function pct(right, total) { return total ? Math.round((100 * right) / total) : 0; }
-  function mastery() {
+  var masteryCache = null;
+  function mastery() { // the LMS's own pass mark when it sets one, else the bundle's
+    if (masteryCache !== null) { return masteryCache; }
     var m = Number(config.mastery);
     var fromLms = is2004 ? parseFloat(get("cmi.scaled_passing_score")) * 100 : parseFloat(get("cmi.student_data.mastery_score"));
     if (!isNaN(fromLms) && fromLms >= 0 && fromLms <= 100) { m = fromLms; }
+    masteryCache = api ? m : null;
     return m;
   }
   function tally() { // every question of the page, so a single-SCO package scores the whole bundle
@@ -299,21 +302,24 @@
   function watchReading() {
     var headings = Array.prototype.slice.call(document.querySelectorAll("main h2[id], main h3[id], article.bs-module[id]"));
     var ends = Array.prototype.slice.call(document.querySelectorAll(".bs-end"));
-    if ("IntersectionObserver" in window) {
-      var hObs = new IntersectionObserver(function (entries) {
-        entries.forEach(function (entry) {
-          // a heading that scrolls up past the top of the view is where the learner has got to
-          if (!entry.isIntersecting && entry.boundingClientRect.top < 0) { setLocation(entry.target.id); }
-          else if (entry.isIntersecting && entry.boundingClientRect.top < window.innerHeight / 2) { setLocation(entry.target.id); }
-        });
-      }, { threshold: [0, 1] });
-      headings.forEach(function (h) { hObs.observe(h); });
-      var eObs = new IntersectionObserver(function (entries) {
-        entries.forEach(function (entry) {
-          if (entry.isIntersecting) { reachedEnd(entry.target.closest("article.bs-module")); }
-        });
+    var pending = false;
+    function check() { // where the learner has got to: the last heading above the upper third of the view
+      pending = false;
+      var mark = window.innerHeight / 3, current = null;
+      headings.forEach(function (h) { if (h.getBoundingClientRect().top <= mark) { current = h; } });
+      if (current) { setLocation(current.id); }
+      ends.forEach(function (e) {
+        if (e.getBoundingClientRect().top < window.innerHeight) { reachedEnd(e.closest("article.bs-module")); }
       });
-      ends.forEach(function (e) { eObs.observe(e); });
+    }
+    window.addEventListener("scroll", function () {
+      if (!pending) { pending = true; window.setTimeout(check, 200); }
+    }, { passive: true });
+    if ("IntersectionObserver" in window) { // an end marker that comes into view without scrolling (short module, zoom)
+      var seen = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) { if (entry.isIntersecting) { reachedEnd(entry.target.closest("article.bs-module")); } });
+      });
+      ends.forEach(function (e) { seen.observe(e); });
     }
     Array.prototype.slice.call(document.querySelectorAll(".bs-finish")).forEach(function (button) {
       button.addEventListener("click", function () { reachedEnd(button.closest("article.bs-module")); });

@@ -65,7 +65,8 @@ def build_manifest(plan: PackagePlan, sco_files: dict[str, tuple[str, ...]], sha
     shared.set(f"{{{ADLCP12 if v12 else ADLCP2004}}}{'scormtype' if v12 else 'scormType'}", "asset")
     for name in shared_files:
         _sub(shared, cp, "file", href=name)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8", xml_declaration=False,
+                                                                       pretty_print=True)
 
 
 def _item(parent, node: Node, plan: PackagePlan, cp: str, v12: bool) -> None:
@@ -78,9 +79,10 @@ def _item(parent, node: Node, plan: PackagePlan, cp: str, v12: bool) -> None:
     if node.sco is None:
         return
     sco = node.sco
-    if len(sco.modules) == 1:
-        metadata = _sub(item, cp, "metadata")
-        (lom12 if v12 else lom2004)(metadata, module_facts(plan.catalogue, sco.modules[0]))
+    metadata = _sub(item, cp, "metadata")
+    facts = (module_facts(plan.catalogue, sco.modules[0]) if len(sco.modules) == 1
+             else bundle_facts(plan.catalogue, plan.bundle, sco.modules))  # single SCO: the whole bundle
+    (lom12 if v12 else lom2004)(metadata, facts)
     if not sco.assessed:
         return
     if v12:
