@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from bundlesmith.diagnostics import Diagnostic, Span, error
+from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error
 from bundlesmith.load.bundles import load_bundle
 from bundlesmith.load.frameworks import load_framework
 from bundlesmith.load.markdown_scan import scan_body
@@ -149,7 +149,8 @@ def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], proble
     for fill in variant.slots:
         module = modules.get(fill.module)
         if module is None:
-            problems.append(error(fill.span, "unknown-module", f"slot fill names unknown module '{fill.module}'"))
+            problems.append(error(fill.span, "unknown-module", f"slot fill names unknown module '{fill.module}'",
+                                  did_you_mean(fill.module, modules)))
             continue
         slot = next((s for s in module.slots if s.name == fill.slot), None)
         if slot is None:
@@ -196,7 +197,8 @@ def _add_to_bundles(variant: Variant, bundles: dict[str, Bundle], problems) -> N
     for addition in variant.additions:
         bundle = bundles.get(addition.bundle)
         if bundle is None:
-            problems.append(error(addition.span, "unknown-bundle", f"variant adds to unknown bundle '{addition.bundle}'"))
+            problems.append(error(addition.span, "unknown-bundle", f"variant adds to unknown bundle '{addition.bundle}'",
+                                  did_you_mean(addition.bundle, bundles)))
             continue
         sections = list(bundle.sections)
         index = next((i for i, s in enumerate(sections) if s.title == addition.section), None)
