@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -59,6 +60,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         self.inputs: SiteInputs | None = None
         self.pages: dict[str, SitePage] = {}
         self.renderer: PageRenderer | None = None
+        self.copies: dict[str, Path] = {}
 
     def provide(self, inputs: SiteInputs) -> None:
         self.inputs = inputs
@@ -128,8 +130,10 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
                     static[asset] = source
         for items in inputs.downloads.values():
             static.update({d.src_uri: d.source for d in items})
+        # Markdown downloads (coverage.md) would become pages: they are copied as they are after the build.
+        self.copies = {uri: source for uri, source in static.items() if uri.endswith(".md")}
         for uri, source in static.items():
-            if files.get_file_from_path(uri) is None:
+            if uri not in self.copies and files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(source)))
         if config.nav is None:
             own = [f.src_uri for f in files.documentation_pages() if f.src_uri not in self.pages]
@@ -151,6 +155,8 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
             return html
 
         def url(uri: str) -> str:
+            if uri in self.copies:
+                return get_relative_url(uri, page.file.url)
             target = files.get_file_from_path(uri)
             if target is None:
                 raise PluginError(f"bundlesmith: page {page.file.src_uri} links to missing {uri}")
@@ -161,6 +167,12 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         rendered = self.renderer.render(spec, url, root)
         page.toc = get_toc(rendered.toc)
         return rendered.html
+
+    def on_post_build(self, config):
+        for uri, source in self.copies.items():
+            target = Path(config.site_dir) / uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
 
     def on_serve(self, server, config, builder):
         root = self._root(config)

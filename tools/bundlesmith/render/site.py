@@ -23,7 +23,14 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "assets" / "site" / "m
 REPORT_LABELS = {"coverage.html": "Coverage report (web page)", "coverage.xlsx": "Coverage report (spreadsheet)",
                  "coverage.csv": "Coverage report (CSV)", "coverage.json": "Coverage data (JSON)",
                  "coverage.md": "Coverage report (Markdown)"}
+REPORT_SITE_LABELS = {"index.html": "All coverage reports", "framework.html": "Framework coverage across bundles (web page)",
+                      "framework.xlsx": "Framework coverage (spreadsheet)", "framework.csv": "Framework coverage (CSV)",
+                      "framework.json": "Framework coverage data (JSON)", "framework.md": "Framework coverage (Markdown)"}
 SCORM_LABELS = {"1.2": "SCORM 1.2 package", "2004": "SCORM 2004 (4th edition) package"}
+
+
+class SiteBuildError(Exception):
+    """mkdocs stopped: the message lists what it logged."""
 
 
 class SiteWarnings(logging.Handler):
@@ -62,6 +69,7 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options,
                packages=(), scorm_dir: Path | None = None) -> list[str]:
     """Build the site for one catalogue into out_dir; returns mkdocs' warnings (an empty list when clean)."""
     from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException, PluginError
 
     from bundlesmith.site_plugin import BundlesmithPlugin, SiteInputs
 
@@ -80,6 +88,9 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options,
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config, dirty=False)
+            except (MkDocsException, PluginError) as exc:
+                problems = "; ".join(handler.messages) or str(exc)
+                raise SiteBuildError(f"the site did not build: {problems}") from None
             finally:
                 config.plugins.on_shutdown()
     finally:
@@ -97,18 +108,24 @@ def _downloads(catalogue: Catalogue, packages: list[PackageRecord], scorm_dir: P
             found.setdefault(record.bundle, []).append(Download(
                 f"downloads/{record.filename}", SCORM_LABELS.get(record.scorm_version, "SCORM package"),
                 source.stat().st_size, source, f"sha256 {record.sha256[:12]}…" if record.sha256 else ""))
-    if reports_dir is not None:
+    if reports_dir is not None and reports_dir.is_dir():
+        # The reports folder is copied as a whole to site/reports/ (its links to pages assume so), apart
+        # from other views' folders (a variant's reports sit inside the national ones).
+        order = list(REPORT_LABELS)
+        for source in sorted(p for p in reports_dir.iterdir() if p.is_file()):
+            label = REPORT_SITE_LABELS.get(source.name, f"Report file {source.name}")
+            found.setdefault("", []).append(Download(f"reports/{source.name}", label, source.stat().st_size, source))
         for bundle_id in sorted(catalogue.bundles):
             folder = reports_dir / bundle_id
             if not folder.is_dir():
                 continue
-            order = list(REPORT_LABELS)
             names = sorted((p.name for p in folder.iterdir() if p.is_file()),
                            key=lambda n: (order.index(n) if n in order else len(order), n))
             for name in names:
                 source = folder / name
                 found.setdefault(bundle_id, []).append(Download(
-                    f"reports/{bundle_id}/{name}", REPORT_LABELS.get(name, f"Report file {name}"), source.stat().st_size, source))
+                    f"reports/{bundle_id}/{name}", REPORT_LABELS.get(name, f"Coverage data ({name})"),
+                    source.stat().st_size, source))
     return found
 
 

@@ -85,6 +85,7 @@ class PageRenderer:
         self.index = SiteIndex(context.catalogue)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.env.tests["match"] = lambda value, prefix: str(value).startswith(prefix)
         self.env.filters.update(minutes=minutes, size=size, role=role, strength=STRENGTH_WORD.get,
                                 anchor=anchor)
 

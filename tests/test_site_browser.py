@@ -1,0 +1,248 @@
+"""A learner uses the site in a real browser: from home to a bundle, a module and a standard; search;
+a knowledge check; every link and asset resolves; axe-core finds no WCAG 2.2 A/AA violation; and no page
+asks another host for anything, served over HTTP or opened from disk."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+
+from site_support import AXE, ROOT, VARIANT, WCAG_TAGS, StaticServer, crawl, sample_build
+
+MODULE = "speaking-up-and-listening-up"
+BUNDLE = "national-induction"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    return sample_build(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def server(built):
+    with StaticServer(built) as running:
+        yield running
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh browser page that refuses, and records, any request to another host."""
+    context = browser.new_context()
+    outside: list[str] = []
+    failed: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(server.base) or url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    tab.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    tab.outside, tab.failed = outside, failed
+    yield tab
+    context.close()
+    assert outside == [], f"requests to another host: {outside}"
+    assert failed == [], f"failed requests: {failed}"
+
+
+def _heading(tab) -> str:
+    return tab.locator("article h1").first.inner_text().strip()
+
+
+def test_learner_goes_from_home_to_a_bundle_a_module_and_a_standard(page, server, built):
+    from bundlesmith.load.project import load_catalogue
+    from bundlesmith.render.site_plan import standard_uri
+
+    catalogue, _ = load_catalogue(ROOT)
+    bundle = catalogue.bundles[BUNDLE]
+    module = catalogue.modules[MODULE]
+    page.goto(server.base + "site/index.html")
+    assert "leadership training" in _heading(page).lower()
+
+    page.locator("article").get_by_role("link", name=bundle.title, exact=True).first.click()
+    assert urldefrag(page.url)[0].endswith(f"/bundles/{BUNDLE}/index.html")
+    assert _heading(page) == bundle.title
+    assert page.get_by_text("Standards this bundle targets").count() >= 1
+
+    page.locator("article").get_by_role("link", name=module.title, exact=True).first.click()
+    assert urldefrag(page.url)[0].endswith(f"/modules/{MODULE}/index.html")
+    assert _heading(page) == module.title
+    assert page.locator(".bs-quiz fieldset").count() == len(module.quiz.questions)
+
+    alignment = module.standards[0]
+    standard = catalogue.standard_of(alignment.standard)
+    page.locator("article table").get_by_role("link", name=re.compile(re.escape(standard.code))).first.click()
+    assert urldefrag(page.url)[0].endswith("/" + standard_uri(standard.ref).replace(".md", ".html"))
+    assert _heading(page) == f"{standard.code} {standard.title}"
+    # The standard's page lists the module under the strength the module claims.
+    section = page.locator(f"h3#bs-{alignment.strength} + ul")
+    assert module.title in section.inner_text()
+
+
+def _word_only_one_module_has(built) -> tuple[str, str]:
+    """A word (from the built search index) that appears on exactly one page, a module page."""
+    index = json.loads((built / "site" / "search" / "search_index.json").read_text())
+    pages_of = defaultdict(set)
+    for doc in index["docs"]:
+        text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])
+        for word in re.findall(r"[A-Za-z]{4,}", text):
+            pages_of[word.lower()].add(doc["location"].split("#")[0])
+    candidates = []
+    for word, pages in pages_of.items():
+        (only,) = pages if len(pages) == 1 else (None,)
+        if only is None or not only.startswith("modules/") or len(word) < 8:
+            continue
+        stem = word[:-2]  # no other page may hold a word the search's stemming could confuse with it
+        if all(w == word or not w.startswith(stem) for w in pages_of if pages_of[w] - {only}):
+            candidates.append((word, only))
+    assert candidates, "no word is unique to one module"
+    return sorted(candidates)[0]
+
+
+def _search(tab, word: str):
+    """Type into the search box once the index has loaded, as a learner would; the result links."""
+    tab.locator("input.md-search__input").click()
+    tab.locator(".md-search-result__meta", has_text="Type to start searching").wait_for(timeout=15_000)
+    tab.locator("input.md-search__input").press_sequentially(word)
+    results = tab.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=10_000)
+    return results
+
+
+def test_search_finds_the_only_module_with_a_word(page, server, built):
+    word, location = _word_only_one_module_has(built)
+    page.goto(server.base + "site/index.html")
+    results = _search(page, word)
+    hrefs = {urldefrag(results.nth(i).get_attribute("href"))[0] for i in range(results.count())}
+    assert {urlsplit(h).path.split("/site/")[-1] for h in hrefs} == {location}
+    results.first.click()
+    assert urlsplit(page.url).path == urlsplit(server.base + "site/" + location).path
+    assert word in page.locator("article").inner_text().lower()
+
+
+def test_knowledge_check_gives_feedback_and_stores_nothing(page, server):
+    from bundlesmith.load.project import load_catalogue
+
+    catalogue, _ = load_catalogue(ROOT)
+    quiz = catalogue.modules[MODULE].quiz
+    page.goto(server.base + f"site/modules/{MODULE}/index.html")
+    storage_before = page.evaluate("() => [JSON.stringify(localStorage), JSON.stringify(sessionStorage), document.cookie]")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+
+    first, second = quiz.questions[0], quiz.questions[1]
+    wrong = next(i for i, c in enumerate(first.choices) if not c.correct)
+    right = next(i for i, c in enumerate(second.choices) if c.correct)
+    page.get_by_label(first.choices[wrong].text, exact=True).check()
+    page.get_by_label(second.choices[right].text, exact=True).check()
+    page.get_by_role("button", name="Check answers").click()
+
+    q1 = page.locator(f"fieldset#bs-{first.id}")
+    assert q1.locator(".bs-result").inner_text().startswith("Not quite.")
+    assert next(c.text for c in first.choices if c.correct) in q1.locator(".bs-result").inner_text()
+    assert q1.get_by_text(first.choices[wrong].feedback).is_visible()
+    q2 = page.locator(f"fieldset#bs-{second.id}")
+    assert q2.locator(".bs-result").inner_text() == "Correct."
+    assert q2.get_by_text(second.choices[right].feedback).is_visible()
+    # Feedback for choices not taken stays hidden.
+    assert not q2.get_by_text(second.choices[right - 1 if right else 1].feedback).is_visible()
+    assert page.locator(".bs-score").inner_text() == f"You answered 1 of {len(quiz.questions)} questions correctly."
+    assert requests == [], "checking answers sent something"
+    assert page.evaluate("() => [JSON.stringify(localStorage), JSON.stringify(sessionStorage), document.cookie]") \
+        == storage_before
+
+
+@pytest.mark.parametrize("site", ["site", f"site-{VARIANT}"])
+def test_every_page_link_and_asset_resolves(server, built, site):
+    result = crawl(server.base + f"{site}/index.html", server.base + f"{site}/")
+    assert result.broken == []
+    assert result.external == []
+    generated = {server.base + p.relative_to(built).as_posix() for p in (built / site).rglob("*.html")}
+    # 404.html is for a web server's "not found" answer, which links to it from the site's root.
+    unreached = sorted(generated - result.pages - {server.base + f"{site}/404.html"})
+    assert unreached == [], "pages no link reaches"
+
+
+PAGE_TYPES = {
+    "home": "site/index.html",
+    "bundles": "site/bundles/index.html",
+    "bundle": f"site/bundles/{BUNDLE}/index.html",
+    "modules": "site/modules/index.html",
+    "module": f"site/modules/{MODULE}/index.html",
+    "standards": "site/standards/index.html",
+    "framework": "site/standards/clm/index.html",
+    "standard": "site/standards/clm/D7.1/index.html",
+    "own page": "site/accessibility.html",
+    "variant module with a local slot": f"site-{VARIANT}/modules/{MODULE}/index.html",
+    "variant local module": f"site-{VARIANT}/modules/riverside-neighbourhood-teams/index.html",
+    "variant bundle": f"site-{VARIANT}/bundles/{BUNDLE}/index.html",
+}
+
+
+def _axe(tab) -> list[str]:
+    tab.add_script_tag(path=str(AXE))
+    violations = tab.evaluate("""async (tags) => {
+        const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+        return result.violations.map(v => v.id + ': ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+    }""", WCAG_TAGS)
+    return violations
+
+
+@pytest.mark.parametrize("kind", list(PAGE_TYPES))
+def test_axe_finds_no_wcag_violation(page, server, kind):
+    page.goto(server.base + PAGE_TYPES[kind])
+    assert _axe(page) == []
+
+
+def test_axe_finds_no_wcag_violation_once_feedback_shows(page, server):
+    page.goto(server.base + f"site/modules/{MODULE}/index.html")
+    for fieldset in page.locator(".bs-quiz fieldset").all():
+        fieldset.locator("input").first.check()
+    page.get_by_role("button", name="Check answers").click()
+    assert page.locator(".bs-choice-feedback:visible").count() >= 1
+    assert _axe(page) == []
+
+
+def test_no_page_refers_to_another_host_for_a_resource(built):
+    """Scripts, styles, images, fonts and frames all come from the site itself, on every page."""
+    offenders = []
+    pattern = re.compile(r"<(script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)=\"((?:https?:)?//[^\"]+)\"")
+    for path in built.glob("site*/**/*.html"):
+        for tag, url in pattern.findall(path.read_text(encoding="utf-8")):
+            offenders.append(f"{path.relative_to(built)}: <{tag}> {url}")
+    for path in built.glob("site*/**/*.css"):
+        offenders += [f"{path.relative_to(built)}: {u}" for u in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)", path.read_text())]
+    assert offenders == []
+
+
+def test_search_works_when_the_site_is_opened_from_disk(browser, built):
+    word, location = _word_only_one_module_has(built)
+    context = browser.new_context()
+    outside: list[str] = []
+
+    def guard(route):
+        if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    try:
+        tab.goto((built / "site" / "index.html").as_uri())
+        results = _search(tab, word)
+        results.first.click()
+        assert urlsplit(tab.url).path == urlsplit((built / "site" / location).as_uri()).path
+        assert _heading(tab)
+    finally:
+        context.close()
+    assert outside == []
