@@ -336,7 +336,7 @@
     var target = document.getElementById(location);
     if (!target) { return; }
     lastLocation = location;
-    target.scrollIntoView();
+    try { target.scrollIntoView({ block: "start", behavior: "instant" }); } catch (err) { target.scrollIntoView(); }
     var box = document.getElementById("bs-resume");
     if (box) {
       var link = box.querySelector("a");

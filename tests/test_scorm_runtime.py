@@ -1,0 +1,245 @@
+"""A learner takes a module in an LMS: the package runs in headless Chromium inside a test LMS page whose API is
+the real SCORM run-time from scorm-again (1.2 and 2004), served on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import contextmanager
+
+import pytest
+
+from bundlesmith import pipeline
+from scorm_support import ROOT, guard_requests, lms_site, serve
+from test_scorm_manifest import build
+
+MODULE = "compassionate-leadership-everyday"
+LABEL = {"1.2": "scorm12", "2004": "scorm2004"}
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory):
+    return build(ROOT, tmp_path_factory.mktemp("scorm-runtime"))
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return pipeline.check(ROOT).catalogue
+
+
+class Session:
+    def __init__(self, page, base, outside):
+        self.page, self.base, self.outside = page, base, outside
+        self.frame = page.frame(url=re.compile(r"/pkg/"))
+
+    def sco(self, script: str, arg=None):
+        return self.frame.evaluate(script, arg)
+
+    def log(self) -> list[dict]:
+        return self.page.evaluate("window.lmsLog")
+
+    def data(self) -> dict:
+        return self.page.evaluate("window.lmsData()")["cmi"]
+
+    def sets(self) -> list[tuple[str, str]]:
+        return [tuple(e["args"][:2]) for e in self.log() if e["call"] in ("LMSSetValue", "SetValue")]
+
+    def scroll_to(self, element_id: str) -> None:
+        self.sco("id => document.getElementById(id).scrollIntoView()", element_id)
+        self.page.wait_for_timeout(350)
+
+    def read_to_end(self) -> None:
+        """Scroll down a screen at a time, as a reader does, until the end of the module."""
+        for _ in range(200):
+            at_bottom = self.sco("() => { window.scrollBy(0, window.innerHeight * 0.8); "
+                                 "return window.innerHeight + window.scrollY >= document.body.scrollHeight - 2; }")
+            self.page.wait_for_timeout(40)
+            if at_bottom:
+                break
+        self.page.wait_for_timeout(350)
+
+    def answer(self, correctly: bool = True, by_mouse: bool = True) -> None:
+        ids = self.sco("""right => Array.from(document.querySelectorAll('fieldset.bs-question')).flatMap(f => {
+            const inputs = Array.from(f.querySelectorAll('input'));
+            const pick = inputs.filter(i => (i.dataset.correct === 'true') === right);
+            return (right ? pick : pick.slice(0, 1)).map(i => i.id); })""", correctly)
+        for input_id in ids:
+            if by_mouse:
+                self.frame.locator(f"label[for='{input_id}']").click()
+            else:  # many questions: the same click event, without moving the mouse to each
+                self.sco("id => document.getElementById(id).click()", input_id)
+        for button in self.frame.locator("button.bs-check").all():
+            button.click()
+        self.page.wait_for_timeout(100)
+
+    def close(self) -> None:
+        """The learner leaves: the LMS unloads the SCO's frame."""
+        self.page.evaluate("document.getElementById('sco').src = 'about:blank'")
+        self.page.wait_for_function("window.lmsLog.some(e => e.call === 'Terminate' || e.call === 'LMSFinish')",
+                                    timeout=5000)
+        self.page.wait_for_timeout(200)
+
+
+@pytest.fixture
+def launch(browser, tmp_path):
+    @contextmanager
+    def _launch(package, href: str, version: str, initial: dict | None = None):
+        site = lms_site(package, tmp_path / f"site-{len(list(tmp_path.iterdir()))}")
+        with serve(site) as base:
+            context = browser.new_context(viewport={"width": 1100, "height": 800}, reduced_motion="reduce")
+            page = context.new_page()
+            outside: list[str] = []
+            guard_requests(page, base, outside)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            if initial is not None:
+                page.add_init_script(f"window.__lmsInitial = {json.dumps(initial)};")
+            page.goto(f"{base}/lms.html?version={version}&sco=pkg/{href}")
+            page.frame_locator("#sco").locator("html[data-bs-runtime]").wait_for(state="attached")
+            session = Session(page, base, outside)
+            try:
+                yield session
+                assert errors == [], errors
+                assert outside == [], f"requests left the package: {outside}"
+            finally:
+                context.close()
+    return _launch
+
+
+def calls(log, *names):
+    return [e for e in log if e["call"] in names]
+
+
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+def test_a_learner_reads_answers_and_resumes_and_the_lms_records_it(packages, catalogue, launch, version):
+    v12 = version == "1.2"
+    package = packages / f"national-induction-1.0.0-{LABEL[version]}.zip"
+    module = catalogue.modules[MODULE]
+    location = "cmi.core.lesson_location" if v12 else "cmi.location"
+
+    # First visit: read part of the module, then leave.
+    with launch(package, f"sco/{MODULE}.html", version) as first:
+        assert first.sco("() => document.documentElement.dataset.bsRuntime") == "lms"
+        headings = first.sco("() => Array.from(document.querySelectorAll('main h2[id]')).map(h => h.id)")
+        stop = [h for h in headings if h not in ("bs-about",)][2]
+        for heading in headings[: headings.index(stop) + 1]:
+            first.scroll_to(heading)
+        first.close()
+        log = first.log()
+        assert log[0]["call"] == ("LMSInitialize" if v12 else "Initialize") and log[0]["result"] == "true"
+        assert len(calls(log, "LMSFinish", "Terminate")) == 1 and log[-1]["call"] in ("LMSFinish", "Terminate")
+        stored = first.data()
+        sets = dict(first.sets())
+        assert sets[location] == stop
+        if v12:
+            assert stored["core"]["lesson_status"] == "incomplete" and sets["cmi.core.exit"] == "suspend"
+            assert re.fullmatch(r"\d{2,4}:\d\d:\d\d(\.\d{1,2})?", sets["cmi.core.session_time"])
+        else:
+            assert stored["completion_status"] == "incomplete" and sets["cmi.exit"] == "suspend"
+            assert re.fullmatch(r"PT\d+H\d+M\d+(\.\d+)?S", sets["cmi.session_time"])
+        assert not [e for e in log if e["call"] in ("LMSSetValue", "SetValue") and e["error"] != "0"]
+
+    # The LMS keeps what the SCO stored and hands it back on the next launch.
+    if v12:
+        initial = {"core": {"lesson_location": stored["core"]["lesson_location"], "entry": "resume",
+                            "lesson_status": stored["core"]["lesson_status"]}, "suspend_data": stored["suspend_data"]}
+    else:
+        initial = {"location": stored["location"], "entry": "resume", "completion_status": stored["completion_status"],
+                   "suspend_data": stored["suspend_data"]}
+
+    with launch(package, f"sco/{MODULE}.html", version, initial) as second:
+        top = second.sco("id => document.getElementById(id).getBoundingClientRect().top", stop)
+        assert -5 <= top <= 60, f"resumed with the bookmark {stop} at {top}px from the top"
+        assert second.sco("() => !document.getElementById('bs-resume').hidden")
+        second.read_to_end()
+        second.answer(correctly=True)
+        second.read_to_end()
+        assert "You scored 100%" in second.frame.locator(".bs-score").inner_text()
+        second.close()
+        log, data, sets = second.log(), second.data(), second.sets()
+        assert len(calls(log, "LMSInitialize", "Initialize")) == 1
+        assert len(calls(log, "LMSFinish", "Terminate")) == 1 and log[-1]["call"] in ("LMSFinish", "Terminate")
+        assert not [e for e in log if e["call"] in ("LMSSetValue", "SetValue") and e["error"] != "0"]
+        names = [name for name, _ in sets]
+        score = "cmi.core.score.raw" if v12 else "cmi.score.raw"
+        status = "cmi.core.lesson_status" if v12 else "cmi.success_status"
+        final_status = max(i for i, (n, v) in enumerate(sets) if n == status and v == "passed")
+        first_passed = min(i for i, (n, v) in enumerate(sets) if n == status and v == "passed")
+        assert names.index(score) < first_passed <= final_status  # score before status
+        questions = module.quiz.questions
+        if v12:
+            assert data["core"]["lesson_status"] == "passed"
+            assert (data["core"]["score"]["raw"], data["core"]["score"]["min"], data["core"]["score"]["max"]) == ("100", "0", "100")
+            response = "student_response"
+        else:
+            assert (data["completion_status"], data["success_status"]) == ("completed", "passed")
+            assert float(data["score"]["scaled"]) == 1 and data["score"]["raw"] == "100"
+            response = "learner_response"
+        interactions = [data["interactions"][k] for k in sorted(data["interactions"], key=int)]
+        assert [i["id"] for i in interactions] == [f"{MODULE}-{q.id}" for q in questions]
+        assert all(i["result"] == "correct" and i["type"] == "choice" for i in interactions)
+        assert [i[response] for i in interactions] == [
+            ("," if v12 else "[,]").join(chr(97 + n) for n, c in enumerate(q.choices) if c.correct) for q in questions]
+        objectives = [data["objectives"][k] for k in sorted(data["objectives"], key=int)]
+        framework = catalogue.frameworks["clm"]
+        expected = [(a.standard.replace(":", ".") if v12 else framework.permalink(a.standard.split(":")[1]))
+                    for a in module.assessed_standards]
+        assert [o["id"] for o in objectives] == expected
+        assert all((o["status"] if v12 else o["success_status"]) == "passed" for o in objectives)
+        assert sets[-1][0] in ("cmi.core.exit", "cmi.exit")
+
+
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+def test_wrong_answers_fail_against_the_mastery_score(packages, launch, version):
+    package = packages / f"mid-career-managers-1.0.0-{LABEL[version]}.zip"
+    with launch(package, "sco/leading-compassionate-teams.html", version) as session:
+        session.answer(correctly=False)
+        session.read_to_end()
+        assert "The pass mark is 80%" in session.frame.locator(".bs-score").inner_text()
+        session.close()
+        data = session.data()
+        if version == "1.2":
+            assert data["core"]["lesson_status"] == "failed" and data["core"]["score"]["raw"] == "0"
+            assert {o["status"] for o in data["objectives"].values()} == {"failed"}
+        else:
+            assert (data["completion_status"], data["success_status"]) == ("completed", "failed")
+            assert {o["success_status"] for o in data["objectives"].values()} == {"failed"}
+        assert {i["result"] for i in data["interactions"].values()} == ({"wrong"} if version == "1.2" else {"incorrect"})
+
+
+def test_a_single_sco_package_scores_every_module_of_the_bundle(packages, catalogue, launch):
+    package = packages / "core-management-curriculum-1.0.0-scorm12.zip"
+    bundle = catalogue.bundles["core-management-curriculum"]
+    with launch(package, "sco/core-management-curriculum.html", "1.2") as session:
+        ids = session.sco("() => Array.from(document.querySelectorAll('[id]')).map(e => e.id)")
+        assert len(ids) == len(set(ids)), "ids are unique across the modules of the page"
+        session.answer(correctly=True, by_mouse=False)
+        session.read_to_end()
+        session.close()
+        data = session.data()
+        assert data["core"]["lesson_status"] == "passed"
+        questions = [f"{m}-{q.id}" for m in bundle.module_ids if catalogue.modules[m].quiz
+                     for q in catalogue.modules[m].quiz.questions]
+        interaction_ids = [i["id"] for i in data["interactions"].values()]
+        assert sorted(interaction_ids) == sorted(questions) and len(set(interaction_ids)) == len(questions)
+        assessed = {a.standard.replace(":", ".") for m in bundle.module_ids for a in catalogue.modules[m].assessed_standards}
+        assert {o["id"] for o in data["objectives"].values()} == assessed
+
+
+def test_without_an_lms_the_module_works_and_says_progress_is_not_saved(packages, browser, tmp_path):
+    site = lms_site(packages / "national-induction-1.0.0-scorm12.zip", tmp_path / "site")
+    with serve(site) as base:
+        page = browser.new_page()
+        outside: list[str] = []
+        guard_requests(page, base, outside)
+        page.goto(f"{base}/pkg/sco/{MODULE}.html")
+        notice = page.locator("#bs-lms-status")
+        notice.wait_for(state="visible")
+        assert "progress will not be saved" in notice.inner_text()
+        assert page.evaluate("document.documentElement.dataset.bsRuntime") == "standalone"
+        for label in page.locator("input[data-correct='true']").all():
+            page.locator(f"label[for='{label.get_attribute('id')}']").click()
+        page.locator("button.bs-check").click()
+        assert "You scored 100%" in page.locator(".bs-score").inner_text()
+        page.close()
+        assert outside == []
