@@ -134,6 +134,11 @@ def _check_manifest(data: bytes, names: set[str], result: Inspection, schemas_di
         result.diagnostics.append(error(span(default.sourceline), "bad-reference",
                                         f"the default organization '{default_id}' does not exist"))
     for item in root.iter(f"{{{ns['cp']}}}item"):
+        score = item.find("{http://www.adlnet.org/xsd/adlcp_rootv1p2}masteryscore")
+        if score is not None and not _percentage(score.text):
+            result.diagnostics.append(error(span(score.sourceline), "bad-mastery-score",
+                                            f"item '{item.get('identifier')}' has masteryscore '{(score.text or '').strip()}', "
+                                            "not a number from 0 to 100"))
         ref = item.get("identifierref")
         if ref and ref not in resources:
             result.diagnostics.append(error(span(item.sourceline), "bad-reference",
@@ -162,6 +167,13 @@ def _check_manifest(data: bytes, names: set[str], result: Inspection, schemas_di
     org = organizations.get(default_id) if default_id else next(iter(organizations.values()), None)
     if org is not None:
         _describe(org, resources, result, ns, depth=0)
+
+
+def _percentage(text: str | None) -> bool:
+    try:
+        return 0 <= float((text or "").strip()) <= 100
+    except ValueError:
+        return False
 
 
 def _local(base: str, href: str) -> str | None:

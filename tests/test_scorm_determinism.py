@@ -1,0 +1,75 @@
+"""An accreditor verifies a package by its hash: two builds from the same inputs give byte-identical zips, and a
+provenance record inside and beside each zip says what it was built from."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+from bundlesmith import pipeline
+from bundlesmith.build import BuildOptions
+from bundlesmith.render.cache import RenderCache
+from bundlesmith.render.scorm import build_packages
+from scorm_support import ROOT
+from test_scorm_manifest import build
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_two_builds_give_identical_zips(tmp_path):
+    first = build(ROOT, tmp_path / "one")
+    second = build(ROOT, tmp_path / "two")
+    names = sorted(p.name for p in first.glob("*.zip"))
+    assert names and names == sorted(p.name for p in second.glob("*.zip"))
+    for name in names:
+        assert sha256(first / name) == sha256(second / name), name
+    for zip_path in first.glob("*.zip"):
+        with zipfile.ZipFile(zip_path) as archive:
+            infos = archive.infolist()
+        assert [i.filename for i in infos] == sorted(i.filename for i in infos)
+        assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+        assert {i.external_attr >> 16 & 0o777 for i in infos} == {0o644}
+
+
+def test_provenance_travels_inside_and_beside_each_package(tmp_path):
+    out = build(ROOT, tmp_path / "out")
+    zip_path = out / "national-induction-1.0.0-riverside-ics-scorm2004.zip"
+    beside = json.loads(zip_path.with_name(zip_path.name.replace(".zip", ".provenance.json")).read_text())
+    with zipfile.ZipFile(zip_path) as archive:
+        inside = json.loads(archive.read("bundlesmith-provenance.json"))
+        for name, digest in inside["files"].items():
+            assert hashlib.sha256(archive.read(name)).hexdigest() == digest
+    assert beside["package"] == {"filename": zip_path.name, "sha256": sha256(zip_path), "size": zip_path.stat().st_size}
+    assert {k: v for k, v in beside.items() if k != "package"} == inside
+    assert (inside["bundle"], inside["bundle_version"], inside["variant"], inside["scorm_version"]) == (
+        "national-induction", "1.0.0", "riverside-ics", "2004")
+    assert "bundles/national-induction.yml" in inside["inputs"]
+    assert "riverside-neighbourhood-teams" in inside["modules"]  # the variant's own module
+    assert len(inside["content_sha256"]) == 64
+
+
+def test_the_content_hash_changes_with_the_content_and_only_then(project, tmp_path):
+    before = json.loads((build(project, tmp_path / "a") / "national-induction-1.0.0-scorm12.provenance.json").read_text())
+    module = project / "content/modules/induction/welcome-to-health-and-social-care.md"
+    module.write_text(module.read_text() + "\nOne more sentence.\n")
+    after = json.loads((build(project, tmp_path / "b") / "national-induction-1.0.0-scorm12.provenance.json").read_text())
+    assert before["content_sha256"] != after["content_sha256"]
+    assert before["package"]["sha256"] != after["package"]["sha256"]
+    changed = {k for k in before["inputs"] if before["inputs"][k] != after["inputs"].get(k)}
+    assert changed == {"content/modules/induction/welcome-to-health-and-social-care.md"}
+
+
+def test_each_module_is_rendered_once_for_every_bundle_and_version(tmp_path):
+    catalogue = pipeline.check(ROOT).catalogue
+    cache = RenderCache()
+    options = BuildOptions(root=ROOT, out=tmp_path)
+    records = build_packages(catalogue, cache, sorted(catalogue.bundles.values(), key=lambda b: b.id), tmp_path, options)
+    used = {m for b in catalogue.bundles.values() for m in b.module_ids}
+    assert len(records) == sum(len(b.scorm.versions) for b in catalogue.bundles.values())
+    assert cache.renders == len(used)
+    for record in records:
+        assert record.sha256 == sha256(tmp_path / record.filename)

@@ -1,0 +1,126 @@
+"""An LMS administrator checks a SCORM zip before importing it: `bundlesmith inspect PACKAGE.zip`."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bundlesmith.cli import cli
+from scorm_support import ROOT, SCHEMAS
+from test_scorm_manifest import build
+
+GOOD = "national-induction-1.0.0-scorm12.zip"
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory) -> Path:
+    return build(ROOT, tmp_path_factory.mktemp("scorm-inspect"))
+
+
+def inspect(path: Path):
+    return CliRunner().invoke(cli, ["inspect", str(path), "--schemas", str(SCHEMAS)])
+
+
+def rewrite(source: Path, target: Path, change) -> Path:
+    """A copy of a package with its entries changed by `change(entries) -> entries`."""
+    with zipfile.ZipFile(source) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in change(entries).items():
+            archive.writestr(name, data)
+    return target
+
+
+EXPECTED_TREE = {
+    GOOD: ["- Compassionate leadership every day [item-compassionate-leadership-everyday] -> "
+           "sco/compassionate-leadership-everyday.html (SCO), mastery score 80",
+           "standard: D1.1 Attending and listening (assesses)"],
+    "mid-career-managers-1.0.0-scorm2004.zip": [
+        "- Day 1: Leading people with compassion [sec-day-1-leading-people-with-compassion]",
+        "- Leading compassionate teams [item-leading-compassionate-teams] -> sco/leading-compassionate-teams.html (SCO), "
+        "mastery score 80", "standard: D1.3 Helping colleagues do their work (assesses)"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_TREE))
+def test_a_good_package_passes_and_its_organisation_tree_is_printed(packages, name):
+    result = inspect(packages / name)
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert lines[0].startswith("organisation: ") and "[org-" in lines[0]
+    for expected in EXPECTED_TREE[name]:
+        assert expected in lines
+    version = "1.2" if "scorm12" in name else "2004"
+    assert f"{name}: SCORM {version}" in result.stderr
+    assert "0 error(s); valid against the official schemas" in result.stderr
+
+
+def test_a_manifest_that_breaks_the_schema_and_its_references_is_reported(packages, tmp_path):
+    def change(entries):
+        text = entries["imsmanifest.xml"].decode()
+        text = text.replace("</adlcp:masteryscore>", "</adlcp:masteryscore><metadata/>", 1)
+        text = text.replace('organizations default="org-national-induction"', 'organizations default="org-nowhere"')
+        text = text.replace('identifierref="res-speaking-up-and-listening-up"', 'identifierref="res-gone"')
+        text = text.replace("<adlcp:masteryscore>80<", "<adlcp:masteryscore>eighty<", 1)
+        return {**entries, "imsmanifest.xml": text.encode()}
+
+    result = inspect(rewrite(packages / GOOD, tmp_path / "bad.zip", change))
+    assert result.exit_code == 1
+    assert "bad.zip/imsmanifest.xml:" in result.stderr
+    assert "error: Element '{http://www.imsproject.org/xsd/imscp_rootv1p1p2}metadata': This element is not expected." in result.stderr
+    assert "error: the default organization 'org-nowhere' does not exist [bad-reference]" in result.stderr
+    assert "points at resource 'res-gone', which does not exist [bad-reference]" in result.stderr
+    assert "has masteryscore 'eighty', not a number from 0 to 100 [bad-mastery-score]" in result.stderr
+
+
+def test_a_zip_slip_entry_is_refused(packages, tmp_path):
+    result = inspect(rewrite(packages / GOOD, tmp_path / "slip.zip",
+                             lambda e: {**e, "../../etc/evil.html": b"<p>owned</p>", "/abs.html": b"x"}))
+    assert result.exit_code == 1
+    assert ("slip.zip: error: entry '../../etc/evil.html' would be written outside the package folder "
+            "(path traversal) [unsafe-path]") in result.stderr
+    assert "entry '/abs.html' would be written outside" in result.stderr
+
+
+def test_a_listed_file_missing_from_the_zip_is_reported(packages, tmp_path):
+    gone = "sco/welcome-to-health-and-social-care.html"
+    result = inspect(rewrite(packages / GOOD, tmp_path / "missing.zip", lambda e: {k: v for k, v in e.items() if k != gone}))
+    assert result.exit_code == 1
+    assert f"error: '{gone}' is listed in the manifest but is not in the zip [missing-file]" in result.stderr
+    assert result.stderr.count("[missing-file]") == 2  # the resource's href and its <file>
+
+
+def test_an_unlisted_file_is_a_warning_only(packages, tmp_path):
+    result = inspect(rewrite(packages / GOOD, tmp_path / "extra.zip", lambda e: {**e, "notes.txt": b"hello"}))
+    assert result.exit_code == 0
+    assert "warning: 'notes.txt' is in the zip but not listed in the manifest [unlisted-file]" in result.stderr
+
+
+def test_entities_and_non_zips_are_refused_without_a_traceback(packages, tmp_path):
+    bomb = b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "aaaa">]><manifest>&a;</manifest>'
+    result = inspect(rewrite(packages / GOOD, tmp_path / "entity.zip", lambda e: {**e, "imsmanifest.xml": bomb}))
+    assert result.exit_code == 1
+    assert "declares a DOCTYPE or entities" in result.stderr
+    not_zip = tmp_path / "course.zip"
+    not_zip.write_text("hello")
+    result = inspect(not_zip)
+    assert result.exit_code == 1 and "course.zip: error: cannot open as a zip file" in result.stderr
+    no_manifest = rewrite(packages / GOOD, tmp_path / "nomanifest.zip",
+                          lambda e: {k: v for k, v in e.items() if k != "imsmanifest.xml"})
+    result = inspect(no_manifest)
+    assert result.exit_code == 1 and "no imsmanifest.xml at the root of the zip" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_compression_bomb_is_refused_without_reading_it(packages, tmp_path):
+    target = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(packages / GOOD) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            archive.writestr(name, source.read(name))
+        archive.writestr("zeros.bin", b"\0" * (20 * 1024**2))
+    result = inspect(target)
+    assert result.exit_code == 1
+    assert "entry 'zeros.bin' expands" in result.stderr and "[zip-bomb]" in result.stderr
