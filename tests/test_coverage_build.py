@@ -56,6 +56,10 @@ def test_local_content_is_marked_in_the_variant_report(built):
     assert not any(m["local"] or m["local_slots"] for m in national["modules"])
     page = (built / "reports/riverside-ics/national-induction/coverage.html").read_text()
     assert "riverside-neighbourhood-teams (local)" in page
+    markdown = (built / "reports/riverside-ics/national-induction/coverage.md").read_text()
+    assert "riverside-neighbourhood-teams (local module)" in markdown
+    assert "speaking-up-and-listening-up: local slot(s) local-contacts" in markdown
+    assert "none: national content only" in (built / "reports/national-induction/coverage.md").read_text()
 
 
 def test_every_link_of_the_reports_in_the_site_resolves(built):

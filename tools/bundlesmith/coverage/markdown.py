@@ -31,6 +31,13 @@ def _local(flag: bool) -> str:
     return " (local)" if flag else ""
 
 
+def local_content(doc: dict) -> str:
+    """Local modules and the slots a variant filled in national modules, or that there are none."""
+    parts = [f"{m['id']} (local module)" if m["local"] else f"{m['id']}: local slot(s) {', '.join(m['local_slots'])}"
+             for m in doc["modules"] if m["local"] or m["local_slots"]]
+    return "; ".join(parts) or "none: national content only"
+
+
 def render(doc: dict) -> bytes:
     b, s, p = doc["bundle"], doc["summary"], doc["provenance"]
     variant = f" — {b['variant']['title']} variant" if b["variant"] else ""
@@ -45,6 +52,7 @@ def render(doc: dict) -> bytes:
     out += ["## Summary", ""]
     out += _table(["measure", "value"], [
         ("modules (counting / local)", f"{s['modules']} ({s['modules_counting']} / {s['modules_local']})"),
+        ("local content", local_content(doc)),
         ("time, guided", _hm(s["minutes_guided"])), ("time, self-directed", _hm(s["minutes_self_directed"])),
         ("targeted standards", s["targeted_standards"]), ("met", s["met"]), ("assessed", s["assessed"]),
         ("delivered only", s["delivered_only"]), ("not met", s["not_met"]), ("gaps", s["gaps"]),

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from bundlesmith.coverage.csv import ALIGNMENT_COLUMNS, cell_text, tidy_rows
-from bundlesmith.coverage.markdown import GAP_TITLES
+from bundlesmith.coverage.markdown import GAP_TITLES, local_content
 from bundlesmith.emit import FIXED_ZIP_DATE
 
 FIXED_PROPERTY_DATE = datetime(2000, 1, 1, 0, 0, 0)
@@ -90,6 +90,7 @@ def render(doc: dict) -> bytes:
         ("accreditation status", acc.get("status") or "none"), ("accreditation body", acc.get("body") or ""),
         ("accreditation reference", acc.get("reference") or ""), ("valid until", acc.get("valid_until") or ""),
         ("content hash (sha256)", p["content_hash"]), ("reviews as of", doc["currency"]["as_of"]),
+        ("local content", local_content(doc)),
         ("modules", s["modules"]), ("modules counting", s["modules_counting"]), ("modules local", s["modules_local"]),
         ("minutes guided", s["minutes_guided"]), ("minutes self-directed", s["minutes_self_directed"]),
         ("targeted standards", s["targeted_standards"]), ("met", s["met"]), ("assessed", s["assessed"]),
