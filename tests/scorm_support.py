@@ -66,3 +66,5 @@ def guard_requests(page, base: str, outside: list[str]) -> None:
             route.continue_()
 
     page.route("**/*", handle)
+
+NODE_MODULES_AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

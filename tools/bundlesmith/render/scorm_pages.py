@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,12 +67,11 @@ def render_sco(plan: PackagePlan, sco: Sco, cache: RenderCache) -> str:
                 body = body.replace('<div class="bs-quiz-slot"></div>', rendered.quiz_html, 1)
             else:
                 body += "\n" + rendered.quiz_html
-        body = _module_links(body, in_package, pages, single)
-        body = rendered.__class__(rendered.module_id, body, "", rendered.headings, rendered.assets,
-                                  rendered.linked_modules).with_urls("../" + ASSET_DIR, lambda mid: pages.get(mid, "#"))
-        has_h1 = any(h.level == 1 for h in rendered.headings)
-        if single:
+        if single:  # several modules on one page: one h1, ids made unique (before module links are resolved)
             body = _prefix_ids(_demote(body), prefix)
+        body = _module_links(body, in_package, pages, single)
+        body = replace(rendered, html=body).with_urls("../" + ASSET_DIR, lambda mid: pages.get(mid, "#"))
+        has_h1 = any(h.level == 1 for h in rendered.headings)
         level = 2 if single else 1
         head, rest = _split_after_title(body, level)
         heading_id = next((prefix + h.id for h in rendered.headings if h.level == 1 and h.id), f"{prefix}bs-title")
