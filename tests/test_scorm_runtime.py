@@ -83,7 +83,7 @@ class Session:
 @pytest.fixture
 def launch(browser, tmp_path):
     @contextmanager
-    def _launch(package, href: str, version: str, initial: dict | None = None):
+    def _launch(package, href: str, version: str, initial: dict | None = None, quirks: str = ""):
         site = lms_site(package, tmp_path / f"site-{len(list(tmp_path.iterdir()))}")
         with serve(site) as base:
             context = browser.new_context(viewport={"width": 1100, "height": 800}, reduced_motion="reduce")
@@ -94,7 +94,7 @@ def launch(browser, tmp_path):
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             if initial is not None:
                 page.add_init_script(f"window.__lmsInitial = {json.dumps(initial)};")
-            page.goto(f"{base}/lms.html?version={version}&sco=pkg/{href}")
+            page.goto(f"{base}/lms.html?version={version}&quirks={quirks}&sco=pkg/{href}")
             page.frame_locator("#sco").locator("html[data-bs-runtime]").wait_for(state="attached")
             session = Session(page, base, outside)
             try:
@@ -205,6 +205,26 @@ def test_wrong_answers_fail_against_the_mastery_score(packages, launch, version)
             assert (data["completion_status"], data["success_status"]) == ("completed", "failed")
             assert {o["success_status"] for o in data["objectives"].values()} == {"failed"}
         assert {i["result"] for i in data["interactions"].values()} == ({"wrong"} if version == "1.2" else {"incorrect"})
+
+
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+def test_an_lms_without_count_support_that_refuses_objectives_still_records_completion(packages, catalogue, launch,
+                                                                                       version):
+    package = packages / f"national-induction-1.0.0-{LABEL[version]}.zip"
+    with launch(package, f"sco/{MODULE}.html", version, quirks="no-count,throw-objectives") as session:
+        session.answer(correctly=True)
+        session.read_to_end()
+        session.close()
+        log, data = session.log(), session.data()
+        assert [e for e in log if e["result"] == "exception"], "the SCO did try to write objectives"
+        assert data["objectives"] == {}
+        if version == "1.2":
+            assert data["core"]["lesson_status"] == "passed"
+        else:
+            assert (data["completion_status"], data["success_status"]) == ("completed", "passed")
+        ids = [i["id"] for i in data["interactions"].values()]
+        assert ids == [f"{MODULE}-{q.id}" for q in catalogue.modules[MODULE].quiz.questions]
+        assert len(calls(log, "LMSFinish", "Terminate")) == 1
 
 
 def test_a_single_sco_package_scores_every_module_of_the_bundle(packages, catalogue, launch):
