@@ -38,8 +38,10 @@ SHIM = f"{SITE_ASSETS}/iframe-worker/shim.js"
 ENV_ROOT = "BUNDLESMITH_ROOT"
 ENV_VARIANT = "BUNDLESMITH_VARIANT"
 
-# Under serve, modules that did not change are not rendered again between rebuilds.
+# Under serve, modules that did not change are not rendered again between rebuilds, and a save that
+# breaks the content keeps showing the last catalogue that worked (with the errors on every page).
 _SERVE_CACHE = RenderCache()
+_LAST_GOOD: dict[tuple[str, str | None], object] = {}
 
 
 class BundlesmithConfig(Config):
@@ -61,6 +63,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         self.pages: dict[str, SitePage] = {}
         self.renderer: PageRenderer | None = None
         self.copies: dict[str, Path] = {}
+        self.problems: list[str] = []  # content errors while serving, shown on every page
 
     def provide(self, inputs: SiteInputs) -> None:
         self.inputs = inputs
@@ -80,12 +83,19 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         from bundlesmith.diagnostics import Severity
 
         variant = self.config.variant or os.environ.get(ENV_VARIANT) or None
-        checked = pipeline.check(self._root(config), variant)
+        root = self._root(config)
+        checked = pipeline.check(root, variant)
         for d in checked.diagnostics:
             (log.error if d.severity is Severity.ERROR else log.info)(d.format())
-        if not checked.ok:
-            raise PluginError("bundlesmith: the content has errors (listed above); fix them and save again")
-        return SiteInputs(checked.catalogue, _SERVE_CACHE, {}, False)
+        key = (str(root), variant)
+        if checked.ok:
+            _LAST_GOOD[key] = checked.catalogue
+            return SiteInputs(checked.catalogue, _SERVE_CACHE, {}, False)
+        if key not in _LAST_GOOD:
+            raise PluginError("bundlesmith: the content has errors (listed above); fix them and run again")
+        self.problems = [d.format() for d in checked.diagnostics if d.severity is Severity.ERROR]
+        log.error("bundlesmith: showing the last version that worked until the errors above are fixed")
+        return SiteInputs(_LAST_GOOD[key], _SERVE_CACHE, {}, False)
 
     @event_priority(-100)  # after the offline plugin has had its say about polyfills
     def on_config(self, config):
@@ -166,7 +176,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         root = "" if root in (".", "./") else root.rstrip("/") + "/"
         rendered = self.renderer.render(spec, url, root)
         page.toc = get_toc(rendered.toc)
-        return rendered.html
+        return _error_banner(self.problems) + rendered.html
 
     def on_post_build(self, config):
         for uri, source in self.copies.items():
@@ -180,6 +190,16 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _error_banner(problems: list[str]) -> str:
+    if not problems:
+        return ""
+    import html
+
+    items = "".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
+    return ('<div class="admonition failure bs-errors" role="alert"><p class="admonition-title">The content has errors</p>'
+            f"<p>This preview shows the last version that worked. Fix these and save again:</p><ul>{items}</ul></div>")
 
 
 def _shim_source(root: Path) -> Path:

@@ -157,6 +157,6 @@ def _mark_local_slots(body: str, catalogue: Catalogue) -> str:
     if "bs-local" not in body:
         return body
     who = html.escape(catalogue.variant.title) if catalogue.variant else "local"
-    return re.sub(r'(<section class="bs-slot bs-local"[^>]*>)',
+    return re.sub(r'(<section class="[^"]*\bbs-local\b[^"]*"[^>]*>)',
                   lambda m: f'{m.group(1)}<p class="bs-local-label"><span class="bs-badge bs-badge--local">Local</span> '
                             f'This section is local content from {who}.</p>', body)

@@ -1,0 +1,232 @@
+"""Building the learners' site: the URL layout, what each page holds, local variants, downloads, the
+render cache, the real mkdocs.yml, and that nothing is written into content/."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from site_support import ROOT, VARIANT, sample_build
+
+MODULE = "speaking-up-and-listening-up"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    return sample_build(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    from bundlesmith import pipeline
+
+    return pipeline.check(ROOT).catalogue
+
+
+def _site_only(root: Path, out: Path, variants=()):
+    from bundlesmith import build
+
+    result = build.run(build.BuildOptions(root=root, out=out, only=frozenset({"site"}), variants=variants))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return out / "site"
+
+
+def test_every_bundle_module_framework_and_standard_has_its_stable_url(built, catalogue):
+    site = built / "site"
+    expected = [f"bundles/{b}/index.html" for b in catalogue.bundles]
+    expected += [f"modules/{m}/index.html" for m in catalogue.modules]
+    for framework in catalogue.frameworks.values():
+        expected.append(f"standards/{framework.id}/index.html")
+        expected += [f"standards/{framework.id}/{s.code}/index.html" for s in framework.standards]
+    assert [p for p in expected if not (site / p).is_file()] == []
+
+
+def test_bundle_page_shows_time_sections_accreditation_and_coverage(built, catalogue):
+    bundle = catalogue.bundles["national-induction"]
+    text = (built / "site" / "bundles" / bundle.id / "index.html").read_text()
+    modules = [catalogue.modules[m] for m in bundle.module_ids]
+    from bundlesmith.render.site_pages import minutes
+
+    guided = minutes(sum(m.guided_minutes for m in modules))
+    self_directed = minutes(sum(m.self_directed_minutes for m in modules))
+    assert f"{guided} guided" in text and f"{self_directed} self-directed" in text
+    for section in bundle.sections:
+        assert section.title in text
+    assert bundle.accreditation.reference in text
+    # Coverage at a glance: one row per targeted standard, linking to the standard's page.
+    targets = {i.ref for t, _ in bundle.targets for i in catalogue.expand_target(t)}
+    table = text[text.index('class="bs-coverage"'):]
+    table = table[:table.index("</table>")]
+    linked = set(re.findall(r'href="\.\./\.\./standards/(\w+)/([\w.]+)/index\.html"', table))
+    assert linked == {tuple(ref.split(":")) for ref in targets}
+
+
+def test_bundle_page_offers_its_scorm_packages_and_coverage_reports(built, catalogue):
+    for bundle in catalogue.bundles.values():
+        page = (built / "site" / "bundles" / bundle.id / "index.html").read_text()
+        zips = sorted((built / "scorm").glob(f"{bundle.id}-{bundle.version}-scorm*.zip"))
+        assert len(zips) == len(bundle.scorm.versions)
+        for package in zips:
+            copy = built / "site" / "downloads" / package.name
+            assert hashlib.sha256(copy.read_bytes()).digest() == hashlib.sha256(package.read_bytes()).digest()
+            assert f'href="../../downloads/{package.name}"' in page
+        report = built / "site" / "reports" / bundle.id / "coverage.html"
+        assert report.read_bytes() == (built / "reports" / bundle.id / "coverage.html").read_bytes()
+        assert f'href="../../reports/{bundle.id}/coverage.html"' in page
+
+
+def test_site_without_packages_says_so(tmp_path):
+    site = _site_only(ROOT, tmp_path)
+    page = (site / "bundles" / "national-induction" / "index.html").read_text()
+    assert "SCORM packages are not part of this build" in page
+    assert not (site / "downloads").exists()
+
+
+def test_module_page_shows_outcomes_time_standards_roles_review_and_neighbours(built, catalogue):
+    module = catalogue.modules[MODULE]
+    import html
+
+    text = html.unescape((built / "site" / "modules" / MODULE / "index.html").read_text())
+    for outcome in module.outcomes:
+        assert outcome.text in text
+    for alignment in module.standards:
+        standard = catalogue.standard_of(alignment.standard)
+        assert f'href="../../standards/{standard.framework}/{standard.code}/index.html' in text
+    for entry in module.co_creation:
+        assert " ".join(entry.contribution.split()) in " ".join(text.split())
+    assert str(module.review.next_review) in text and module.version in text
+    for bundle in catalogue.bundles.values():
+        if MODULE not in bundle.module_ids:
+            continue
+        order = list(bundle.module_ids)
+        i = order.index(MODULE)
+        nav = re.search(rf'<nav class="bs-pager" aria-label="Previous and next in {re.escape(bundle.title)}">(.*?)</nav>',
+                        text, re.S).group(1)
+        if i > 0:
+            assert f'href="../{order[i - 1]}/index.html" rel="prev"' in nav
+        if i + 1 < len(order):
+            assert f'href="../{order[i + 1]}/index.html" rel="next"' in nav
+
+
+class _Toc(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.depth, self.links = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "nav" and "md-nav--secondary" in (values.get("class") or ""):
+            self.depth = 1
+        elif tag == "nav" and self.depth:
+            self.depth += 1
+        if self.depth and tag == "a" and (values.get("href") or "").startswith("#"):
+            self.links.append(values["href"][1:])
+
+    def handle_endtag(self, tag):
+        if tag == "nav" and self.depth:
+            self.depth -= 1
+
+
+def test_module_table_of_contents_follows_the_rendered_headings(built, catalogue):
+    from bundlesmith.render.cache import RenderCache
+
+    rendered = RenderCache().get(catalogue.modules[MODULE], catalogue)
+    toc = _Toc()
+    toc.feed((built / "site" / "modules" / MODULE / "index.html").read_text())
+    body_ids = [h.id for h in rendered.headings if h.level > 1]
+    links = list(dict.fromkeys(toc.links))  # the theme prints the TOC twice (sidebar and mobile drawer)
+    assert [i for i in links if i in body_ids] == body_ids
+    assert {"bs-outcomes", "bs-quiz-title", "bs-standards", "bs-co-creation"} <= set(links)
+
+
+def test_standard_page_lists_modules_by_strength_and_the_bundles_covering_it(built, catalogue):
+    standard = catalogue.standard("clm:D7.1")
+    text = (built / "site" / "standards" / "clm" / "D7.1" / "index.html").read_text()
+    assert standard.statement.strip()[:50] in text
+    for module in catalogue.modules.values():
+        for alignment in module.standards:
+            if catalogue.standard_of(alignment.standard).ref == standard.ref:
+                part = text[text.index(f'id="bs-{alignment.strength}"'):]
+                part = part[:part.index("</ul>")]
+                assert f"../../../modules/{module.id}/index.html" in part
+    covering = [b for b in catalogue.bundles.values() if set(b.module_ids) & {
+        m.id for m in catalogue.modules.values() for a in m.standards if catalogue.standard_of(a.standard).ref == standard.ref}]
+    for bundle in covering:
+        assert f"../../../bundles/{bundle.id}/index.html" in text
+
+
+def test_variant_site_marks_local_slots_modules_and_sections(built):
+    from bundlesmith import pipeline
+
+    variant = pipeline.check(ROOT, VARIANT).catalogue
+    local_site = built / f"site-{VARIANT}"
+    filled = [m for m in variant.modules.values() if m.local_slots]
+    assert filled
+    for module in filled:
+        text = (local_site / "modules" / module.id / "index.html").read_text()
+        assert text.count('class="bs-local-label"') == len(module.local_slots)
+        national = (built / "site" / "modules" / module.id / "index.html").read_text()
+        assert "bs-local-label" not in national
+    for module in (m for m in variant.modules.values() if m.local):
+        assert "Local module" in (local_site / "modules" / module.id / "index.html").read_text()
+        assert not (built / "site" / "modules" / module.id).exists()
+    for bundle in variant.bundles.values():
+        text = (local_site / "bundles" / bundle.id / "index.html").read_text()
+        for section in bundle.sections:
+            if section.local:
+                heading = re.search(rf"<h3[^>]*>\d+\. {re.escape(section.title)}(.*?)</h3>", text).group(1)
+                assert "Local section" in heading
+    assert variant.variant.title in (local_site / "index.html").read_text()
+
+
+def test_each_module_is_rendered_once_and_mkdocs_warns_about_nothing(tmp_path, catalogue):
+    from bundlesmith.build import BuildOptions
+    from bundlesmith.render.cache import RenderCache
+    from bundlesmith.render.site import build_site
+
+    cache = RenderCache()
+    warnings = build_site(catalogue, cache, tmp_path / "site", BuildOptions(root=ROOT, out=tmp_path))
+    assert warnings == []
+    assert cache.renders == len(catalogue.modules)
+
+
+def test_module_raw_html_cannot_run_script_on_the_site(project, tmp_path):
+    module = project / "content" / "modules" / "induction" / "welcome-to-health-and-social-care.md"
+    module.write_text(module.read_text() + '\n<p onclick="alert(1)">Tap here</p>\n\n<script>alert(2)</script>\n\n'
+                      '<a href="javascript:alert(3)">a bad link</a>\n', encoding="utf-8")
+    site = _site_only(project, tmp_path / "out")
+    text = (site / "modules" / "welcome-to-health-and-social-care" / "index.html").read_text()
+    assert "Tap here" in text and "a bad link" in text
+    assert "alert(" not in text and "onclick" not in text and "javascript:" not in text
+
+
+def test_building_writes_nothing_into_the_project(project, tmp_path):
+    def snapshot():
+        return {p.relative_to(project).as_posix(): p.stat().st_mtime_ns for p in project.rglob("*")}
+
+    before = snapshot()
+    _site_only(project, tmp_path / "out", variants=None)
+    assert snapshot() == before
+
+
+def test_a_project_without_mkdocs_yml_gets_the_default_site(project, tmp_path):
+    (project / "mkdocs.yml").unlink()
+    site = _site_only(project, tmp_path / "out")
+    home = (site / "index.html").read_text()
+    assert "fonts.googleapis.com" not in home and "unpkg.com" not in home
+    assert (site / "assets" / "bundlesmith" / "iframe-worker" / "shim.js").is_file()
+    assert (site / "search" / "search_index.js").is_file()
+
+
+def test_the_projects_mkdocs_yml_keeps_the_settings_the_site_relies_on():
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    assert config.theme["font"] is False
+    assert "navigation.prune" in config.theme["features"]
+    names = {name.rpartition("/")[2] for name in config.plugins}
+    assert {"search", "offline", "bundlesmith"} <= names

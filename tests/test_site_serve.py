@@ -1,0 +1,80 @@
+"""A co-creator previews the site with `bundlesmith serve` and sees each saved edit without restarting it."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+MODULE_FILE = "content/modules/induction/speaking-up-and-listening-up.md"
+PAGE = "modules/speaking-up-and-listening-up/index.html"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _wait_for(url: str, condition, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = _get(url)
+        if text is not None and condition(text):
+            return text
+        time.sleep(0.3)
+    pytest.fail(f"{url} never showed what was expected within {timeout} s")
+
+
+@pytest.fixture
+def serving(project):
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "bundlesmith", "-C", str(project), "serve", "-a",
+                                f"127.0.0.1:{port}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        yield project, f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        try:
+            log, _ = process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            log, _ = process.communicate()
+        print(log)
+
+
+def test_serve_shows_an_edited_module_without_a_restart(serving):
+    project, base = serving
+    page = _wait_for(base + PAGE, lambda text: "Consider Amira" in text)
+    assert "bs-quiz" in page
+    source = project / MODULE_FILE
+    source.write_text(source.read_text(encoding="utf-8").replace("Consider Amira", "Consider Zanzibarina"),
+                      encoding="utf-8")
+    edited = _wait_for(base + PAGE, lambda text: "Zanzibarina" in text)
+    assert "Consider Amira" not in edited
+
+
+def test_serve_shows_content_errors_on_the_page_until_they_are_fixed(serving):
+    project, base = serving
+    _wait_for(base + PAGE, lambda text: "1.2.0" in text)
+    source = project / MODULE_FILE
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original.replace("version: 1.2.0", "version: banana"), encoding="utf-8")
+    broken = _wait_for(base + PAGE, lambda text: "The content has errors" in text)
+    assert f"{MODULE_FILE}:4: error:" in broken
+    source.write_text(original.replace("version: 1.2.0", "version: 1.3.0"), encoding="utf-8")
+    fixed = _wait_for(base + PAGE, lambda text: "1.3.0" in text)
+    assert "The content has errors" not in fixed
