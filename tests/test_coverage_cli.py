@@ -156,6 +156,9 @@ def test_since_reports_what_changed_since_the_accredited_version(root, tmp_path)
     result = run(root, "alpha", "--format", "md", "--since", str(accredited))
     assert result.exit_code == 0, result.output
     assert "- version bumped: m-listen 1.1.0 → 2.0.0" in result.stdout
+    other = run(root, "beta", "--since", str(accredited))
+    assert other.exit_code == 2
+    assert "is the report of bundle 'alpha', which is not being reported" in other.stderr
     bad = tmp_path / "bad.json"
     bad.write_text("{}")
     refused = run(root, "alpha", "--since", str(bad))

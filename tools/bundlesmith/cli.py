@@ -257,7 +257,11 @@ def coverage(ctx, bundles, variant, fmt, output, since, fail_on, today):
     if unknown:
         raise click.BadParameter(f"no bundle {', '.join(unknown)} (bundles: {', '.join(sorted(catalogue.bundles))})",
                                  param_hint="BUNDLE")
-    docs = reports.documents(catalogue, bundles or catalogue.bundles, (), _today(today), previous)
+    chosen = bundles or tuple(catalogue.bundles)
+    if previous is not None and previous["bundle"].get("id") not in chosen:
+        raise click.BadParameter(f"'{since}' is the report of bundle '{previous['bundle'].get('id')}', "
+                                 "which is not being reported", param_hint="--since")
+    docs = reports.documents(catalogue, chosen, (), _today(today), previous)
     try:
         out = command.outputs(catalogue, docs, fmt, output)
     except command.CoverageError as exc:
