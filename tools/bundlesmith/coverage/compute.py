@@ -138,7 +138,7 @@ def _standard_detail(catalogue: Catalogue, ref: str, targeted: bool, rows: list[
     module_ids = list(dict.fromkeys(r["module"] for r in rows))
     entries = []
     for mid in module_ids:
-        mine = [r for r in rows if r["module"] == mid]
+        mine = [r for r in rows if r["module"] == mid]  # rows of one standard: a handful
         strength = _strongest(r["strength"] for r in mine)
         entries.append({"id": mid, "title": by_id[mid].title, "strength": strength,
                         "letter": STRENGTH_LETTER[strength], "counts": mine[0]["counts"], "local": mine[0]["local"],

@@ -18,10 +18,13 @@ def tidy_rows(document: dict) -> list[dict]:
     """One row per (module, standard) pair: every alignment a module of the bundle makes, rolled up to its standard."""
     bundle = document["bundle"]
     modules = {m["id"]: m for m in document["modules"]}
+    pairs: dict[tuple[str, str], list[dict]] = {}
+    for a in document["alignments"]:
+        pairs.setdefault((a["module"], a["standard"]), []).append(a)
     rows = []
     for standard in document["standards"] + document["not_targeted"]:
         for entry in standard["modules"]:
-            mine = [a for a in document["alignments"] if a["module"] == entry["id"] and a["standard"] == standard["ref"]]
+            mine = pairs[(entry["id"], standard["ref"])]
             module = modules[entry["id"]]
             rows.append({
                 "bundle": bundle["id"], "bundle_version": bundle["version"],

@@ -15,12 +15,13 @@ STANDARD_URL = "../standards/{framework}/{code}/"
 
 def framework_coverage(catalogue: Catalogue, documents: list[dict]) -> dict:
     bundles = [d["bundle"] for d in documents]
+    indexes = [{s["ref"]: s for s in d["standards"] + d["not_targeted"]} for d in documents]
     rows = []
     for framework in catalogue.frameworks.values():
         for item in framework.standards:
             cells = []
-            for doc in documents:
-                found = next((s for s in doc["standards"] + doc["not_targeted"] if s["ref"] == item.ref), None)
+            for doc, index in zip(documents, indexes):
+                found = index.get(item.ref)
                 counting = [m for m in found["modules"] if m["counts"]] if found else []
                 strength = max((m["strength"] for m in counting), key=STRENGTHS.index) if counting else None
                 cells.append({"bundle": doc["bundle"]["id"], "targeted": bool(found and found["targeted"]),
