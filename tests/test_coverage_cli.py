@@ -36,7 +36,8 @@ def test_without_options_it_prints_one_summary_line_per_bundle(root):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert [line.split(":")[0] for line in lines] == ["alpha 2.0.0", "beta 1.0.0", "clean 1.0.0"]
-    assert "5 targeted standard(s), 2 met, 1 assessed, 4 gap(s); 1 module(s) overdue; 1 co-production flag(s)" in lines[0]
+    assert ("5 targeted standard(s), 2 met, 1 assessed, 4 gap(s) (2 not met, 1 draft or retired only, 0 local only, "
+            "1 unassessed); 1 module(s) overdue; 1 co-production flag(s)") in lines[0]
 
 
 def test_gaps_fail_with_the_list_of_offenders_and_pass_when_there_are_none(root):

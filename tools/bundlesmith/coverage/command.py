@@ -48,9 +48,11 @@ def read_since(path: Path) -> dict:
 
 def summary_line(doc: dict) -> str:
     s, b = doc["summary"], doc["bundle"]
+    k = s["gaps_by_kind"]
     variant = f" [{b['variant']['id']}]" if b["variant"] else ""
     return (f"{b['id']} {b['version']}{variant}: {s['targeted_standards']} targeted standard(s), {s['met']} met, "
-            f"{s['assessed']} assessed, {s['gaps']} gap(s); {s['overdue_modules']} module(s) overdue; "
+            f"{s['assessed']} assessed, {s['gaps']} gap(s) ({k['not-met']} not met, {k['draft-or-retired-only']} draft or "
+            f"retired only, {k['local-only']} local only, {k['unassessed']} unassessed); {s['overdue_modules']} module(s) overdue; "
             f"{s['co_production_flags']} co-production flag(s); sha256 {doc['provenance']['content_hash'][:12]}")
 
 
