@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import functools
 import shutil
+import subprocess
+import sys
 import threading
 import zipfile
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from lxml import etree
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -68,3 +72,15 @@ def guard_requests(page, base: str, outside: list[str]) -> None:
     page.route("**/*", handle)
 
 NODE_MODULES_AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def build(root: Path, out: Path) -> Path:
+    """`bundlesmith -C ROOT build --only scorm -o OUT`, as a user runs it; returns OUT/scorm."""
+    subprocess.run([sys.executable, "-m", "bundlesmith", "-C", str(root), "build", "--only", "scorm", "-o", str(out)],
+                   check=True, capture_output=True, text=True)
+    return out / "scorm"
+
+
+def manifest(zip_path: Path) -> etree._Element:
+    with zipfile.ZipFile(zip_path) as archive:
+        return etree.fromstring(archive.read("imsmanifest.xml"))

@@ -12,8 +12,7 @@ from bundlesmith import pipeline
 from bundlesmith.build import BuildOptions
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.scorm import build_packages
-from scorm_support import ROOT
-from test_scorm_manifest import build
+from scorm_support import ROOT, build
 
 
 def sha256(path: Path) -> str:

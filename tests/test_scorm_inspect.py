@@ -9,8 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bundlesmith.cli import cli
-from scorm_support import ROOT, SCHEMAS
-from test_scorm_manifest import build
+from scorm_support import ROOT, SCHEMAS, build
 
 GOOD = "national-induction-1.0.0-scorm12.zip"
 

@@ -4,8 +4,6 @@ reference resolves, every file is listed, identifiers are stable, and the metada
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -14,7 +12,7 @@ import yaml
 from lxml import etree
 
 from bundlesmith.scorm_schemas import load_schema
-from scorm_support import ROOT, SCHEMAS
+from scorm_support import ROOT, SCHEMAS, build, manifest
 
 CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 CP2004 = "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -25,20 +23,9 @@ NS = {"cp12": CP12, "cp": CP2004, "adlcp12": "http://www.adlnet.org/xsd/adlcp_ro
 NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
-def build(root: Path, out: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "bundlesmith", "-C", str(root), "build", "--only", "scorm", "-o", str(out)],
-                   check=True, capture_output=True, text=True)
-    return out / "scorm"
-
-
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory) -> Path:
     return build(ROOT, tmp_path_factory.mktemp("scorm-build"))
-
-
-def manifest(zip_path: Path) -> etree._Element:
-    with zipfile.ZipFile(zip_path) as archive:
-        return etree.fromstring(archive.read("imsmanifest.xml"))
 
 
 def bundles() -> dict[str, dict]:

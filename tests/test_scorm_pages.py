@@ -10,10 +10,9 @@ import zlib
 from pathlib import Path
 
 import pytest
-from lxml import etree, html
+from lxml import html
 
-from scorm_support import NODE_MODULES_AXE, ROOT, guard_requests, lms_site, serve
-from test_scorm_manifest import build, manifest
+from scorm_support import NODE_MODULES_AXE, ROOT, build, guard_requests, lms_site, manifest, serve
 
 MODULE = "welcome-to-health-and-social-care"
 

@@ -10,8 +10,7 @@ from contextlib import contextmanager
 import pytest
 
 from bundlesmith import pipeline
-from scorm_support import ROOT, guard_requests, lms_site, serve
-from test_scorm_manifest import build
+from scorm_support import ROOT, build, guard_requests, lms_site, serve
 
 MODULE = "compassionate-leadership-everyday"
 LABEL = {"1.2": "scorm12", "2004": "scorm2004"}
