@@ -75,21 +75,35 @@
     return pad(d.getHours(), 2) + ":" + pad(d.getMinutes(), 2) + ":" + pad(d.getSeconds(), 2);
   }
 
-  /* ---- state kept in suspend_data (small: 1.2 allows 4,096 characters) ---- */
+  /* ---- state kept in suspend_data, compact (SCORM 1.2 allows 4,096 characters; a whole bundle fits):
+   * {"v":1,"e":[module indexes read to the end],"c":[module indexes checked],"n":questions,"a":"a|bc|..."} */
+  function moduleIds() { return articles.map(function (a) { return a.getAttribute("data-module"); }); }
+  function encodeState() {
+    var ids = moduleIds();
+    var indexes = function (list) { return list.map(function (id) { return ids.indexOf(id); }).filter(function (i) { return i >= 0; }); };
+    var all = questions();
+    return JSON.stringify({ v: 1, e: indexes(state.e), c: indexes(state.c), n: all.length,
+      a: all.map(function (f) { return state.a[keyOf(f)] || ""; }).join("|") });
+  }
   function saveState() {
     if (!api) { return; }
-    var text = JSON.stringify(state);
-    if (text.length < 4000) { set(el("cmi.suspend_data", "cmi.suspend_data"), text); }
+    var text = encodeState();
+    if (text.length < 4000) { set("cmi.suspend_data", text); }
   }
   function loadState() {
     var text = get("cmi.suspend_data");
     if (!text) { return; }
     try {
-      var saved = JSON.parse(text);
-      if (saved && typeof saved === "object") {
-        state.e = Array.isArray(saved.e) ? saved.e : [];
-        state.a = saved.a && typeof saved.a === "object" ? saved.a : {};
-        state.c = Array.isArray(saved.c) ? saved.c : [];
+      var saved = JSON.parse(text), ids = moduleIds(), all = questions();
+      if (!saved || saved.v !== 1) { return; }
+      var byIndex = function (list) {
+        return (Array.isArray(list) ? list : []).map(function (i) { return ids[i]; }).filter(Boolean);
+      };
+      state.e = byIndex(saved.e);
+      if (saved.n === all.length && typeof saved.a === "string") { // answers only if the questions are the same
+        var answers = saved.a.split("|");
+        all.forEach(function (f, i) { if (answers[i]) { state.a[keyOf(f)] = answers[i]; } });
+        state.c = byIndex(saved.c);
       }
     } catch (err) { /* not ours, or damaged: start afresh */ }
   }
@@ -199,6 +213,13 @@
         set(p + el("student_response", "learner_response"), answer.join(sep));
         set(p + "result", chosen(f) === correctAnswer(f) ? "correct" : el("wrong", "incorrect"));
         set(p + "weighting", "1");
+        var k = 0; // the standards this question assesses
+        (moduleConfig(moduleOf(f)).objectives || []).forEach(function (objective) {
+          if (objective.items.indexOf(f.getAttribute("data-question")) >= 0) {
+            set(p + "objectives." + k + ".id", objective.id);
+            k += 1;
+          }
+        });
       } catch (err) { /* an LMS that refuses interactions must not block scoring */ }
     });
   }
@@ -287,7 +308,7 @@
 
   /* ---- reading: bookmark and end of module ---- */
   function setLocation(id) {
-    if (!api || !id || id === lastLocation) { return; }
+    if (!api || !id || id === lastLocation || id.length > 255) { return; }
     lastLocation = id;
     set(el("cmi.core.lesson_location", "cmi.location"), id);
   }

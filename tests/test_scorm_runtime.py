@@ -177,6 +177,10 @@ def test_a_learner_reads_answers_and_resumes_and_the_lms_records_it(packages, ca
         interactions = [data["interactions"][k] for k in sorted(data["interactions"], key=int)]
         assert [i["id"] for i in interactions] == [f"{MODULE}-{q.id}" for q in questions]
         assert all(i["result"] == "correct" and i["type"] == "choice" for i in interactions)
+        for question, interaction in zip(questions, interactions):  # each linked to the standards it assesses
+            linked = [a.standard for a in module.assessed_standards if question.id in a.assessment.items]
+            assert [o["id"] for o in interaction["objectives"].values()] == [
+                (s.replace(":", ".") if v12 else catalogue.frameworks["clm"].permalink(s.split(":")[1])) for s in linked]
         assert [i[response] for i in interactions] == [
             ("," if v12 else "[,]").join(chr(97 + n) for n, c in enumerate(q.choices) if c.correct) for q in questions]
         objectives = [data["objectives"][k] for k in sorted(data["objectives"], key=int)]
@@ -186,6 +190,14 @@ def test_a_learner_reads_answers_and_resumes_and_the_lms_records_it(packages, ca
         assert [o["id"] for o in objectives] == expected
         assert all((o["status"] if v12 else o["success_status"]) == "passed" for o in objectives)
         assert sets[-1][0] in ("cmi.core.exit", "cmi.exit")
+        stored = data
+
+    # A later visit shows the answers given, with their feedback, from suspend_data.
+    with launch(package, f"sco/{MODULE}.html", version, {"suspend_data": stored["suspend_data"]}) as third:
+        checked = third.sco("() => Array.from(document.querySelectorAll('fieldset.bs-question')).map(f => "
+                            "Array.from(f.querySelectorAll('input:checked')).map(i => i.dataset.correct).join())")
+        assert checked == [",".join("true" for c in q.choices if c.correct) for q in questions]
+        assert third.frame.locator("fieldset[data-result='correct']").count() == len(questions)
 
 
 @pytest.mark.parametrize("version", ["1.2", "2004"])
@@ -243,6 +255,7 @@ def test_a_single_sco_package_scores_every_module_of_the_bundle(packages, catalo
         assert sorted(interaction_ids) == sorted(questions) and len(set(interaction_ids)) == len(questions)
         assessed = {a.standard.replace(":", ".") for m in bundle.module_ids for a in catalogue.modules[m].assessed_standards}
         assert {o["id"] for o in data["objectives"].values()} == assessed
+        assert len(data["suspend_data"]) < 1000, "a whole bundle's answers stay well under SCORM 1.2's 4,096"
 
 
 def test_without_an_lms_the_module_works_and_says_progress_is_not_saved(packages, browser, tmp_path):
