@@ -133,3 +133,40 @@ def test_zips_are_deterministic_and_sorted(tmp_path):
         assert archive.namelist() == ["a/index.html", "b.html", "imsmanifest.xml"]
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_building_one_bundle_keeps_the_other_bundles_packages(monkeypatch, sample_root, tmp_path):
+    """`build --bundle X` replaces X's packages only; the others, and their records, carry over."""
+    import json
+
+    from bundlesmith.render.packages import is_package_of
+
+    out = tmp_path / "build"
+    scorm = out / "scorm"
+    scorm.mkdir(parents=True)
+    for bundle in ("national-induction", "national-induction-extra", "mid-career-managers"):
+        name = f"{bundle}-1.0.0-scorm12"
+        (scorm / f"{name}.zip").write_bytes(b"old " + bundle.encode())
+        (scorm / f"{name}.provenance.json").write_text(json.dumps({
+            "bundle": bundle, "bundle_version": "1.0.0", "variant": None, "scorm_version": "1.2",
+            "package": {"filename": f"{name}.zip", "sha256": "ab" * 32, "size": 9}}))
+    seen = {}
+
+    def record_reports(catalogue, out_dir, packages, options):
+        seen["packages"] = sorted(p.filename for p in packages)
+        out_dir.mkdir(parents=True, exist_ok=True)
+
+    renderers = fake_outputs(None, RuntimeError())
+    monkeypatch.setattr(build_mod, "_renderer", lambda name: types.SimpleNamespace(build_reports=record_reports)
+                        if name == "reports" else renderers(name))
+    options = build_mod.BuildOptions(root=sample_root, out=out, variants=(), bundles=("national-induction",),
+                                     only=frozenset({"scorm", "reports"}))
+    assert build_mod.run(options).ok
+    names = sorted(p.name for p in scorm.iterdir())
+    assert "national-induction-1.0.0-scorm12.zip" not in names  # replaced by this build
+    assert "half-written.zip" in names  # what the (fake) packager wrote for it
+    assert "national-induction-extra-1.0.0-scorm12.zip" in names and "mid-career-managers-1.0.0-scorm12.zip" in names
+    assert seen["packages"] == ["mid-career-managers-1.0.0-scorm12.zip", "national-induction-extra-1.0.0-scorm12.zip",
+                                "national-induction.zip"]
+    assert is_package_of("national-induction-2.1.0-riverside-ics-scorm2004.zip", "national-induction")
+    assert not is_package_of("national-induction-extra-1.0.0-scorm12.zip", "national-induction")

@@ -120,11 +120,8 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo) -> Bu
                 packages += scorm.build_packages(catalogue, cache, bundles, stage.path / "scorm", options)
         if scorm is not None:
             written.append("scorm")
-            if options.bundles:  # packages of other bundles stay as they were
-                current = options.out / "scorm"
-                if current.is_dir():
-                    stage.keep_existing("scorm", (p.name for p in current.iterdir()
-                                                  if not any(p.name.startswith(f"{b}-") for b in options.bundles)))
+            if options.bundles:
+                packages += _carry_over_packages(stage, options)
         for view in views:
             catalogue = view.catalogue
             variant = catalogue.variant.id if catalogue.variant else None
@@ -148,6 +145,20 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo) -> Bu
     for name in missing:
         result.summary.append(f"{name}: not yet part of this version of bundlesmith")
     return result
+
+
+def _carry_over_packages(stage: Staging, options: BuildOptions) -> list:
+    """With --bundle, the other bundles' packages stay as they were, and reports still describe them."""
+    from bundlesmith.render.packages import is_package_of, read_record
+
+    current = options.out / "scorm"
+    if not current.is_dir():
+        return []
+    kept = [p.name for p in sorted(current.iterdir())
+            if p.is_file() and not any(is_package_of(p.name, b) for b in options.bundles)]
+    stage.keep_existing("scorm", kept)
+    records = [read_record(stage.path / "scorm" / name) for name in kept if name.endswith(".provenance.json")]
+    return [r for r in records if r is not None and (stage.path / "scorm" / r.filename).is_file()]
 
 
 def _bundles(catalogue, options: BuildOptions):

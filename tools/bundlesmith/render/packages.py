@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 SCORM_LABEL = {"1.2": "scorm12", "2004": "scorm2004"}
 
@@ -22,3 +25,19 @@ class PackageRecord:
     filename: str
     sha256: str
     size: int
+
+
+def is_package_of(filename: str, bundle_id: str) -> bool:
+    """Whether a file in build/scorm/ (a zip or its provenance record) belongs to the bundle."""
+    return re.match(rf"^{re.escape(bundle_id)}-\d+\.\d+\.\d+[-.]", filename) is not None
+
+
+def read_record(provenance: Path) -> PackageRecord | None:
+    """The record of a package built earlier, from the provenance file written beside its zip."""
+    try:
+        data = json.loads(provenance.read_text(encoding="utf-8"))
+        package = data["package"]
+        return PackageRecord(data["bundle"], data["bundle_version"], data["variant"], data["scorm_version"],
+                             package["filename"], package["sha256"], package["size"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -81,8 +81,12 @@ def write_tree(out_dir: Path, tree: dict[str, bytes]) -> None:
 
 
 def build_reports(catalogue: Catalogue, out_dir: Path, packages, options) -> list[dict]:
-    """Write every report of every bundle the build covers into out_dir (a staging folder); return the documents."""
-    chosen = [b for b in catalogue.bundles if not options.bundles or b in options.bundles]
+    """Write the reports of every bundle into out_dir (a staging folder); return the documents.
+
+    Reports always cover every bundle, even when --bundle limits packaging: the build carries the other
+    bundles' packages over, with their records, and the framework view needs every bundle.
+    """
+    chosen = sorted(catalogue.bundles)
     docs = documents(catalogue, chosen, packages, getattr(options, "today", None))
     write_tree(Path(out_dir), report_tree(catalogue, docs))
     return docs
