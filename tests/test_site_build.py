@@ -230,3 +230,23 @@ def test_the_projects_mkdocs_yml_keeps_the_settings_the_site_relies_on():
     assert "navigation.prune" in config.theme["features"]
     names = {name.rpartition("/")[2] for name in config.plugins}
     assert {"search", "offline", "bundlesmith"} <= names
+
+
+def test_long_navigation_sections_are_split_so_each_page_stays_small():
+    """One open section of 1,000 modules makes every module page render 1,000 links (quadratic build)."""
+    from bundlesmith.render.site_plan import NAV_SECTION_LIMIT, _chunked
+
+    entries = [(f"Title {i:04d} <b>", f"modules/m{i}/index.md") for i in range(1000)]
+    nav = _chunked(entries)
+
+    def leaves(items):
+        for item in items:
+            (title, value), = item.items()
+            if isinstance(value, list):
+                assert len(value) <= NAV_SECTION_LIMIT
+                yield from leaves(value)
+            else:
+                yield title, value
+
+    assert len(nav) <= NAV_SECTION_LIMIT
+    assert list(leaves(nav)) == [(t.replace("<b>", "&lt;b&gt;"), u) for t, u in entries]

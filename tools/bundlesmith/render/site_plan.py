@@ -15,6 +15,7 @@ HOME = "index.md"
 BUNDLES_INDEX = "bundles/index.md"
 MODULES_INDEX = "modules/index.md"
 STANDARDS_INDEX = "standards/index.md"
+NAV_SECTION_LIMIT = 40  # entries per navigation section, so that each page's navigation stays short
 
 
 def module_uri(module_id: str) -> str:
@@ -67,21 +68,47 @@ def navigation(catalogue: Catalogue, extra_pages: list[str]) -> list:
     e = html.escape
     modules: dict[str, list] = {}
     for module in _sorted_modules(catalogue):
-        modules.setdefault(module_group(module), []).append({e(module.title): module_uri(module.id)})
+        modules.setdefault(module_group(module), []).append((module.title, module_uri(module.id)))
     module_nav: list = [MODULES_INDEX]
     if len(modules) == 1:
-        module_nav += next(iter(modules.values()))
+        module_nav += _chunked(next(iter(modules.values())))
     else:
-        module_nav += [{e(group): items} for group, items in modules.items()]
+        module_nav += [{e(group): _chunked(items)} for group, items in modules.items()]
     standards_nav: list = [STANDARDS_INDEX]
     for framework in sorted(catalogue.frameworks.values(), key=lambda f: f.id):
-        standards_nav.append({e(framework.title): [framework_uri(framework.id)] + [
-            {e(f"{s.code} {s.title}".strip()): standard_uri(s.ref)} for s in framework.standards]})
+        entries = [(f"{s.code} {s.title}".strip(), standard_uri(s.ref)) for s in framework.standards]
+        if len(entries) > NAV_SECTION_LIMIT:  # a big framework: one section per domain
+            items = [{e(f"{d.code} {d.title}"): _chunked([(f"{s.code} {s.title}".strip(), standard_uri(s.ref))
+                                                         for s in framework.standards if s.parent == d.code])}
+                     for d in framework.domains]
+        else:
+            items = _chunked(entries)
+        standards_nav.append({e(framework.title): [framework_uri(framework.id)] + items})
+    bundles = [(b.title, bundle_uri(b.id)) for b in _sorted_bundles(catalogue)]
     nav = [{"Home": HOME},
-           {"Bundles": [BUNDLES_INDEX] + [{e(b.title): bundle_uri(b.id)} for b in _sorted_bundles(catalogue)]},
+           {"Bundles": [BUNDLES_INDEX] + _chunked(bundles)},
            {"Modules": module_nav},
            {"Standards": standards_nav}]
     return nav + list(extra_pages)
+
+
+def _chunked(entries: list[tuple[str, str]], limit: int | None = None) -> list:
+    """Nav items for (title, uri) pairs; past `limit`, in sections of at most `limit` named by their range.
+
+    mkdocs-material renders the whole open section on every page of it, so one section of 1,000
+    modules makes the build grow with the square of the page count.
+    """
+    limit = limit or NAV_SECTION_LIMIT
+    if len(entries) <= limit:
+        return [{html.escape(title): uri} for title, uri in entries]
+    count = -(-len(entries) // limit)
+    size = -(-len(entries) // count)
+    chunks = [entries[i:i + size] for i in range(0, len(entries), size)]
+    return [{html.escape(f"{_first_word(c[0][0])} to {_first_word(c[-1][0])}"): _chunked(c, limit)} for c in chunks]
+
+
+def _first_word(title: str) -> str:
+    return (title.split() or ["?"])[0].strip(",:;")
 
 
 def module_group(module: Module) -> str:
