@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pytest
 
 from bundlesmith import pipeline
-from scorm_support import ROOT, build, guard_requests, lms_site, serve
+from scorm_support import ROOT, build, guard_requests, lms_site, manifest, serve
 
 MODULE = "compassionate-leadership-everyday"
 LABEL = {"1.2": "scorm12", "2004": "scorm2004"}
@@ -236,6 +236,21 @@ def test_an_lms_without_count_support_that_refuses_objectives_still_records_comp
         ids = [i["id"] for i in data["interactions"].values()]
         assert ids == [f"{MODULE}-{q.id}" for q in catalogue.modules[MODULE].quiz.questions]
         assert len(calls(log, "LMSFinish", "Terminate")) == 1
+
+
+def test_objectives_an_lms_created_from_the_2004_manifest_are_updated_not_duplicated(packages, launch):
+    """SCORM 2004 LMSs create cmi.objectives from the manifest's imsss objectives before launch."""
+    package = packages / "national-induction-1.0.0-scorm2004.zip"
+    item = manifest(package).xpath(f"//*[local-name()='item'][@identifier='item-{MODULE}']")[0]
+    declared = item.xpath(".//*[local-name()='primaryObjective' or local-name()='objective']/@objectiveID")
+    initial = {"objectives": {str(n): {"id": oid} for n, oid in enumerate(declared)}}
+    with launch(package, f"sco/{MODULE}.html", "2004", initial) as session:
+        session.answer(correctly=True)
+        session.read_to_end()
+        session.close()
+        objectives = list(session.data()["objectives"].values())
+    assert [o["id"] for o in objectives] == declared  # same entries, same order, none added
+    assert [o["success_status"] for o in objectives[1:]] == ["passed"] * (len(declared) - 1)
 
 
 def test_a_single_sco_package_scores_every_module_of_the_bundle(packages, catalogue, launch):
