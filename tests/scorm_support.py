@@ -54,7 +54,7 @@ def lms_site(package: Path, folder: Path) -> Path:
 
 
 def guard_requests(page, base: str, outside: list[str]) -> None:
-    """Abort and record every request that is not to our own server."""
+    """Abort and record every request that is not to our own server (`page` may be a whole browser context)."""
     allowed = urlsplit(base).netloc
 
     def handle(route):

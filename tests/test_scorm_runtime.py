@@ -253,6 +253,26 @@ def test_objectives_an_lms_created_from_the_2004_manifest_are_updated_not_duplic
     assert [o["success_status"] for o in objectives[1:]] == ["passed"] * (len(declared) - 1)
 
 
+def test_a_sco_opened_in_a_new_window_finds_the_api_through_its_opener(packages, browser, tmp_path):
+    site = lms_site(packages / "national-induction-1.0.0-scorm12.zip", tmp_path / "site")
+    with serve(site) as base:
+        context = browser.new_context()
+        outside: list[str] = []
+        guard_requests(context, base, outside)  # the context: the popup is guarded too
+        page = context.new_page()
+        with page.expect_popup() as popup_info:
+            page.goto(f"{base}/lms.html?version=1.2&window=new&sco=pkg/sco/{MODULE}.html")
+        popup = popup_info.value
+        popup.locator("html[data-bs-runtime]").wait_for(state="attached")
+        assert popup.evaluate("document.documentElement.dataset.bsRuntime") == "lms"
+        popup.close(run_before_unload=True)
+        page.wait_for_function("window.lmsLog.some(e => e.call === 'LMSFinish')", timeout=5000)
+        log = page.evaluate("window.lmsLog")
+        assert [e["call"] for e in log if e["call"] in ("LMSInitialize", "LMSFinish")] == ["LMSInitialize", "LMSFinish"]
+        context.close()
+        assert outside == []
+
+
 def test_a_single_sco_package_scores_every_module_of_the_bundle(packages, catalogue, launch):
     package = packages / "core-management-curriculum-1.0.0-scorm12.zip"
     bundle = catalogue.bundles["core-management-curriculum"]
