@@ -194,3 +194,18 @@ def test_identifiers_do_not_change_when_the_version_does(project, tmp_path, pack
         assert old_root.xpath("//@identifier") == new_root.xpath("//@identifier")
         assert old_root.xpath("//@identifierref") == new_root.xpath("//@identifierref")
         assert (old_root.get("version"), new_root.get("version")) == ("1.0.0", "1.1.0")
+
+
+@pytest.mark.parametrize("name", ["national-induction-1.0.0-scorm12.zip", "national-induction-1.0.0-scorm2004.zip"])
+def test_the_schema_files_the_manifest_names_are_in_the_package(packages, name):
+    """ADL's conformance test suite fails a package whose schemaLocation files are not in it."""
+    root = manifest(packages / name)
+    locations = root.get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation").split()[1::2]
+    with zipfile.ZipFile(packages / name) as archive:
+        names = set(archive.namelist())
+        assert set(locations) <= names
+        folder = SCHEMAS / ("scorm12" if "scorm12" in name else "scorm2004-4th")
+        shipped = [n for n in names if n.endswith((".xsd", ".dtd"))]
+        assert len(shipped) >= len(locations)
+        for entry in shipped:  # unmodified copies of the official files
+            assert archive.read(entry) == (folder / entry).read_bytes(), entry

@@ -18,7 +18,7 @@ from bundlesmith.model import Bundle, Catalogue
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.packages import PackageRecord, package_filename
 from bundlesmith.render.scorm_manifest import build_manifest
-from bundlesmith.render.scorm_pages import asset_path, render_sco, runtime_files
+from bundlesmith.render.scorm_pages import asset_path, render_sco, runtime_files, schema_files
 from bundlesmith.render.scorm_plan import PROVENANCE, PackagePlan, plan_package
 
 
@@ -35,7 +35,7 @@ def build_packages(catalogue: Catalogue, cache: RenderCache, bundles, out_dir: P
 def package_entries(plan: PackagePlan, cache: RenderCache) -> dict[str, bytes]:
     """Every file of the package (zip path -> bytes), the manifest and provenance record included."""
     root = plan.catalogue.root
-    entries: dict[str, bytes] = dict(runtime_files())
+    entries: dict[str, bytes] = {**runtime_files(), **schema_files(plan.scorm_version)}
     sco_files: dict[str, tuple[str, ...]] = {}
     for sco in plan.scos:
         entries[sco.href] = render_sco(plan, sco, cache).encode("utf-8")

@@ -47,6 +47,13 @@ def runtime_files() -> dict[str, bytes]:
     return {path: (folder / name).read_bytes() for path, name in RUNTIME_FILES.items()}
 
 
+def schema_files(scorm_version: str) -> dict[str, bytes]:
+    """The official XSD/DTD files the manifest names, for the package root (ADL wants them there)."""
+    folder = runtime_dir() / "xsd" / ("scorm12" if scorm_version == "1.2" else "scorm2004")
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.suffix in (".xsd", ".dtd")}
+
+
 def asset_path(project_path: str) -> str:
     return ASSET_DIR + project_path
 
