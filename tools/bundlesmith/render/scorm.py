@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,12 +25,12 @@ from bundlesmith.render.scorm_plan import PROVENANCE, PackagePlan, plan_package
 
 def build_packages(catalogue: Catalogue, cache: RenderCache, bundles, out_dir: Path, options) -> list[PackageRecord]:
     """Write every package of `bundles` into `out_dir` and return their records."""
-    records = []
-    for bundle in bundles:
-        for version in bundle.scorm.versions:
-            plan = plan_package(catalogue, bundle, version, lambda m: cache.get(m, catalogue).assets)
-            records.append(write_package(plan, cache, out_dir))
-    return records
+    plans = [plan_package(catalogue, bundle, version, lambda m: cache.get(m, catalogue).assets)
+             for bundle in bundles for version in bundle.scorm.versions]
+    prepared = [(plan, package_entries(plan, cache)) for plan in plans]  # renders: one thread, the cache is shared
+    workers = max(1, min(getattr(options, "workers", 1) or 1, len(prepared)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:  # compressing releases the GIL
+        return list(pool.map(lambda item: write_package(item[0], item[1], out_dir), prepared))
 
 
 def package_entries(plan: PackagePlan, cache: RenderCache) -> dict[str, bytes]:
@@ -53,8 +54,7 @@ def package_entries(plan: PackagePlan, cache: RenderCache) -> dict[str, bytes]:
     return entries
 
 
-def write_package(plan: PackagePlan, cache: RenderCache, out_dir: Path) -> PackageRecord:
-    entries = package_entries(plan, cache)
+def write_package(plan: PackagePlan, entries: dict[str, bytes], out_dir: Path) -> PackageRecord:
     bundle = plan.bundle
     name = package_filename(bundle.id, bundle.version, plan.variant, plan.scorm_version)
     target = out_dir / name
@@ -114,10 +114,16 @@ def _inputs(catalogue: Catalogue, bundle: Bundle, plan: PackagePlan) -> dict[str
 
 @lru_cache(maxsize=8)
 def _revision(root: Path) -> str | None:
-    """The git commit of the project, when it is a git checkout (once per process, so builds agree)."""
-    try:
-        result = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                                timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
+    """The project's git commit, `+dirty` when its content has uncommitted changes (once per process)."""
+    def git(*args: str) -> str | None:
+        try:
+            result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10,
+                                    check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return result.stdout.strip() if result.returncode == 0 else None
+
+    head = git("rev-parse", "HEAD")
+    if not head:
         return None
-    return result.stdout.strip() or None if result.returncode == 0 else None
+    return head + ("+dirty" if git("status", "--porcelain", "--", "content", "bundles") else "")
