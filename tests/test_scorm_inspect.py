@@ -123,3 +123,20 @@ def test_a_compression_bomb_is_refused_without_reading_it(packages, tmp_path):
     result = inspect(target)
     assert result.exit_code == 1
     assert "entry 'zeros.bin' expands" in result.stderr and "[zip-bomb]" in result.stderr
+
+
+def test_without_the_shared_schemas_inspect_uses_the_copies_shipped_with_bundlesmith(packages, tmp_path, monkeypatch):
+    from bundlesmith import scorm_schemas
+    from bundlesmith.inspect_package import inspect as inspect_package
+
+    monkeypatch.setattr(scorm_schemas, "default_schemas_dir", lambda: None)
+    scorm_schemas.load_schema.cache_clear()
+    try:
+        good = inspect_package(packages / "national-induction-1.0.0-scorm2004.zip")
+        assert good.validated and good.ok
+        bad = rewrite(packages / "national-induction-1.0.0-scorm2004.zip", tmp_path / "bad.zip", lambda e: {
+            **e, "imsmanifest.xml": e["imsmanifest.xml"].replace(b">competency<", b">teaches<", 1)})
+        result = inspect_package(bad)
+        assert not result.ok and any(d.code == "xsd" and "teaches" in d.message for d in result.diagnostics)
+    finally:
+        scorm_schemas.load_schema.cache_clear()

@@ -68,13 +68,29 @@ class _OfflineResolver(etree.Resolver):
         return None
 
 
+def schema_folder(version: str, schemas_dir: Path | None = None) -> Path:
+    """Where one version's XSDs are: the folder given, else the official set found by `default_schemas_dir`,
+    else the byte-identical copies bundlesmith ships inside packages (scorm/xsd/)."""
+    base = schemas_dir or default_schemas_dir()
+    if base is not None:
+        if (base / FOLDER[version]).is_dir():
+            return (base / FOLDER[version]).resolve()
+        raise SchemasNotFound(f"no {FOLDER[version]}/ folder in {base}")
+    from bundlesmith.render.scorm_pages import runtime_dir
+
+    try:
+        shipped = runtime_dir() / "xsd" / ("scorm12" if version == "1.2" else "scorm2004")
+    except FileNotFoundError:
+        shipped = None
+    if shipped is None or not shipped.is_dir():
+        raise SchemasNotFound("the official SCORM schemas were not found (set BUNDLESMITH_SCORM_SCHEMAS)")
+    return shipped.resolve()
+
+
 @lru_cache(maxsize=4)
 def load_schema(version: str, schemas_dir: Path | None = None) -> etree.XMLSchema:
     """The driver schema for one SCORM version, importing every namespace a manifest may use."""
-    base = schemas_dir or default_schemas_dir()
-    if base is None or not (base / FOLDER[version]).is_dir():
-        raise SchemasNotFound("the official SCORM schemas were not found (set BUNDLESMITH_SCORM_SCHEMAS)")
-    folder = (base / FOLDER[version]).resolve()
+    folder = schema_folder(version, schemas_dir)
     imports = "".join(f'<xs:import namespace="{ns}" schemaLocation="{(folder / name).as_uri()}"/>'
                       for ns, name in (NS12 if version == "1.2" else NS2004).items())
     driver = f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">{imports}</xs:schema>'.encode()
