@@ -202,6 +202,16 @@ def test_axe_finds_no_wcag_violation(page, server, kind):
     assert _axe(page) == []
 
 
+@pytest.mark.parametrize("kind", ["home", "module"])
+def test_axe_finds_no_wcag_violation_on_a_phone_with_the_menu_open(page, server, kind):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server.base + PAGE_TYPES[kind])
+    assert _axe(page) == []
+    page.locator("label.md-header__button[for='__drawer']").click()
+    page.locator(".md-nav--primary").first.wait_for(state="visible")
+    assert _axe(page) == []
+
+
 def test_axe_finds_no_wcag_violation_once_feedback_shows(page, server):
     page.goto(server.base + f"site/modules/{MODULE}/index.html")
     for fieldset in page.locator(".bs-quiz fieldset").all():

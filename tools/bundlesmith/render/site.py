@@ -50,19 +50,25 @@ def config_file(root: Path) -> Path:
 
 
 @contextmanager
-def site_config(root: Path, **overrides) -> Iterator:
-    """The project's mkdocs config (or the default), with a stand-in docs_dir when its folder is absent."""
-    from mkdocs.config import load_config
+def _docs_dir_override(path: Path) -> Iterator[dict]:
+    """{'docs_dir': an empty folder} when the config's own docs_dir is absent (or it is the default config)."""
     from mkdocs.utils import yaml_load
 
-    path = config_file(root)
     with open(path, encoding="utf-8") as handle:
         raw = yaml_load(handle) or {}
     with tempfile.TemporaryDirectory(prefix="bundlesmith-pages-") as empty:
         docs = path.parent / str(raw.get("docs_dir", "docs"))
-        if path == DEFAULT_CONFIG or not docs.is_dir():
-            overrides.setdefault("docs_dir", empty)
-        yield load_config(config_file=str(path), **overrides)
+        yield {"docs_dir": empty} if path == DEFAULT_CONFIG or not docs.is_dir() else {}
+
+
+@contextmanager
+def site_config(root: Path, **overrides) -> Iterator:
+    """The project's mkdocs config (or the default), with a stand-in docs_dir when its folder is absent."""
+    from mkdocs.config import load_config
+
+    path = config_file(root)
+    with _docs_dir_override(path) as docs:
+        yield load_config(config_file=str(path), **{**docs, **overrides})
 
 
 def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options, reports_dir: Path | None = None,
@@ -141,14 +147,7 @@ def serve_site(root: Path, variant: str | None, dev_addr: str, open_in_browser: 
     else:
         os.environ.pop(ENV_VARIANT, None)
     path = config_file(root)
-    overrides = {}
-    with tempfile.TemporaryDirectory(prefix="bundlesmith-pages-") as empty:
-        from mkdocs.utils import yaml_load
-
-        with open(path, encoding="utf-8") as handle:
-            raw = yaml_load(handle) or {}
-        if path == DEFAULT_CONFIG or not (path.parent / str(raw.get("docs_dir", "docs"))).is_dir():
-            overrides["docs_dir"] = empty
-        watch = [str(root / d) for d in ("content", "bundles") if (root / d).is_dir()]
+    watch = [str(root / d) for d in ("content", "bundles") if (root / d).is_dir()]
+    with _docs_dir_override(path) as docs:
         serve(config_file=str(path), livereload=True, build_type=None, watch=watch, dev_addr=dev_addr,
-              open_in_browser=open_in_browser, **overrides)
+              open_in_browser=open_in_browser, **docs)
