@@ -210,7 +210,7 @@
           set(p + "description", (legend ? legend.textContent : id).replace(/\s+/g, " ").trim().slice(0, 250));
         }
         set(p + "correct_responses.0.pattern", key.join(sep));
-        set(p + el("student_response", "learner_response"), answer.join(sep));
+        if (answer.length && answer[0]) { set(p + el("student_response", "learner_response"), answer.join(sep)); }
         set(p + "result", chosen(f) === correctAnswer(f) ? "correct" : el("wrong", "incorrect"));
         set(p + "weighting", "1");
         var k = 0; // the standards this question assesses

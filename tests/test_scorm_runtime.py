@@ -204,11 +204,16 @@ def test_a_learner_reads_answers_and_resumes_and_the_lms_records_it(packages, ca
 def test_wrong_answers_fail_against_the_mastery_score(packages, launch, version):
     package = packages / f"mid-career-managers-1.0.0-{LABEL[version]}.zip"
     with launch(package, "sco/leading-compassionate-teams.html", version) as session:
+        session.frame.locator("button.bs-check").click()  # checked before answering anything, then retaken
         session.answer(correctly=False)
         session.read_to_end()
         assert "The pass mark is 80%" in session.frame.locator(".bs-score").inner_text()
+        questions = session.frame.locator("fieldset.bs-question").count()
         session.close()
         data = session.data()
+        assert not [e for e in session.log() if e["call"] in ("LMSSetValue", "SetValue") and e["error"] != "0"]
+        # 2004 can read interactions back and updates each question's; 1.2 journals every attempt
+        assert len(data["interactions"]) == (2 * questions if version == "1.2" else questions)
         if version == "1.2":
             assert data["core"]["lesson_status"] == "failed" and data["core"]["score"]["raw"] == "0"
             assert {o["status"] for o in data["objectives"].values()} == {"failed"}
