@@ -1,7 +1,7 @@
 /* bundlesmith SCORM runtime: SCORM 1.2 and 2004 4th Edition, no framework, no network.
  *
  * The page carries its settings in <script type="application/json" id="bs-config">:
- *   {version: "1.2"|"2004", mastery: 0-100, modules: [{id, title, objectives: [{id, items: [qid]}]}]}
+ *   {version: "1.2"|"2004", mastery: 0-100, modules: [{id, objectives: [{id, items: [question ids]}]}]}
  * and one <article class="bs-module" data-module="ID"> per module, each with an optional knowledge check
  * (.bs-quiz > fieldset.bs-question[data-question]) and an end marker (.bs-end).
  *
@@ -357,7 +357,9 @@
     var target = document.getElementById(location);
     if (!target) { return; }
     lastLocation = location;
-    try { target.scrollIntoView({ block: "start", behavior: "instant" }); } catch (err) { target.scrollIntoView(); }
+    // scroll this page only (scrollIntoView would also scroll the LMS page around the frame)
+    var top = target.getBoundingClientRect().top + (window.pageYOffset || 0);
+    try { window.scrollTo({ top: top, left: 0, behavior: "instant" }); } catch (err) { window.scrollTo(0, top); }
     var box = document.getElementById("bs-resume");
     if (box) {
       var link = box.querySelector("a");
@@ -402,6 +404,9 @@
     watchReading();
   }
 
+  document.addEventListener("visibilitychange", function () { // a phone may discard a hidden tab: save first
+    if (document.visibilityState === "hidden" && api && !terminated) { saveState(); commit(); }
+  });
   window.addEventListener("pagehide", finish);
   window.addEventListener("unload", finish);
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
