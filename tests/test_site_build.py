@@ -250,3 +250,15 @@ def test_long_navigation_sections_are_split_so_each_page_stays_small():
 
     assert len(nav) <= NAV_SECTION_LIMIT
     assert list(leaves(nav)) == [(t.replace("<b>", "&lt;b&gt;"), u) for t, u in entries]
+
+
+def test_every_page_has_its_own_title(built):
+    """WCAG 2.4.2: a learner with many tabs open, or a screen reader, tells pages apart by their title."""
+    pages = [p for p in sorted((built / "site").rglob("*.html"))
+             if "reports" not in p.relative_to(built).parts and p.name != "404.html"]
+    titles = {" ".join(re.search(r"<title>(.*?)</title>", p.read_text(), re.S).group(1).split()):
+              p.relative_to(built).as_posix() for p in pages}
+    assert len(titles) == len(pages)
+    assert titles["Health and social care leadership training"] == "site/index.html"
+    assert titles["Speaking up and listening up - Health and social care leadership training"] \
+        == f"site/modules/{MODULE}/index.html"

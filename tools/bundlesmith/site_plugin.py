@@ -153,7 +153,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
     # -- pages -----------------------------------------------------------------------------------
     def on_page_markdown(self, markdown, page, config, files):
         spec = self.pages.get(page.file.src_uri)
-        if spec is not None:
+        if spec is not None and spec.kind != "home":  # the home page's <title> is the site name alone
             import html
 
             page.meta["title"] = html.escape(spec.title)  # the theme prints titles unescaped
