@@ -101,8 +101,10 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
     def on_config(self, config):
         self.inputs = self._load(config)
         catalogue = self.inputs.catalogue
-        if catalogue.variant is not None:
-            config.site_name = f"{config.site_name}: {catalogue.variant.title}"
+        if catalogue.variant is not None:  # the theme prints the site name unescaped
+            import html
+
+            config.site_name = f"{config.site_name}: {html.escape(catalogue.variant.title)}"
         polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
         if any(str(p).startswith(("http:", "https:", "//")) for p in polyfills):
             log.warning("extra.polyfills loads a script from another host; the site should work offline")
