@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from bundlesmith.model import STRENGTH_LETTER, Module
 from bundlesmith.render.cache import RenderCache
+from bundlesmith.render.module_html import RenderedModule
 from bundlesmith.render.scorm_plan import SHARED_CSS, SHARED_JS, PackagePlan, Sco
 
 RUNTIME_FILES = {SHARED_CSS: "bundlesmith-scorm.css", SHARED_JS: "bundlesmith-scorm.js"}
@@ -68,16 +69,7 @@ def render_sco(plan: PackagePlan, sco: Sco, cache: RenderCache) -> str:
     for module in sco.modules:
         rendered = cache.get(module, catalogue)
         prefix = f"m-{module.id}--" if single else ""
-        body = rendered.html
-        if rendered.quiz_html:
-            if '<div class="bs-quiz-slot"></div>' in body:
-                body = body.replace('<div class="bs-quiz-slot"></div>', rendered.quiz_html, 1)
-            else:
-                body += "\n" + rendered.quiz_html
-        if single:  # several modules on one page: one h1, ids made unique (before module links are resolved)
-            body = _prefix_ids(_demote(body), prefix)
-        body = _module_links(body, in_package, pages, single)
-        body = replace(rendered, html=body).with_urls("../" + ASSET_DIR, lambda mid: pages.get(mid, "#"))
+        body = _module_body(rendered, prefix, in_package, pages)
         has_h1 = any(h.level == 1 for h in rendered.headings)
         level = 2 if single else 1
         head, rest = _split_after_title(body, level)
@@ -112,6 +104,21 @@ def render_sco(plan: PackagePlan, sco: Sco, cache: RenderCache) -> str:
         toc=toc, modules=modules, page_heading=plan.bundle.title if single else "",
         mastery=plan.bundle.scorm.mastery_score, version=plan.bundle.version, licence=" / ".join(licences),
     )
+
+
+def _module_body(rendered: RenderedModule, prefix: str, in_package: set[str], pages: dict[str, str]) -> str:
+    """The module's HTML with its knowledge check in place and this package's URLs; `prefix` (single-SCO
+    pages) keeps ids unique across modules and demotes headings so the page keeps one h1."""
+    body = rendered.html
+    if rendered.quiz_html:
+        if '<div class="bs-quiz-slot"></div>' in body:
+            body = body.replace('<div class="bs-quiz-slot"></div>', rendered.quiz_html, 1)
+        else:
+            body += "\n" + rendered.quiz_html
+    if prefix:  # before module links are resolved, so their targets are not prefixed twice
+        body = _prefix_ids(_demote(body), prefix)
+    body = _module_links(body, in_package, pages, bool(prefix))
+    return replace(rendered, html=body).with_urls("../" + ASSET_DIR, lambda mid: pages.get(mid, "#"))
 
 
 def _standards(plan: PackagePlan, module: Module) -> list[dict]:
