@@ -124,3 +124,17 @@ def test_pages_pass_axe_wcag_22_aa_and_work_by_keyboard(packages, browser, tmp_p
         assert tab.locator("nav.bs-toc").is_hidden()
         tab.close()
         assert outside == []
+
+
+def test_the_request_guard_catches_a_page_that_reaches_outside(browser, tmp_path):
+    """The guard every browser test uses does fail a page that loads something from another host."""
+    (tmp_path / "leaky.html").write_text('<!DOCTYPE html><html lang="en"><title>x</title>'
+                                         '<img src="http://example.org/tracker.png" alt=""></html>')
+    with serve(tmp_path) as base:
+        page = browser.new_page()
+        outside: list[str] = []
+        guard_requests(page, base, outside)
+        page.goto(f"{base}/leaky.html")
+        page.wait_for_load_state("load")
+        page.close()
+    assert outside == ["http://example.org/tracker.png"]
