@@ -143,3 +143,16 @@ def test_the_request_guard_catches_a_page_that_reaches_outside(browser, tmp_path
         page.wait_for_load_state("load")
         page.close()
     assert outside == ["http://example.org/tracker.png"]
+
+
+def test_a_variant_package_carries_its_local_content_and_the_national_one_does_not(packages):
+    page = "sco/speaking-up-and-listening-up.html"
+    local = "Riverside Freedom to Speak Up Guardian network"
+    with zipfile.ZipFile(packages / "national-induction-1.0.0-riverside-ics-scorm12.zip") as archive:
+        doc = html.fromstring(archive.read(page))
+        assert "sco/riverside-neighbourhood-teams.html" in archive.namelist()  # the variant's own module
+    section = doc.xpath("//section[contains(@class, 'bs-local')]")
+    assert section and local in section[0].text_content()
+    assert "Riverside Integrated Care System" in doc.xpath("string(//header)")
+    with zipfile.ZipFile(packages / "national-induction-1.0.0-scorm12.zip") as archive:
+        assert local not in archive.read(page).decode()
