@@ -120,7 +120,7 @@ def test_a_successful_build_swaps_in_every_output(monkeypatch, sample_root, prev
     after = snapshot(previous_build)
     assert "scorm/old-scorm12.zip" not in after and "scorm/half-written.zip" in after
     assert (previous_build / "site/index.html").read_text() == "new site, half done"
-    assert not [p for p in previous_build.iterdir() if p.name.startswith(".")]
+    assert not [p for p in previous_build.iterdir() if p.name.startswith((".staging", ".old"))]
 
 
 def test_zips_are_deterministic_and_sorted(tmp_path):
@@ -170,3 +170,30 @@ def test_building_one_bundle_keeps_the_other_bundles_packages(monkeypatch, sampl
                                 "national-induction.zip"]
     assert is_package_of("national-induction-2.1.0-riverside-ics-scorm2004.zip", "national-induction")
     assert not is_package_of("national-induction-extra-1.0.0-scorm12.zip", "national-induction")
+
+
+def test_an_unchanged_project_rebuilds_nothing(monkeypatch, project, tmp_path):
+    calls = []
+    renderers = fake_outputs(None, RuntimeError())
+
+    def counting(name):
+        calls.append(name)
+        return renderers(name)
+
+    monkeypatch.setattr(build_mod, "_renderer", counting)
+    out = tmp_path / "build"
+    options = build_mod.BuildOptions(root=project, out=out, variants=())
+    assert build_mod.run(options).ok and calls
+    calls.clear()
+    again = build_mod.run(options)
+    assert again.ok and calls == []
+    assert again.summary == ["nothing changed since the last build; build/ is up to date (use --force to rebuild)"]
+
+    module = project / "content/modules/induction/speaking-up-and-listening-up.md"
+    module.write_text(module.read_text().replace("version: 1.2.0", "version: 1.2.1"))
+    assert build_mod.run(options).ok and calls, "an edited module is rebuilt"
+    calls.clear()
+    assert build_mod.run(build_mod.BuildOptions(root=project, out=out, variants=(), force=True)).ok and calls
+    calls.clear()
+    (out / "site").rename(out / "site-moved")
+    assert build_mod.run(options).ok and calls, "a missing output is rebuilt"

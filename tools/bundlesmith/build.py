@@ -32,6 +32,7 @@ class BuildOptions:
     jobs: int | None = None
     today: date | None = None
     dry_run: bool = False
+    force: bool = False  # rebuild even when nothing changed
 
     @property
     def workers(self) -> int:
@@ -42,6 +43,7 @@ class BuildOptions:
 class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)  # the folders of build/ this build wrote
     ok: bool = True
 
 
@@ -64,8 +66,15 @@ def _renderer(name: str):
 
 
 def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None) -> BuildResult:
+    from bundlesmith import fingerprint
+
     result = BuildResult()
     names = available_variants(options.root) if options.variants is None else options.variants
+    stamp = fingerprint.fingerprint(options.root, {"only": sorted(options.only), "bundles": list(options.bundles),
+                                                   "variants": list(names)}, options.today or date.today())
+    if not options.dry_run and not options.force and fingerprint.unchanged(options.out, stamp):
+        result.summary.append("nothing changed since the last build; build/ is up to date (use --force to rebuild)")
+        return result
     views = pipeline.check_all(options.root, names, options.today)
     diagnostics = pipeline.merged_diagnostics(views)
     result.diagnostics = [d for d in diagnostics if d.severity is Severity.ERROR]
@@ -91,7 +100,10 @@ def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None) 
         return result
 
     try:
-        return _build(options, views, names, result, echo)
+        result = _build(options, views, names, result, echo)
+        if result.ok:
+            fingerprint.record(options.out, stamp, result.outputs)
+        return result
     except OSError as exc:
         from bundlesmith.diagnostics import Span, error
         where = exc.filename or options.out
@@ -138,6 +150,7 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo) -> Bu
                                 scorm_dir=stage.path / "scorm" if scorm else None)
                 written.append(site_dirname(variant))
         stage.commit(dict.fromkeys(written))
+    result.outputs = list(dict.fromkeys(written))
     for output in dict.fromkeys(written):
         result.summary.append(f"wrote {(options.out / output).relative_to(options.root) if options.out.is_relative_to(options.root) else options.out / output}/")
     missing = [name for name, mod in (("scorm", scorm), ("site", site), ("reports", reports))

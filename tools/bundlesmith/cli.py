@@ -183,9 +183,10 @@ def new(ctx, kind, ident, force):
               help="Output folder (default: build/ in the project).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Parallel packaging workers (default: cores).")
 @click.option("--dry-run", is_flag=True, help="Check and print what would be built, write nothing.")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed since the last build.")
 @today_option
 @click.pass_context
-def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, today):
+def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, force, today):
     """Check the content, then build the site, SCORM packages and coverage reports into build/.
 
     Nothing is written when check finds errors. Output is staged and swapped in at the
@@ -198,7 +199,7 @@ def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, today)
     options = build_mod.BuildOptions(
         root=root, out=(out or root / "build").resolve(), only=frozenset(only or ("site", "scorm", "reports")),
         bundles=tuple(bundles), variants=(variant,) if variant else (() if national_only else None),
-        jobs=jobs, today=_today(today), dry_run=dry_run,
+        jobs=jobs, today=_today(today), dry_run=dry_run, force=force,
     )
     result = build_mod.run(options, echo=lambda line: click.echo(line, err=True))
     for d in result.diagnostics:
