@@ -133,7 +133,7 @@ def test_knowledge_check_gives_feedback_and_stores_nothing(page, server):
 
     catalogue, _ = load_catalogue(ROOT)
     quiz = catalogue.modules[MODULE].quiz
-    page.goto(server.base + f"site/modules/{MODULE}/index.html")
+    page.goto(server.base + f"site/modules/{MODULE}/index.html", wait_until="networkidle")
     storage_before = page.evaluate("() => [JSON.stringify(localStorage), JSON.stringify(sessionStorage), document.cookie]")
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
