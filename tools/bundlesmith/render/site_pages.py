@@ -17,7 +17,6 @@ from markupsafe import Markup
 
 from bundlesmith.model import Catalogue, Module
 from bundlesmith.render.cache import RenderCache
-from bundlesmith.render.packages import PackageRecord
 from bundlesmith.render.site_plan import (BUNDLES_INDEX, HOME, MODULES_INDEX, STANDARDS_INDEX, SiteIndex,
                                           SitePage, bundle_uri, framework_uri, module_group, module_uri,
                                           standard_uri)
@@ -125,7 +124,7 @@ class PageRenderer:
         positions = [(text.find(f'id="{h.id}"'), h.level, h.id, html.escape(h.text)) for h in rendered.headings]
         own = [(m.start(), int(m.group(1)), m.group(2), m.group(3)) for m in HEADING.finditer(text)
                if m.group(2).startswith("bs-")]
-        entries = sorted(p for p in positions + own if p[0] >= 0)
+        entries = sorted({p[2]: p for p in positions + own if p[0] >= 0}.values())
         return RenderedPage(text, toc_tokens([(level, hid, name) for _, level, hid, name in entries]))
 
 
