@@ -262,3 +262,17 @@ def test_every_page_has_its_own_title(built):
     assert titles["Health and social care leadership training"] == "site/index.html"
     assert titles["Speaking up and listening up - Health and social care leadership training"] \
         == f"site/modules/{MODULE}/index.html"
+
+
+def test_images_a_module_uses_are_copied_and_linked(project, tmp_path):
+    picture = project / "content" / "assets" / "huddle.png"
+    picture.parent.mkdir(parents=True, exist_ok=True)
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    module = project / "content" / "modules" / "induction" / "welcome-to-health-and-social-care.md"
+    module.write_text(module.read_text() + "\n![A team huddle](../../assets/huddle.png)\n", encoding="utf-8")
+    site = _site_only(project, tmp_path / "out")
+    page = site / "modules" / "welcome-to-health-and-social-care" / "index.html"
+    (tag,) = [t for t in re.findall(r"<img\b[^>]*>", page.read_text()) if 'alt="A team huddle"' in t]
+    src = re.search(r'src="([^"]+)"', tag).group(1)
+    assert src == "../../content/assets/huddle.png"
+    assert (page.parent / src).resolve().read_bytes() == picture.read_bytes()
