@@ -63,6 +63,8 @@ def write_package(plan: PackagePlan, entries: dict[str, bytes], out_dir: Path) -
     digest = hashlib.sha256(data).hexdigest()
     beside = json.loads(entries[PROVENANCE])
     beside["package"] = {"filename": name, "sha256": digest, "size": len(data)}
+    # The revision stays outside the zip: the same content gives the same package whatever commit built it.
+    beside["source_revision"] = _revision(plan.catalogue.root)
     target.with_name(name[:-len(".zip")] + ".provenance.json").write_text(
         json.dumps(beside, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return PackageRecord(bundle.id, bundle.version, plan.variant, plan.scorm_version, name, digest, len(data))
@@ -79,7 +81,6 @@ def provenance_record(plan: PackagePlan, entries: dict[str, bytes]) -> dict:
         "mastery_score": plan.bundle.scorm.mastery_score,
         "modules": {m.id: m.version for m in plan.modules},
         "content_sha256": content, "inputs": inputs,
-        "source_revision": _revision(plan.catalogue.root),
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(entries.items())},
     }
 
