@@ -140,3 +140,32 @@ def test_without_the_shared_schemas_inspect_uses_the_copies_shipped_with_bundles
         assert not result.ok and any(d.code == "xsd" and "teaches" in d.message for d in result.diagnostics)
     finally:
         scorm_schemas.load_schema.cache_clear()
+
+
+def test_symlink_entries_and_duplicate_names_are_refused(packages, tmp_path):
+    import stat
+
+    target = tmp_path / "links.zip"
+    with zipfile.ZipFile(packages / GOOD) as source, zipfile.ZipFile(target, "w") as archive:
+        for name in source.namelist():
+            archive.writestr(name, source.read(name))
+        link = zipfile.ZipInfo("sco/passwd.html")
+        link.create_system = 3
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "/etc/passwd")
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            archive.writestr("imsmanifest.xml", b"<manifest/>")
+    result = inspect(target)
+    assert result.exit_code == 1
+    assert "sco/passwd.html" in result.stderr and "[unsafe-path]" in result.stderr
+    assert "the zip holds two entries with the same name [duplicate-entry]" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_an_external_dtd_is_never_fetched(packages, tmp_path):
+    """A manifest pointing at a DTD on another host is refused before any parser could fetch it."""
+    external = (b'<?xml version="1.0"?><!DOCTYPE manifest SYSTEM "http://evil.example/m.dtd">'
+                b'<manifest identifier="x"/>')
+    result = inspect(rewrite(packages / GOOD, tmp_path / "dtd.zip", lambda e: {**e, "imsmanifest.xml": external}))
+    assert result.exit_code == 1
+    assert "declares a DOCTYPE or entities" in result.stderr
