@@ -184,6 +184,8 @@ PAGE_TYPES = {
     "variant module with a local slot": f"site-{VARIANT}/modules/{MODULE}/index.html",
     "variant local module": f"site-{VARIANT}/modules/riverside-neighbourhood-teams/index.html",
     "variant bundle": f"site-{VARIANT}/bundles/{BUNDLE}/index.html",
+    "variant home": f"site-{VARIANT}/index.html",
+    "variant local framework": f"site-{VARIANT}/standards/rvs/index.html",
 }
 
 

@@ -276,3 +276,12 @@ def test_images_a_module_uses_are_copied_and_linked(project, tmp_path):
     src = re.search(r'src="([^"]+)"', tag).group(1)
     assert src == "../../content/assets/huddle.png"
     assert (page.parent / src).resolve().read_bytes() == picture.read_bytes()
+
+
+def test_the_shipped_search_shim_is_the_npm_package_unchanged():
+    """Projects without node_modules get bundlesmith's copy of iframe-worker's shim; it must stay the same file."""
+    shipped = ROOT / "tools" / "bundlesmith" / "assets" / "site" / "iframe-worker"
+    installed = ROOT / "node_modules" / "iframe-worker"
+    assert (shipped / "shim.js").read_bytes() == (installed / "shim" / "index.js").read_bytes()
+    assert (shipped / "LICENSE").read_text() == (installed / "LICENSE").read_text()
+    assert "MIT" in (installed / "package.json").read_text()
