@@ -25,9 +25,11 @@ def sample_root() -> Path:
 def project(tmp_path) -> Path:
     """A copy of the sample project that a test may edit."""
     target = tmp_path / "project"
-    for name in ("content", "bundles"):
-        shutil.copytree(ROOT / name, target / name)
-    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml") if (ROOT / "mkdocs.yml").exists() else None
+    for name in ("content", "bundles", "site-pages"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, target / name)
+    if (ROOT / "mkdocs.yml").exists():
+        shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     return target
 
 
