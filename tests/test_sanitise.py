@@ -58,3 +58,17 @@ def test_a_project_can_refuse_raw_html_instead(tmp_path):
     assert strict.stdout.splitlines() == [
         "content/modules/listening.md:35: error: raw HTML is not allowed in this project; use Markdown instead [raw-html]",
     ]
+
+
+def test_the_authors_heading_above_the_quiz_becomes_its_title(sample_root):
+    from bundlesmith.load.project import load_catalogue
+    from bundlesmith.render.module_html import render_module
+
+    catalogue, _ = load_catalogue(sample_root)
+    module = catalogue.modules["speaking-up-and-listening-up"]
+    rendered = render_module(module, {m.path: m.id for m in catalogue.modules.values()})
+    assert rendered.quiz_title == "Check your understanding"
+    assert "Check your understanding" not in rendered.html  # not twice on the page
+    assert "check-your-understanding" not in [h.id for h in rendered.headings]
+    assert ('<span id="check-your-understanding"></span><h2 id="bs-quiz-title" class="bs-quiz-title">'
+            'Check your understanding</h2>') in rendered.quiz_html

@@ -52,6 +52,7 @@ class RenderedModule:
     headings: tuple[Heading, ...]
     assets: tuple[str, ...]  # project-relative paths of the files the body uses
     linked_modules: tuple[str, ...]
+    quiz_title: str = "Knowledge check"
 
     def with_urls(self, asset_prefix: str, module_url) -> str:
         """The body HTML for one layout: `asset_prefix` + project path, `module_url(id)` for modules."""
@@ -82,12 +83,21 @@ def render_module(module: Module, module_paths: dict[str, str], root_path: str =
     placeholder = f"bsquiz{nonce}"
     base = os.path.dirname(module.path)
     local_slots = set(module.local_slots)
+    quiz_title, quiz_anchor = "Knowledge check", ""
 
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             text = tokens[index + 1].content.strip()
             headings.append(Heading(int(token.tag[1]), token.attrs.get("id", ""), text))
         elif token.type == "fence" and token.info.strip() == "quiz":
+            if index >= 3 and tokens[index - 1].type == "heading_close" and tokens[index - 3].type == "heading_open":
+                # The author's own heading right above the quiz ("Check your understanding") becomes its title,
+                # so the page does not show two headings in a row.
+                quiz_title = tokens[index - 2].content.strip() or quiz_title
+                quiz_anchor = tokens[index - 3].attrs.get("id", "")
+                headings.pop()
+                for hidden in tokens[index - 3:index]:
+                    hidden.type, hidden.content, hidden.children, hidden.nesting = "html_block", "", [], 0
             token.type, token.tag, token.nesting, token.content = "paragraph_open", "p", 0, ""
             token.type = "html_block"
             token.content = f"<p>{placeholder}</p>\n"
@@ -107,10 +117,10 @@ def render_module(module: Module, module_paths: dict[str, str], root_path: str =
     rendered = md.renderer.render(tokens, md.options, {})
     rendered = rendered.replace('<div class="bs-slot', '<section class="bs-slot')
     body = sanitise(_close_sections(rendered))
-    quiz_html = render_quiz(module.id, module.quiz) if module.quiz else ""
+    quiz_html = render_quiz(module.id, module.quiz, quiz_title, quiz_anchor) if module.quiz else ""
     body = body.replace(f"<p>{placeholder}</p>", '<div class="bs-quiz-slot"></div>')
     return RenderedModule(module.id, body, quiz_html, tuple(headings), tuple(dict.fromkeys(assets)),
-                          tuple(dict.fromkeys(linked)))
+                          tuple(dict.fromkeys(linked)), quiz_title)
 
 
 def _close_sections(rendered: str) -> str:
@@ -151,11 +161,15 @@ def _neutral_url(url: str, base: str, module_paths: dict[str, str], assets: list
     return f"bs-asset:{target}{fragment}"
 
 
-def render_quiz(module_id: str, quiz: Quiz) -> str:
-    """Accessible knowledge-check markup: a fieldset per question, radio or checkbox choices, feedback."""
+def render_quiz(module_id: str, quiz: Quiz, title: str = "Knowledge check", anchor: str = "") -> str:
+    """Accessible knowledge-check markup: a fieldset per question, radio or checkbox choices, feedback.
+
+    `anchor` keeps the id of the author's heading the quiz replaced, so links and evidence to it still work.
+    """
     e = lambda s: html.escape(s, quote=True)  # noqa: E731
     parts = [f'<section class="bs-quiz" data-module="{e(module_id)}" aria-labelledby="bs-quiz-title">',
-             '<h2 id="bs-quiz-title" class="bs-quiz-title">Knowledge check</h2>']
+             (f'<span id="{e(anchor)}"></span>' if anchor else "")
+             + f'<h2 id="bs-quiz-title" class="bs-quiz-title">{e(title)}</h2>']
     for number, question in enumerate(quiz.questions, start=1):
         kind = "checkbox" if question.multiple else "radio"
         qid = f"bs-{e(question.id)}"

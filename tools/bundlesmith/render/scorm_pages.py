@@ -78,7 +78,7 @@ def render_sco(plan: PackagePlan, sco: Sco, cache: RenderCache) -> str:
             heading_id = f"{prefix}bs-title" if not has_h1 else heading_id
         sub = [{"id": prefix + h.id, "text": h.text} for h in rendered.headings if h.level == 2 and h.id]
         if rendered.quiz_html:
-            sub.append({"id": f"{prefix}bs-quiz-title", "text": "Knowledge check"})
+            sub.append({"id": f"{prefix}bs-quiz-title", "text": rendered.quiz_title})
         sub.append({"id": f"{prefix}bs-end-title", "text": "End of module"})
         if single:
             toc.append({"id": f"module-{module.id}", "text": module.title, "children": sub})
