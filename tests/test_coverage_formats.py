@@ -178,8 +178,8 @@ def test_html_needs_no_script_prints_and_has_a_heatmap_with_a_table_alternative(
     for section in ("summary", "matrix", "standards", "gaps", "not-targeted", "domains", "co-production", "currency",
                     "provenance"):
         assert f'id="{section}"' in page
-    assert '<a href="../../modules/m-listen/#why-listening-matters" title="assesses: m-listen">A</a>' in page
-    assert 'href="../../standards/tf/D1.1/"' in page
+    assert '<a href="../../modules/m-listen/index.html#why-listening-matters" title="assesses: m-listen">A</a>' in page
+    assert 'href="../../standards/tf/D1.1/index.html"' in page
     assert "m-local (local)" in page  # local content is marked in the matrix header
     index = (reports / "national/index.html").read_text()
     assert 'href="alpha/coverage.xlsx"' in index and 'href="framework.html"' in index

@@ -85,7 +85,7 @@ def test_per_standard_detail_names_method_quiz_items_outcomes_and_indicators(roo
     d11 = by_ref(coverage(root))["tf:D1.1"]
     assert d11["status"] == "assessed"
     assert [(m["id"], m["letter"], m["via"], m["href"]) for m in d11["modules"]] == [
-        ("m-listen", "A", ["tf:D1.1.a"], "../../modules/m-listen/#why-listening-matters")]
+        ("m-listen", "A", ["tf:D1.1.a"], "../../modules/m-listen/index.html#why-listening-matters")]
     assert d11["assessment_methods"] == ["knowledge-check"]
     assert d11["quiz_items"] == [{"module": "m-listen", "id": "q1", "prompt": "Does full attention help?"}]
     assert d11["outcomes"] == [{"module": "m-listen", "id": "LO1", "text": "Describe attentive listening."}]
@@ -105,7 +105,7 @@ def test_matrix_rows_are_targeted_standards_and_columns_the_modules_in_bundle_or
         "tf:D2.1": [None, None, ("A", False)],
         "tf:D2.2": [None, None, None],
     }
-    assert matrix["rows"][1]["cells"][1]["href"] == "../../modules/m-support/#offering-support"
+    assert matrix["rows"][1]["cells"][1]["href"] == "../../modules/m-support/index.html#offering-support"
 
 
 def test_standards_not_targeted_are_listed_separately(root):

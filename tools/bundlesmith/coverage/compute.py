@@ -21,8 +21,8 @@ from bundlesmith.model import STRENGTH_LETTER, STRENGTHS, WRITING_TEAM_ROLES, Bu
 
 COUNTING_STATUSES = ("approved", "in-review")
 GAP_KINDS = ("not-met", "draft-or-retired-only", "local-only", "unassessed")
-MODULE_URL = "../../modules/{id}/"
-STANDARD_URL = "../../standards/{framework}/{code}/"
+MODULE_URL = "../../modules/{id}/index.html"  # index.html: the links also work opened from disk
+STANDARD_URL = "../../standards/{framework}/{code}/index.html"
 
 
 def module_url(module_id: str, anchor: str = "") -> str:
