@@ -34,7 +34,7 @@ def previous_build(tmp_path) -> Path:
 def fake_outputs(fail_at: str | None, exception: BaseException):
     """Renderers that write real partial output into the staging folder, then fail where asked."""
 
-    def build_packages(catalogue, cache, bundles, out_dir, options):
+    def build_packages(catalogue, cache, bundles, out_dir, options, **kwargs):
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "half-written.zip").write_bytes(b"PK\x03\x04 partial")
         if fail_at == "scorm":

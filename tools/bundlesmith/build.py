@@ -65,7 +65,11 @@ def _renderer(name: str):
         raise
 
 
-def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None) -> BuildResult:
+Progress = Callable[[str, int, int], None]  # (stage, done, total): cli.py shows it on a terminal
+
+
+def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None,
+        progress: Progress | None = None) -> BuildResult:
     from bundlesmith import fingerprint
 
     result = BuildResult()
@@ -100,7 +104,7 @@ def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None) 
         return result
 
     try:
-        result = _build(options, views, names, result, echo)
+        result = _build(options, views, names, result, echo, progress or (lambda stage, done, total: None))
         if result.ok:
             fingerprint.record(options.out, stamp, result.outputs)
         return result
@@ -113,7 +117,7 @@ def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None) 
         return result
 
 
-def _build(options: BuildOptions, views, names, result: BuildResult, echo) -> BuildResult:
+def _build(options: BuildOptions, views, names, result: BuildResult, echo, progress: Progress) -> BuildResult:
     from bundlesmith.render.cache import RenderCache
 
     cache = RenderCache()
@@ -123,33 +127,47 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo) -> Bu
         scorm = _renderer("scorm") if "scorm" in options.only else None
         site = _renderer("site") if "site" in options.only else None
         reports = _renderer("reports") if "reports" in options.only else None
-        for view in views:
-            catalogue = view.catalogue
-            variant = catalogue.variant.id if catalogue.variant else None
-            bundles = _bundles(catalogue, options)
-            if scorm is not None:
-                echo(f"scorm: {variant or 'national'}: {len(bundles)} bundle(s)")
-                packages += scorm.build_packages(catalogue, cache, bundles, stage.path / "scorm", options)
         if scorm is not None:
+            reuse = _PackageReuse(options, stage)
+            total = sum(len(b.scorm.versions) for view in views for b in _bundles(view.catalogue, options))
+            before = 0
+            for view in views:
+                catalogue = view.catalogue
+                variant = catalogue.variant.id if catalogue.variant else None
+                bundles = _bundles(catalogue, options)
+                echo(f"scorm: {variant or 'national'}: {len(bundles)} bundle(s)")
+                packages += scorm.build_packages(
+                    catalogue, cache, bundles, stage.path / "scorm", options, reuse=reuse,
+                    progress=lambda done, _, base=before: progress("scorm packages", base + done, total))
+                before = len(packages)
+            if reuse.reused:
+                echo(f"scorm: {reuse.reused} of {len(packages)} package(s) unchanged since the last build, kept")
             written.append("scorm")
             if options.bundles:
                 packages += _carry_over_packages(stage, options)
-        for view in views:
+        stages = [(kind, view) for view in views for kind in ("reports", "site")
+                  if (reports if kind == "reports" else site) is not None]
+        for done, (kind, view) in enumerate(stages):
             catalogue = view.catalogue
             variant = catalogue.variant.id if catalogue.variant else None
-            if reports is not None:
+            progress(f"{kind}: {variant or 'national'}", done, len(stages))
+            if kind == "reports":
                 echo(f"reports: {variant or 'national'}")
                 reports.build_reports(catalogue, stage.path / reports_dirname(variant),
                                       [p for p in packages if p.variant == variant], options)
                 written.append("reports")
-            if site is not None:
+            else:
                 echo(f"site: {variant or 'national'}")
                 site.build_site(catalogue, cache, stage.path / site_dirname(variant), options,
                                 reports_dir=stage.path / reports_dirname(variant) if reports else None,
                                 packages=[p for p in packages if p.variant == variant],
                                 scorm_dir=stage.path / "scorm" if scorm else None)
                 written.append(site_dirname(variant))
+        if stages:
+            progress("done", len(stages), len(stages))
         stage.commit(dict.fromkeys(written))
+        if scorm is not None:
+            reuse.record(packages)
     result.outputs = list(dict.fromkeys(written))
     for output in dict.fromkeys(written):
         result.summary.append(f"wrote {(options.out / output).relative_to(options.root) if options.out.is_relative_to(options.root) else options.out / output}/")
@@ -158,6 +176,69 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo) -> Bu
     for name in missing:
         result.summary.append(f"{name}: not yet part of this version of bundlesmith")
     return result
+
+
+class _PackageReuse:
+    """Packages whose inputs did not change since the last build are carried over instead of built again.
+
+    build/.bundlesmith-packages.json maps each zip in build/scorm/ to the key of what it was built from
+    (scorm.package_key). With --force every package is built again.
+    """
+
+    FILE = ".bundlesmith-packages.json"
+
+    def __init__(self, options: BuildOptions, stage: Staging):
+        import hashlib
+
+        from bundlesmith import __version__, fingerprint
+        from bundlesmith.render.scorm_pages import runtime_dir
+
+        self.options, self.stage = options, stage
+        self.keys: dict[str, str] = {}
+        self.known: dict = {}
+        self.reused = 0
+        try:
+            import json
+            self.previous = {} if options.force else json.loads((options.out / self.FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.previous = {}
+        digest = hashlib.sha256(__version__.encode())
+        fingerprint._tree_digest(fingerprint._TOOL, digest)
+        fingerprint._tree_digest(runtime_dir(), digest)
+        self.tool = digest.hexdigest()
+
+    def __call__(self, plan):
+        from bundlesmith.render.packages import package_filename, read_record
+        from bundlesmith.render.scorm import package_key
+
+        name = package_filename(plan.bundle.id, plan.bundle.version, plan.variant, plan.scorm_version)
+        key = self.keys[name] = package_key(plan, self.tool, self.known)
+        if not isinstance(self.previous, dict) or self.previous.get(name) != key:
+            return None
+        current = self.options.out / "scorm"
+        provenance = name[:-len(".zip")] + ".provenance.json"
+        record = read_record(current / provenance)
+        zip_path = current / name
+        if record is None or record.filename != name or not zip_path.is_file() or zip_path.stat().st_size != record.size:
+            return None
+        staged = self.stage.path / "scorm"
+        staged.mkdir(parents=True, exist_ok=True)
+        for file in (name, provenance):
+            try:
+                os.link(current / file, staged / file)  # the same filesystem: no copy
+            except OSError:
+                import shutil
+                shutil.copy2(current / file, staged / file)
+        self.reused += 1
+        return record
+
+    def record(self, packages) -> None:
+        import json
+
+        keys = {p.filename: self.keys[p.filename] if p.filename in self.keys else self.previous.get(p.filename)
+                for p in packages}
+        keys = {name: key for name, key in sorted(keys.items()) if key}
+        (self.options.out / self.FILE).write_text(json.dumps(keys, indent=0) + "\n", encoding="utf-8")
 
 
 def _carry_over_packages(stage: Staging, options: BuildOptions) -> list:

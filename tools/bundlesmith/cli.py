@@ -201,7 +201,13 @@ def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, force,
         bundles=tuple(bundles), variants=(variant,) if variant else (() if national_only else None),
         jobs=jobs, today=_today(today), dry_run=dry_run, force=force,
     )
-    result = build_mod.run(options, echo=lambda line: click.echo(line, err=True))
+    bar = _Progress() if _Progress.wanted() else None
+    echo = (lambda line: (bar.clear(), click.echo(line, err=True))) if bar else (lambda line: click.echo(line, err=True))
+    try:
+        result = build_mod.run(options, echo=echo, progress=bar)
+    finally:
+        if bar:
+            bar.clear()
     for d in result.diagnostics:
         click.echo(d.format())
     if not result.ok:
@@ -210,6 +216,38 @@ def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, force,
         ctx.exit(1)
     for line in result.summary:
         click.echo(line)
+
+
+class _Progress:
+    """One status line on stderr for long builds (stage, done/total); only on a terminal and never under CI."""
+
+    @staticmethod
+    def wanted() -> bool:
+        import os
+
+        return sys.stderr.isatty() and not os.environ.get("CI")
+
+    def __init__(self) -> None:
+        self.shown = False
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if done not in (0, total) and now - self.last < 0.1:  # a few redraws a second are enough
+            return
+        self.last = now
+        width = 24
+        filled = width * done // total if total else width
+        line = f"{stage[:40]:<40} [{'#' * filled}{'-' * (width - filled)}] {done}/{total}"
+        click.echo("\r" + line, nl=False, err=True)
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", nl=False, err=True)
+            self.shown = False
 
 
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith coverage\n  bundlesmith coverage national-induction --format xlsx -o induction.xlsx\n"

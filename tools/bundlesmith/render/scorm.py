@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from bundlesmith import __version__
 from bundlesmith.emit import write_zip
@@ -23,14 +24,72 @@ from bundlesmith.render.scorm_pages import asset_path, render_sco, runtime_files
 from bundlesmith.render.scorm_plan import PROVENANCE, PackagePlan, plan_package
 
 
-def build_packages(catalogue: Catalogue, cache: RenderCache, bundles, out_dir: Path, options) -> list[PackageRecord]:
-    """Write every package of `bundles` into `out_dir` and return their records."""
-    plans = [plan_package(catalogue, bundle, version, lambda m: cache.get(m, catalogue).assets)
-             for bundle in bundles for version in bundle.scorm.versions]
-    prepared = [(plan, package_entries(plan, cache)) for plan in plans]  # renders: one thread, the cache is shared
-    workers = max(1, min(getattr(options, "workers", 1) or 1, len(prepared)))
-    with ThreadPoolExecutor(max_workers=workers) as pool:  # compressing releases the GIL
-        return list(pool.map(lambda item: write_package(item[0], item[1], out_dir), prepared))
+def build_packages(catalogue: Catalogue, cache: RenderCache, bundles, out_dir: Path, options,
+                   reuse: Callable[[PackagePlan], PackageRecord | None] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> list[PackageRecord]:
+    """Write every package of `bundles` into `out_dir` and return their records (see write_packages)."""
+    return write_packages(plan_packages(catalogue, cache, bundles), cache, out_dir, options, reuse, progress)
+
+
+def plan_packages(catalogue: Catalogue, cache: RenderCache, bundles) -> list[PackagePlan]:
+    """One plan per bundle and SCORM version. Planning renders every module of the bundles once, through the cache."""
+    return [plan_package(catalogue, bundle, version, lambda m: cache.get(m, catalogue).assets)
+            for bundle in bundles for version in bundle.scorm.versions]
+
+
+# What the pool's workers build: set just before the pool starts, so forked workers share it without copying.
+_WORK: tuple | None = None
+
+
+def write_packages(plans: list[PackagePlan], cache: RenderCache, out_dir: Path, options,
+                   reuse: Callable[[PackagePlan], PackageRecord | None] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> list[PackageRecord]:
+    """Build and write each planned package, in `options.workers` processes, one package in memory per worker.
+
+    Every module is rendered before the pool starts (the workers only read the cache). `reuse(plan)` may
+    return the record of an unchanged package already in place, which is then not built again. Records come
+    back in plan order whatever the number of workers, and each zip is the same bytes whoever wrote it.
+    """
+    global _WORK
+    for plan in plans:
+        for sco in plan.scos:
+            for module in sco.modules:
+                cache.get(module, plan.catalogue)
+    records: list[PackageRecord | None] = [reuse(plan) if reuse else None for plan in plans]
+    todo = [i for i, record in enumerate(records) if record is None]
+    done = len(plans) - len(todo)
+    if progress:
+        progress(done, len(plans))
+    workers = max(1, min(getattr(options, "workers", 1) or 1, len(todo)))
+    if todo:  # once here rather than once in every worker
+        _revision(plans[0].catalogue.root)
+    _WORK = (plans, cache, out_dir)
+    try:
+        if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+            results = map(_write_one, todo)
+            pool = None
+        else:  # processes: rendering pages and manifests is Python code, which threads would serialise
+            pool = multiprocessing.get_context("fork").Pool(workers)
+            results = pool.imap(_write_one, todo, chunksize=max(1, min(8, len(todo) // (workers * 8))))
+        try:
+            for index, record in zip(todo, results):
+                records[index] = record
+                done += 1
+                if progress:
+                    progress(done, len(plans))
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+    finally:
+        _WORK = None
+    return records  # type: ignore[return-value]
+
+
+def _write_one(index: int) -> PackageRecord:
+    plans, cache, out_dir = _WORK
+    plan = plans[index]
+    return write_package(plan, package_entries(plan, cache), out_dir)
 
 
 def package_entries(plan: PackagePlan, cache: RenderCache) -> dict[str, bytes]:
@@ -85,17 +144,53 @@ def provenance_record(plan: PackagePlan, entries: dict[str, bytes]) -> dict:
     }
 
 
-def _inputs(catalogue: Catalogue, bundle: Bundle, plan: PackagePlan) -> dict[str, str]:
+def package_key(plan: PackagePlan, tool: str, known: dict[str, str | None]) -> str:
+    """A hash of everything the package's bytes depend on: when it is unchanged, so is the package.
+
+    `tool` stands for bundlesmith's code, templates and runtime; the package's own sources are hashed file
+    by file (`known` remembers file hashes across packages); every module's id, path, title and version are
+    included too, since a page may name or link to a module outside its package.
+    """
+    index = _index_digest(plan.catalogue)
+    payload = {"tool": tool, "index": index, "bundle": plan.bundle.id, "variant": plan.variant,
+               "scorm_version": plan.scorm_version, "inputs": _inputs(plan.catalogue, plan.bundle, plan, known)}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+_INDEX: dict[int, tuple[object, str]] = {}
+
+
+def _index_digest(catalogue: Catalogue) -> str:
+    found = _INDEX.get(id(catalogue))
+    if found is not None and found[0] is catalogue:
+        return found[1]
+    rows = sorted((m.id, m.path, m.title, m.version, m.summary) for m in catalogue.modules.values())
+    digest = hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+    _INDEX.clear()
+    _INDEX[id(catalogue)] = (catalogue, digest)
+    return digest
+
+
+def _inputs(catalogue: Catalogue, bundle: Bundle, plan: PackagePlan,
+            known: dict[str, str | None] | None = None) -> dict[str, str]:
     """sha256 of every source the package was built from (bundle, frameworks, modules as filled, variant)."""
     root = catalogue.root
     out: dict[str, str] = {}
 
     def add(path: str, data: bytes | None = None) -> None:
         if data is None:
+            if known is not None and path in known:
+                if known[path] is not None:
+                    out[path] = known[path]
+                return
             source = root / path
             if not source.is_file():
+                if known is not None:
+                    known[path] = None
                 return
             data = source.read_bytes()
+            if known is not None:
+                known[path] = hashlib.sha256(data).hexdigest()
         out[path] = hashlib.sha256(data).hexdigest()
 
     add(bundle.path)
