@@ -127,44 +127,70 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
         scorm = _renderer("scorm") if "scorm" in options.only else None
         site = _renderer("site") if "site" in options.only else None
         reports = _renderer("reports") if "reports" in options.only else None
+        running, carried = None, []
         if scorm is not None:
             reuse = _PackageReuse(options, stage)
-            total = sum(len(b.scorm.versions) for view in views for b in _bundles(view.catalogue, options))
-            before = 0
-            for view in views:
-                catalogue = view.catalogue
-                variant = catalogue.variant.id if catalogue.variant else None
-                bundles = _bundles(catalogue, options)
-                echo(f"scorm: {variant or 'national'}: {len(bundles)} bundle(s)")
-                packages += scorm.build_packages(
-                    catalogue, cache, bundles, stage.path / "scorm", options, reuse=reuse,
-                    progress=lambda done, _, base=before: progress("scorm packages", base + done, total))
-                before = len(packages)
-            if reuse.reused:
-                echo(f"scorm: {reuse.reused} of {len(packages)} package(s) unchanged since the last build, kept")
+            targets = [(view.catalogue, _bundles(view.catalogue, options)) for view in views]
+            show = lambda done, total: progress("scorm packages", done, total)  # noqa: E731
+            if hasattr(scorm, "start_packages"):  # in worker processes, while this one builds reports and sites
+                running = scorm.start_packages(targets, cache, stage.path / "scorm", options, reuse=reuse, progress=show)
+                collect = running.records
+            else:
+                built = [scorm.build_packages(catalogue, cache, bundles, stage.path / "scorm", options, reuse=reuse,
+                                              progress=show) for catalogue, bundles in targets]
+                collect = built.__getitem__
+            total = sum(len(b.scorm.versions) for _, bundles in targets for b in bundles)
+            echo(f"scorm: {total} package(s) for {len(targets)} view(s)"
+                 + (f"; {reuse.reused} unchanged since the last build, kept" if reuse.reused else ""))
             written.append("scorm")
             if options.bundles:
-                packages += _carry_over_packages(stage, options)
-        stages = [(kind, view) for view in views for kind in ("reports", "site")
-                  if (reports if kind == "reports" else site) is not None]
-        for done, (kind, view) in enumerate(stages):
-            catalogue = view.catalogue
-            variant = catalogue.variant.id if catalogue.variant else None
-            progress(f"{kind}: {variant or 'national'}", done, len(stages))
-            if kind == "reports":
-                echo(f"reports: {variant or 'national'}")
-                reports.build_reports(catalogue, stage.path / reports_dirname(variant),
-                                      [p for p in packages if p.variant == variant], options)
-                written.append("reports")
-            else:
-                echo(f"site: {variant or 'national'}")
-                site.build_site(catalogue, cache, stage.path / site_dirname(variant), options,
-                                reports_dir=stage.path / reports_dirname(variant) if reports else None,
-                                packages=[p for p in packages if p.variant == variant],
-                                scorm_dir=stage.path / "scorm" if scorm else None)
-                written.append(site_dirname(variant))
+                carried = _carry_over_packages(stage, options)
+                packages += carried
+        kinds = [kind for kind, mod in (("reports", reports), ("site", site)) if mod is not None]
+        stages = len(kinds) * len(views)
+        variants = [view.catalogue.variant.id if view.catalogue.variant else None for view in views]
+        mine: dict[int, list] = {}
+
+        def view_packages(k: int) -> list:
+            """View k's package records (waiting for the packaging workers if need be)."""
+            if k not in mine:
+                built = collect(k) if scorm is not None else []
+                packages.extend(built)
+                mine[k] = built + [p for p in carried if p.variant == variants[k]]
+            return mine[k]
+
+        # Reports go to a process of their own when a site is built too: view k+1's reports are written
+        # while this process builds view k's site (a site lists its view's reports, so they come first).
+        reporter = _Reporter(reports, views, stage.path, options) if reports is not None and site is not None else None
+        try:
+            for k, view in enumerate(views):
+                catalogue, variant = view.catalogue, variants[k]
+                if reports is not None:
+                    progress(f"reports: {variant or 'national'}", k * len(kinds), stages)
+                    echo(f"reports: {variant or 'national'}")
+                    if reporter is not None:
+                        reporter.wait(k, view_packages)
+                    else:
+                        reports.build_reports(catalogue, stage.path / reports_dirname(variant), view_packages(k), options)
+                    written.append("reports")
+                if reporter is not None and k + 1 < len(views):
+                    reporter.start(k + 1, view_packages(k + 1))
+                if site is not None:
+                    progress(f"site: {variant or 'national'}", k * len(kinds) + len(kinds) - 1, stages)
+                    echo(f"site: {variant or 'national'}")
+                    site.build_site(catalogue, cache, stage.path / site_dirname(variant), options,
+                                    reports_dir=stage.path / reports_dirname(variant) if reports else None,
+                                    packages=view_packages(k), scorm_dir=stage.path / "scorm" if scorm else None)
+                    written.append(site_dirname(variant))
+                else:
+                    view_packages(k)
+        finally:
+            if reporter is not None:
+                reporter.close()
+            if running is not None:
+                running.close()
         if stages:
-            progress("done", len(stages), len(stages))
+            progress("done", stages, stages)
         stage.commit(dict.fromkeys(written))
         if scorm is not None:
             reuse.record(packages)
@@ -176,6 +202,55 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
     for name in missing:
         result.summary.append(f"{name}: not yet part of this version of bundlesmith")
     return result
+
+
+_REPORT_JOB: tuple | None = None  # (reports module, views, staging folder, options), shared by fork
+
+
+def _report_view(k: int, records: list) -> None:
+    reports, views, staging, options = _REPORT_JOB
+    catalogue = views[k].catalogue
+    reports.build_reports(catalogue, staging / reports_dirname(catalogue.variant.id if catalogue.variant else None),
+                          records, options)
+
+
+class _Reporter:
+    """Writes each view's reports in a second process (forked, so it shares the catalogues without copying)."""
+
+    def __init__(self, reports, views, staging: Path, options: BuildOptions):
+        import multiprocessing
+
+        global _REPORT_JOB
+        self.futures: dict = {}
+        self.pool = None
+        if options.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            from concurrent.futures import ProcessPoolExecutor
+
+            _REPORT_JOB = (reports, views, staging, options)
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        self.job = (reports, views, staging, options)
+
+    def start(self, k: int, records: list) -> None:
+        if self.pool is not None and k not in self.futures:
+            self.futures[k] = self.pool.submit(_report_view, k, records)
+
+    def wait(self, k: int, records_of) -> None:
+        if self.pool is None:
+            reports, views, staging, options = self.job
+            catalogue = views[k].catalogue
+            reports.build_reports(catalogue, staging / reports_dirname(catalogue.variant.id if catalogue.variant else None),
+                                  records_of(k), options)
+            return
+        self.start(k, records_of(k))
+        self.futures[k].result()
+
+    def close(self) -> None:
+        global _REPORT_JOB
+        if self.pool is not None:
+            for future in self.futures.values():
+                future.cancel()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        _REPORT_JOB = None
 
 
 class _PackageReuse:

@@ -44,46 +44,81 @@ _WORK: tuple | None = None
 def write_packages(plans: list[PackagePlan], cache: RenderCache, out_dir: Path, options,
                    reuse: Callable[[PackagePlan], PackageRecord | None] | None = None,
                    progress: Callable[[int, int], None] | None = None) -> list[PackageRecord]:
-    """Build and write each planned package, in `options.workers` processes, one package in memory per worker.
+    """Build and write each planned package (see PackageBuild) and wait for all of them."""
+    with PackageBuild([plans], cache, out_dir, options, reuse, progress) as running:
+        return running.records(0)
+
+
+def start_packages(views, cache: RenderCache, out_dir: Path, options,
+                   reuse: Callable[[PackagePlan], PackageRecord | None] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> "PackageBuild":
+    """Start building the packages of every (catalogue, bundles) in `views`; the caller may build other
+    outputs meanwhile and collect view k's records with `.records(k)`. Use as a context manager."""
+    return PackageBuild([plan_packages(catalogue, cache, bundles) for catalogue, bundles in views],
+                        cache, out_dir, options, reuse, progress)
+
+
+class PackageBuild:
+    """Packages built in `options.workers` processes, one package in memory per worker, in the background.
 
     Every module is rendered before the pool starts (the workers only read the cache). `reuse(plan)` may
     return the record of an unchanged package already in place, which is then not built again. Records come
     back in plan order whatever the number of workers, and each zip is the same bytes whoever wrote it.
     """
-    global _WORK
-    for plan in plans:
-        for sco in plan.scos:
-            for module in sco.modules:
-                cache.get(module, plan.catalogue)
-    records: list[PackageRecord | None] = [reuse(plan) if reuse else None for plan in plans]
-    todo = [i for i, record in enumerate(records) if record is None]
-    done = len(plans) - len(todo)
-    if progress:
-        progress(done, len(plans))
-    workers = max(1, min(getattr(options, "workers", 1) or 1, len(todo)))
-    if todo:  # once here rather than once in every worker
-        _revision(plans[0].catalogue.root)
-    _WORK = (plans, cache, out_dir)
-    try:
+
+    def __init__(self, groups: list[list[PackagePlan]], cache: RenderCache, out_dir: Path, options,
+                 reuse: Callable[[PackagePlan], PackageRecord | None] | None = None,
+                 progress: Callable[[int, int], None] | None = None):
+        global _WORK
+        plans = [plan for group in groups for plan in group]
+        for plan in plans:
+            for sco in plan.scos:
+                for module in sco.modules:
+                    cache.get(module, plan.catalogue)
+        self.ends = [sum(len(g) for g in groups[:k + 1]) for k in range(len(groups))]
+        self.starts = [end - len(group) for end, group in zip(self.ends, groups)]
+        self.all: list[PackageRecord | None] = [reuse(plan) if reuse else None for plan in plans]
+        self.todo = [i for i, record in enumerate(self.all) if record is None]
+        self.reused = len(plans) - len(self.todo)
+        self.progress, self.done, self.total = progress, self.reused, len(plans)
+        if progress:
+            progress(self.done, self.total)
+        workers = max(1, min(getattr(options, "workers", 1) or 1, len(self.todo)))
+        if self.todo:  # once here rather than once in every worker
+            _revision(plans[0].catalogue.root)
+        self.pool = None
+        _WORK = (plans, cache, out_dir)
         if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
-            results = map(_write_one, todo)
-            pool = None
+            self.results = map(_write_one, self.todo)
         else:  # processes: rendering pages and manifests is Python code, which threads would serialise
-            pool = multiprocessing.get_context("fork").Pool(workers)
-            results = pool.imap(_write_one, todo, chunksize=max(1, min(8, len(todo) // (workers * 8))))
-        try:
-            for index, record in zip(todo, results):
-                records[index] = record
-                done += 1
-                if progress:
-                    progress(done, len(plans))
-        finally:
-            if pool is not None:
-                pool.terminate()
-                pool.join()
-    finally:
+            self.pool = multiprocessing.get_context("fork").Pool(workers)
+            self.results = self.pool.imap(_write_one, self.todo, chunksize=max(1, min(4, len(self.todo) // (workers * 16))))
+        self.next = 0  # todo[next] is the next result to collect
+
+    def records(self, group: int) -> list[PackageRecord]:
+        """The records of one group of plans (one view), waiting for the workers as needed."""
+        end = self.ends[group]
+        while self.next < len(self.todo) and self.todo[self.next] < end:
+            self.all[self.todo[self.next]] = next(self.results)
+            self.next += 1
+            self.done += 1
+            if self.progress:
+                self.progress(self.done, self.total)
+        return self.all[self.starts[group]:end]  # type: ignore[return-value]
+
+    def close(self) -> None:
+        global _WORK
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
         _WORK = None
-    return records  # type: ignore[return-value]
+
+    def __enter__(self) -> "PackageBuild":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _write_one(index: int) -> PackageRecord:
