@@ -4,11 +4,13 @@
     python bench/pages.py build BASELINE          # timed: mkdocs builds every site of BASELINE, one process
 
 `dump` builds the corpus's sites (national and every variant) through bundlesmith with its mkdocs plugin
-and records, for each site, every page's HTML as the plugin produced it, the navigation, the static files
-the plugin adds (CSS, JS, module images) and the configuration mkdocs ended up with. It writes one plain
-mkdocs project per site (docs/ of Markdown files holding that HTML, mkdocs.yml without the bundlesmith
-plugin). `build` then runs mkdocs (same theme, same features, same search and offline plugins) on them,
-so the difference to `bundlesmith build` is what bundlesmith itself costs.
+and records, for each site, every page's HTML and table of contents as the plugin produced them, the
+navigation, the static files the plugin adds (CSS, JS, module images) and the configuration mkdocs ended
+up with. It writes one plain mkdocs project per site: docs/ holds one Markdown file per page (its title
+only), html/ the saved page bodies, and a three-line hook (hook.py) hands each body and TOC to mkdocs in
+on_page_content, as the plugin does; mkdocs.yml is the project's, without the bundlesmith plugin. `build`
+then runs mkdocs (same theme, features, search and offline plugins, same pages) on them, so the
+difference to `bundlesmith build` is what bundlesmith itself costs.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def dump(corpus: Path, baseline: Path) -> int:
 
     def content_hook(self, html, page, config, files):
         html = on_page_content(self, html, page, config, files)
-        site(config)["pages"][page.file.src_uri] = (page.meta.get("title") or page.title or "", html)
+        site(config)["pages"][page.file.src_uri] = (page.meta.get("title") or page.title or "", html, _tokens(page.toc))
         return html
 
     def post_build_hook(self, config):
@@ -68,15 +70,19 @@ def dump(corpus: Path, baseline: Path) -> int:
     for n, (site_dir, record) in enumerate(sorted(sites.items())):
         folder = baseline / f"{n:03d}-{Path(site_dir).name}"
         docs = folder / "docs"
-        for uri, (title, html) in record["pages"].items():
+        for uri, (title, html, toc) in record["pages"].items():
             target = docs / uri
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(f"---\ntitle: {json.dumps(title)}\n---\n\n<div class=\"bench-page\">\n{html}\n</div>\n",
-                              encoding="utf-8")
+            target.write_text(f"---\ntitle: {json.dumps(title)}\n---\n", encoding="utf-8")
+            content = folder / "html" / (uri + ".json")
+            content.parent.mkdir(parents=True, exist_ok=True)
+            content.write_text(json.dumps({"html": html, "toc": toc}), encoding="utf-8")
+        (folder / "hook.py").write_text(HOOK, encoding="utf-8")
         for uri, source in record["files"].items():
             (docs / uri).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, docs / uri)
-        config = {**raw, "plugins": plugins, "docs_dir": "docs", "site_dir": "site", "nav": record["nav"],
+        config = {**raw, "plugins": plugins, "hooks": ["hook.py"], "docs_dir": "docs", "site_dir": "site",
+                  "nav": record["nav"],
                   "site_name": record["config"]["site_name"], "extra_css": record["config"]["extra_css"],
                   "extra_javascript": record["config"]["extra_javascript"],
                   "extra": {**raw.get("extra", {}), "polyfills": record["config"]["polyfills"]}}
@@ -85,6 +91,25 @@ def dump(corpus: Path, baseline: Path) -> int:
     (baseline / "pages.json").write_text(json.dumps({"sites": len(sites), "pages": total}) + "\n")
     print(f"{len(sites)} site(s), {total} page(s) in {baseline}", file=sys.stderr)
     return 0
+
+
+# The page body mkdocs puts in its theme: the HTML bundlesmith's plugin produced, given to mkdocs the
+# same way (on_page_content, with the same table of contents), so no Markdown is parsed for it.
+HOOK = """import json
+from pathlib import Path
+
+from mkdocs.structure.toc import get_toc
+
+
+def on_page_content(html, page, config, files):
+    saved = json.loads((Path(config.config_file_path).parent / "html" / (page.file.src_uri + ".json")).read_text())
+    page.toc = get_toc(saved["toc"])
+    return saved["html"]
+"""
+
+
+def _tokens(toc) -> list[dict]:
+    return [{"level": a.level, "id": a.id, "name": a.title, "children": _tokens(a.children)} for a in toc]
 
 
 def build_all(baseline: Path) -> int:
