@@ -10,6 +10,7 @@ Layout of build/:
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -126,7 +127,12 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
         packages = []
         scorm = _renderer("scorm") if "scorm" in options.only else None
         site = _renderer("site") if "site" in options.only else None
-        reports = _renderer("reports") if "reports" in options.only else None
+        if "reports" not in options.only:
+            reports = None
+        elif site is not None and _Reporter.possible(options) and importlib.util.find_spec("bundlesmith.render.reports"):
+            reports = _Reporter.ELSEWHERE  # imported and run in the reports process only: this one builds sites
+        else:
+            reports = _renderer("reports")
         running, carried = None, []
         if scorm is not None:
             reuse = _PackageReuse(options, stage)
@@ -208,14 +214,26 @@ _REPORT_JOB: tuple | None = None  # (reports module, views, staging folder, opti
 
 
 def _report_view(k: int, records: list) -> None:
-    reports, views, staging, options = _REPORT_JOB
+    views, staging, options = _REPORT_JOB
+    reports = _renderer("reports")
     catalogue = views[k].catalogue
     reports.build_reports(catalogue, staging / reports_dirname(catalogue.variant.id if catalogue.variant else None),
                           records, options)
 
 
 class _Reporter:
-    """Writes each view's reports in a second process (forked, so it shares the catalogues without copying)."""
+    """Writes each view's reports in a second process (forked, so it shares the catalogues without copying).
+
+    That process alone imports the reports' code; with one worker (--jobs 1), this process writes them.
+    """
+
+    ELSEWHERE = object()  # stands for the reports module in a build whose reports another process writes
+
+    @staticmethod
+    def possible(options: BuildOptions) -> bool:
+        import multiprocessing
+
+        return options.workers > 1 and "fork" in multiprocessing.get_all_start_methods()
 
     def __init__(self, reports, views, staging: Path, options: BuildOptions):
         import multiprocessing
@@ -223,10 +241,10 @@ class _Reporter:
         global _REPORT_JOB
         self.futures: dict = {}
         self.pool = None
-        if options.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if reports is self.ELSEWHERE:
             from concurrent.futures import ProcessPoolExecutor
 
-            _REPORT_JOB = (reports, views, staging, options)
+            _REPORT_JOB = (views, staging, options)
             self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
         self.job = (reports, views, staging, options)
 
