@@ -165,10 +165,13 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                 mine[k] = built + [p for p in carried if p.variant == variants[k]]
             return mine[k]
 
-        # Reports go to a process of their own when a site is built too: view k+1's reports are written
+        # Reports go to processes of their own when a site is built too: the next views' reports are written
         # while this process builds view k's site (a site lists its view's reports, so they come first).
         reporter = _Reporter(reports, views, stage.path, options) if reports is not None and site is not None else None
         try:
+            if reporter is not None and reporter.pool is not None:
+                for ahead in range(min(len(views), reporter.processes)):
+                    reporter.start(ahead, view_packages(ahead))
             for k, view in enumerate(views):
                 catalogue, variant = view.catalogue, variants[k]
                 if reports is not None:
@@ -179,8 +182,9 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                     else:
                         reports.build_reports(catalogue, stage.path / reports_dirname(variant), view_packages(k), options)
                     written.append("reports")
-                if reporter is not None and k + 1 < len(views):
-                    reporter.start(k + 1, view_packages(k + 1))
+                if reporter is not None and reporter.pool is not None:  # next views' reports, meanwhile
+                    for ahead in range(k + 1, min(len(views), k + 1 + reporter.processes)):
+                        reporter.start(ahead, view_packages(ahead))
                 if site is not None:
                     progress(f"site: {variant or 'national'}", k * len(kinds) + len(kinds) - 1, stages)
                     echo(f"site: {variant or 'national'}")
@@ -222,7 +226,7 @@ def _report_view(k: int, records: list) -> None:
 
 
 class _Reporter:
-    """Writes each view's reports in a second process (forked, so it shares the catalogues without copying).
+    """Writes views' reports in other processes (forked, so they share the catalogues without copying).
 
     That process alone imports the reports' code; with one worker (--jobs 1), this process writes them.
     """
@@ -241,11 +245,13 @@ class _Reporter:
         global _REPORT_JOB
         self.futures: dict = {}
         self.pool = None
+        # Reports cost more than a site per view: as many report processes as workers keep the sites fed.
+        self.processes = max(1, min(options.workers, len(views) - 1))
         if reports is self.ELSEWHERE:
             from concurrent.futures import ProcessPoolExecutor
 
             _REPORT_JOB = (views, staging, options)
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
         self.job = (reports, views, staging, options)
 
     def start(self, k: int, records: list) -> None:
