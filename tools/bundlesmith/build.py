@@ -194,9 +194,14 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                     written.append(site_dirname(variant))
                 else:
                     view_packages(k)
+        except BaseException:
+            aborted = True
+            raise
+        else:
+            aborted = False
         finally:
             if reporter is not None:
-                reporter.close()
+                reporter.close(aborted)
             if running is not None:
                 running.close()
         if stages:
@@ -251,7 +256,10 @@ class _Reporter:
             from concurrent.futures import ProcessPoolExecutor
 
             _REPORT_JOB = (views, staging, options)
-            self.pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
+            from bundlesmith.workers import ignore_interrupts
+
+            self.pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=ignore_interrupts)
         self.job = (reports, views, staging, options)
 
     def start(self, k: int, records: list) -> None:
@@ -268,12 +276,18 @@ class _Reporter:
         self.start(k, records_of(k))
         self.futures[k].result()
 
-    def close(self) -> None:
+    def close(self, aborted: bool = False) -> None:
+        """Wait for the report processes; after an error or Ctrl-C, stop them at once instead."""
         global _REPORT_JOB
         if self.pool is not None:
             for future in self.futures.values():
                 future.cancel()
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            if aborted:
+                from bundlesmith.workers import terminate
+
+                terminate(self.pool)
+            else:
+                self.pool.shutdown(wait=True, cancel_futures=True)
         _REPORT_JOB = None
 
 

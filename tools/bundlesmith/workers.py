@@ -1,0 +1,25 @@
+"""Worker processes: only the main process answers Ctrl-C, so an interrupted build stops cleanly.
+
+Workers ignore SIGINT; the main process gets KeyboardInterrupt, terminates them, removes its staging
+folder and leaves build/ as it was, with no traceback from any worker.
+"""
+
+from __future__ import annotations
+
+import signal
+
+
+def ignore_interrupts() -> None:
+    """Pool initializer: Ctrl-C is the main process's business."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def terminate(executor) -> None:
+    """Stop a ProcessPoolExecutor at once, without waiting for running tasks."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
