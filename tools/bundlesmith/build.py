@@ -57,13 +57,8 @@ def reports_dirname(variant: str | None) -> str:
 
 
 def _renderer(name: str):
-    """The render module for one output, or None while that output is not part of this version."""
-    try:
-        return importlib.import_module(f"bundlesmith.render.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"bundlesmith.render.{name}":
-            return None
-        raise
+    """The render module for one output (imported only when that output is built)."""
+    return importlib.import_module(f"bundlesmith.render.{name}")
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total): cli.py shows it on a terminal
@@ -212,10 +207,6 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
     result.outputs = list(dict.fromkeys(written))
     for output in dict.fromkeys(written):
         result.summary.append(f"wrote {(options.out / output).relative_to(options.root) if options.out.is_relative_to(options.root) else options.out / output}/")
-    missing = [name for name, mod in (("scorm", scorm), ("site", site), ("reports", reports))
-               if name in options.only and mod is None]
-    for name in missing:
-        result.summary.append(f"{name}: not yet part of this version of bundlesmith")
     return result
 
 
