@@ -1,87 +1,56 @@
 """The XLSX view reviewers annotate: one sheet per view, frozen header row, filters, set column widths.
 
-openpyxl stamps the save time into docProps/core.xml and the zip entries; both are pinned here (fixed
-created/modified, entries re-packed with a fixed date) so the same document gives byte-identical bytes.
+Written with XlsxWriter in memory. The workbook's created date is pinned and XlsxWriter dates every zip
+entry 1980-01-01, so the same document gives byte-identical bytes. Text is always written as text: a
+title that starts with "=" or looks like a URL or a number stays what the co-creator typed.
 """
 
 from __future__ import annotations
 
 import io
-import stat
-import zipfile
 from datetime import datetime
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from bundlesmith.coverage.csv import ALIGNMENT_COLUMNS, cell_text, tidy_rows
 from bundlesmith.coverage.markdown import GAP_TITLES, local_content
-from bundlesmith.emit import FIXED_ZIP_DATE
 
 FIXED_PROPERTY_DATE = datetime(2000, 1, 1, 0, 0, 0)
 SHEETS = ("Summary", "Matrix", "Standards", "Alignments", "Gaps", "Not targeted", "Domains", "Co-production",
           "Currency", "Provenance")
 FRAMEWORK_SHEETS = ("Framework", "Level gaps")
+_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows, widths: dict[int, int] | None = None) -> None:
-    ws = wb.create_sheet(title)
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+class _Book:
+    """One workbook being written into memory."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+        self.wb = xlsxwriter.Workbook(self.buffer, _OPTIONS)
+        self.wb.set_properties({"author": "bundlesmith", "created": FIXED_PROPERTY_DATE})
+        self.header = self.wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+
+    def bytes(self) -> bytes:
+        self.wb.close()
+        return self.buffer.getvalue()
+
+
+def _sheet(book: _Book, title: str, header: list[str], rows, widths: dict[int, int] | None = None) -> None:
+    ws = book.wb.add_worksheet(title)
+    ws.write_row(0, 0, header, book.header)
     count = 0
-    for row in rows:
-        ws.append([("yes" if v else "no") if isinstance(v, bool) else v for v in row])
-        count += 1
-    ws.freeze_panes = "A2"
-    last = get_column_letter(len(header))
-    ws.auto_filter.ref = f"A1:{last}{count + 1}"
-    for index, name in enumerate(header, start=1):
-        width = (widths or {}).get(index) or min(max(len(str(name)) + 2, 10), 60)
-        ws.column_dimensions[get_column_letter(index)].width = width
-
-
-def _workbook() -> Workbook:
-    wb = Workbook()
-    wb.remove(wb.active)
-    wb.properties.creator = "bundlesmith"
-    wb.properties.created = FIXED_PROPERTY_DATE
-    wb.properties.modified = FIXED_PROPERTY_DATE
-    return wb
-
-
-def _pinned(wb: Workbook) -> bytes:
-    """Save, then pin what openpyxl sets from the clock: the modified date and each entry's zip date."""
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    stamp = FIXED_PROPERTY_DATE.strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _pin_core(data, stamp)
-            entry = zipfile.ZipInfo(info.filename, FIXED_ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = (stat.S_IFREG | 0o644) << 16
-            entry.create_system = 3
-            target.writestr(entry, data)
-    return out.getvalue()
-
-
-def _pin_core(data: bytes, stamp: str) -> bytes:
-    import re
-
-    text = data.decode("utf-8")
-    for tag in ("dcterms:created", "dcterms:modified"):
-        text = re.sub(rf"(<{tag}[^>]*>)[^<]*(</{tag}>)", rf"\g<1>{stamp}\g<2>", text)
-    return text.encode("utf-8")
+    for count, row in enumerate(rows, start=1):
+        ws.write_row(count, 0, [("yes" if v else "no") if isinstance(v, bool) else v for v in row])
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, count, len(header) - 1)
+    for index, name in enumerate(header):
+        width = (widths or {}).get(index + 1) or min(max(len(str(name)) + 2, 10), 60)
+        ws.set_column(index, index, width)
 
 
 def render(doc: dict) -> bytes:
-    wb = _workbook()
+    wb = _Book()
     b, s, p = doc["bundle"], doc["summary"], doc["provenance"]
     acc = b["accreditation"] or {}
     _sheet(wb, "Summary", ["measure", "value"], [
@@ -147,7 +116,7 @@ def render(doc: dict) -> bytes:
         *(("package", k["filename"], k["sha256"], f"SCORM {k['scorm_version']}, {k['size']} bytes") for k in p["packages"]),
         *(("file", f["path"], f["sha256"], "") for f in p["files"]),
     ], {1: 16, 2: 60, 3: 66, 4: 30})
-    return _pinned(wb)
+    return wb.bytes()
 
 
 def _change(since: dict | None, row: dict) -> str:
@@ -160,7 +129,7 @@ def _change(since: dict | None, row: dict) -> str:
 
 
 def render_framework(doc: dict) -> bytes:
-    wb = _workbook()
+    wb = _Book()
     bundles = [b["id"] for b in doc["bundles"]]
     _sheet(wb, "Framework", ["standard", "title", "local", "levels", *bundles, "levels not covered"],
            ([s["ref"], s["title"], s["local"], ", ".join(s["levels"]),
@@ -168,4 +137,4 @@ def render_framework(doc: dict) -> bytes:
              ", ".join(lv["level"] for lv in s["level_coverage"] if not lv["covered"])] for s in doc["standards"]),
            {1: 12, 2: 40, 4: 30, **{i: 14 for i in range(5, 5 + len(bundles))}, 5 + len(bundles): 24})
     _sheet(wb, "Level gaps", ["standard", "level"], ([g["standard"], g["level"]] for g in doc["level_gaps"]))
-    return _pinned(wb)
+    return wb.bytes()
