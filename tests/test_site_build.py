@@ -79,6 +79,17 @@ def test_bundle_page_offers_its_scorm_packages_and_coverage_reports(built, catal
         assert f'href="../../reports/{bundle.id}/coverage.html"' in page
 
 
+def test_download_lists_are_filled_in_on_every_page_that_has_one(built):
+    """Packages and reports are written while mkdocs renders the pages; their lists come in afterwards."""
+    pages = [p for site in built.glob("site*") for p in site.rglob("*.html")]
+    assert [str(p) for p in pages if "bs-later" in p.read_text()] == []
+    home = (built / "site" / "index.html").read_text()
+    assert 'href="reports/index.html"' in home and 'href="reports/framework.html"' in home
+    for variant_page in (built / f"site-{VARIANT}" / "bundles").glob("*/index.html"):
+        text = variant_page.read_text()
+        assert "../../downloads/" in text and f"-{VARIANT}-" in text
+
+
 def test_site_without_packages_says_so(tmp_path):
     site = _site_only(ROOT, tmp_path)
     page = (site / "bundles" / "national-induction" / "index.html").read_text()

@@ -147,8 +147,7 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
             if options.bundles:
                 carried = _carry_over_packages(stage, options)
                 packages += carried
-        kinds = [kind for kind, mod in (("reports", reports), ("site", site)) if mod is not None]
-        stages = len(kinds) * len(views)
+        stages = len(views) if reports is not None or site is not None else 0
         variants = [view.catalogue.variant.id if view.catalogue.variant else None for view in views]
         mine: dict[int, list] = {}
 
@@ -160,35 +159,33 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                 mine[k] = built + [p for p in carried if p.variant == variants[k]]
             return mine[k]
 
-        # Reports go to processes of their own when a site is built too: the next views' reports are written
-        # while this process builds view k's site (a site lists its view's reports, so they come first).
-        reporter = _Reporter(reports, views, stage.path, options) if reports is not None and site is not None else None
+        reporter = _Reporter(reports, views, stage.path, options) if reports is not None else None
+        feeder = None
         try:
-            if reporter is not None and reporter.pool is not None:
-                for ahead in range(min(len(views), reporter.processes)):
-                    reporter.start(ahead, view_packages(ahead))
-            for k, view in enumerate(views):
-                catalogue, variant = view.catalogue, variants[k]
-                if reports is not None:
-                    progress(f"reports: {variant or 'national'}", k * len(kinds), stages)
-                    echo(f"reports: {variant or 'national'}")
+            if site is None:  # reports only (or none): view by view, as each view's packages are ready
+                for k in range(len(views)):
                     if reporter is not None:
-                        reporter.wait(k, view_packages)
+                        progress(f"reports: {variants[k] or 'national'}", k, stages)
+                        echo(f"reports: {variants[k] or 'national'}")
+                        reporter.start(k, view_packages(k))
                     else:
-                        reports.build_reports(catalogue, stage.path / reports_dirname(variant), view_packages(k), options)
-                    written.append("reports")
-                if reporter is not None and reporter.pool is not None:  # next views' reports, meanwhile
-                    for ahead in range(k + 1, min(len(views), k + 1 + reporter.processes)):
-                        reporter.start(ahead, view_packages(ahead))
-                if site is not None:
-                    progress(f"site: {variant or 'national'}", k * len(kinds) + len(kinds) - 1, stages)
-                    echo(f"site: {variant or 'national'}")
-                    site.build_site(catalogue, cache, stage.path / site_dirname(variant), options,
-                                    reports_dir=stage.path / reports_dirname(variant) if reports else None,
-                                    packages=view_packages(k), scorm_dir=stage.path / "scorm" if scorm else None)
-                    written.append(site_dirname(variant))
-                else:
-                    view_packages(k)
+                        view_packages(k)
+                for k in range(len(views)) if reporter is not None else ():
+                    reporter.wait(k)
+            else:
+                # mkdocs renders view k's pages while its packages and reports are still being written (in
+                # other processes); the site asks for them, to list and copy them, once its pages are done.
+                feeder = _Feeder(len(views), view_packages, reporter)
+                for k, view in enumerate(views):
+                    progress(f"site: {variants[k] or 'national'}", k, stages)
+                    echo(f"site: {variants[k] or 'national'}" + (" (and its reports, alongside)" if reporter else ""))
+                    site.build_site(view.catalogue, cache, stage.path / site_dirname(variants[k]), options,
+                                    reports_dir=stage.path / reports_dirname(variants[k]) if reports else None,
+                                    packages=lambda k=k: feeder.ready(k), scorm_dir=stage.path / "scorm" if scorm else None)
+                    written.append(site_dirname(variants[k]))
+                feeder.ready(len(views) - 1)
+            if reporter is not None:
+                written.append("reports")
         except BaseException:
             aborted = True
             raise
@@ -213,19 +210,20 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
 _REPORT_JOB: tuple | None = None  # (reports module, views, staging folder, options), shared by fork
 
 
-def _report_view(k: int, records: list) -> None:
-    views, staging, options = _REPORT_JOB
-    reports = _renderer("reports")
+def _write_reports(reports, views, staging: Path, options, k: int, records: list) -> None:
     catalogue = views[k].catalogue
     reports.build_reports(catalogue, staging / reports_dirname(catalogue.variant.id if catalogue.variant else None),
                           records, options)
 
 
-class _Reporter:
-    """Writes views' reports in other processes (forked, so they share the catalogues without copying).
+def _report_view(k: int, records: list) -> None:
+    views, staging, options = _REPORT_JOB
+    _write_reports(_renderer("reports"), views, staging, options, k, records)
 
-    That process alone imports the reports' code; with one worker (--jobs 1), this process writes them.
-    """
+
+class _Reporter:
+    """Writes views' reports: in other processes when there is more than one worker (forked, so they share
+    the catalogues without copying; only they import the reports' code), else right here."""
 
     ELSEWHERE = object()  # stands for the reports module in a build whose reports another process writes
 
@@ -241,31 +239,31 @@ class _Reporter:
         global _REPORT_JOB
         self.futures: dict = {}
         self.pool = None
-        # Reports cost more than a site per view: as many report processes as workers keep the sites fed.
-        self.processes = max(1, min(options.workers, len(views) - 1))
         if reports is self.ELSEWHERE:
             from concurrent.futures import ProcessPoolExecutor
 
-            _REPORT_JOB = (views, staging, options)
             from bundlesmith.workers import ignore_interrupts
 
-            self.pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"),
+            _REPORT_JOB = (views, staging, options)
+            processes = max(1, min(options.workers, len(views)))
+            self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
                                             initializer=ignore_interrupts)
         self.job = (reports, views, staging, options)
 
     def start(self, k: int, records: list) -> None:
-        if self.pool is not None and k not in self.futures:
-            self.futures[k] = self.pool.submit(_report_view, k, records)
-
-    def wait(self, k: int, records_of) -> None:
-        if self.pool is None:
-            reports, views, staging, options = self.job
-            catalogue = views[k].catalogue
-            reports.build_reports(catalogue, staging / reports_dirname(catalogue.variant.id if catalogue.variant else None),
-                                  records_of(k), options)
+        """Write view k's reports: started in a report process, or written now."""
+        if k in self.futures:
             return
-        self.start(k, records_of(k))
-        self.futures[k].result()
+        if self.pool is not None:
+            self.futures[k] = self.pool.submit(_report_view, k, records)
+        else:
+            _write_reports(*self.job, k, records)
+            self.futures[k] = None
+
+    def wait(self, k: int) -> None:
+        """Until view k's reports are written (start(k) must have been called)."""
+        if self.futures[k] is not None:
+            self.futures[k].result()
 
     def close(self, aborted: bool = False) -> None:
         """Wait for the report processes; after an error or Ctrl-C, stop them at once instead."""
@@ -280,6 +278,41 @@ class _Reporter:
             else:
                 self.pool.shutdown(wait=True, cancel_futures=True)
         _REPORT_JOB = None
+
+
+class _Feeder:
+    """A thread that, view after view, waits for the view's packages and starts its reports.
+
+    `ready(k)` gives view k's package records once view k's reports are written too. The sites ask for
+    them after mkdocs has rendered their pages; the main thread meanwhile only builds sites.
+    """
+
+    def __init__(self, count: int, view_packages, reporter: "_Reporter | None"):
+        import threading
+        from concurrent.futures import Future
+
+        self.views: list[Future] = [Future() for _ in range(count)]
+        self.reporter = reporter
+        self.thread = threading.Thread(target=self._run, args=(view_packages,), daemon=True, name="bundlesmith-feeder")
+        self.thread.start()
+
+    def _run(self, view_packages) -> None:
+        for k, future in enumerate(self.views):
+            try:
+                records = view_packages(k)
+                if self.reporter is not None:
+                    self.reporter.start(k, records)
+            except BaseException as exc:  # handed to the main thread, which asks for view k's records
+                for rest in self.views[k:]:
+                    rest.set_exception(exc)
+                return
+            future.set_result(records)
+
+    def ready(self, k: int) -> list:
+        records = self.views[k].result()
+        if self.reporter is not None:
+            self.reporter.wait(k)
+        return records
 
 
 class _PackageReuse:

@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 from pathlib import Path
+from typing import Callable
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -49,10 +50,17 @@ class BundlesmithConfig(Config):
 
 
 class SiteInputs:
-    """What `bundlesmith build` hands the plugin instead of letting it load the project."""
+    """What `bundlesmith build` hands the plugin instead of letting it load the project.
 
-    def __init__(self, catalogue, cache, downloads: dict[str, list[Download]], packages_built: bool):
-        self.catalogue, self.cache, self.downloads, self.packages_built = catalogue, cache, downloads, packages_built
+    `downloads()` gives, per bundle id ("" for the site-wide reports), the files to copy into the site. It is
+    called once the pages are written, so SCORM packages and reports can still be in the making while
+    mkdocs renders the pages (their lists are filled in afterwards: SiteContext.later).
+    """
+
+    def __init__(self, catalogue, cache, downloads: Callable[[], dict[str, list[Download]]] = dict,
+                 packages_built: bool = False, reports_built: bool = False):
+        self.catalogue, self.cache, self.downloads = catalogue, cache, downloads
+        self.packages_built, self.reports_built = packages_built, reports_built
 
 
 class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
@@ -63,6 +71,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         self.pages: dict[str, SitePage] = {}
         self.renderer: PageRenderer | None = None
         self.copies: dict[str, Path] = {}
+        self.later: dict[str, str] = {}  # written page -> its URL, for pages whose download lists come last
         self.problems: list[str] = []  # content errors while serving, shown on every page
 
     def provide(self, inputs: SiteInputs) -> None:
@@ -90,12 +99,12 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         key = (str(root), variant)
         if checked.ok:
             _LAST_GOOD[key] = checked.catalogue
-            return SiteInputs(checked.catalogue, _SERVE_CACHE, {}, False)
+            return SiteInputs(checked.catalogue, _SERVE_CACHE)
         if key not in _LAST_GOOD:
             raise PluginError("bundlesmith: the content has errors (listed above); fix them and run again")
         self.problems = [d.format() for d in checked.diagnostics if d.severity is Severity.ERROR]
         log.error("bundlesmith: showing the last version that worked until the errors above are fixed")
-        return SiteInputs(_LAST_GOOD[key], _SERVE_CACHE, {}, False)
+        return SiteInputs(_LAST_GOOD[key], _SERVE_CACHE)
 
     @event_priority(-100)  # after the offline plugin has had its say about polyfills
     def on_config(self, config):
@@ -120,7 +129,8 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         inputs = self.inputs
         catalogue = inputs.catalogue
         context = SiteContext(catalogue, inputs.cache, config.site_name, config.site_description or "",
-                              inputs.downloads, inputs.packages_built)
+                              inputs.packages_built, inputs.reports_built)
+        self.later = {}
         self.renderer = PageRenderer(context)
         self.pages = {p.src_uri: p for p in plan(catalogue, config.site_name)}
         for uri in self.pages:
@@ -140,9 +150,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
                 source = catalogue.root / asset
                 if source.is_file():
                     static[asset] = source
-        for items in inputs.downloads.values():
-            static.update({d.src_uri: d.source for d in items})
-        # Markdown downloads (coverage.md) would become pages: they are copied as they are after the build.
+        # Markdown files would become pages: they are copied as they are after the build.
         self.copies = {uri: source for uri, source in static.items() if uri.endswith(".md")}
         for uri, source in static.items():
             if uri not in self.copies and files.get_file_from_path(uri) is None:
@@ -176,15 +184,27 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
 
         root = get_relative_url(".", page.file.url)
         root = "" if root in (".", "./") else root.rstrip("/") + "/"
+        self.renderer.context.pending = False
         rendered = self.renderer.render(spec, url, root)
+        if self.renderer.context.pending:
+            self.later[page.file.abs_dest_path] = page.file.url
         page.toc = get_toc(rendered.toc)
         return _error_banner(self.problems) + rendered.html
 
     def on_post_build(self, config):
-        for uri, source in self.copies.items():
+        downloads = self.inputs.downloads()  # may wait for the packages and reports still being written
+        built = {d.src_uri: d.source for items in downloads.values() for d in items}
+        for uri, source in {**self.copies, **built}.items():
             target = Path(config.site_dir) / uri
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            # Packages and reports are never changed in place, so a link does; a project file may be: a copy.
+            if not (uri in built and _linked(source, target)):
+                shutil.copyfile(source, target)
+        for path, page_url in self.later.items():
+            written = Path(path)
+            text = written.read_text(encoding="utf-8")
+            written.write_text(self.renderer.fill_later(text, downloads, lambda uri: get_relative_url(uri, page_url)),
+                               encoding="utf-8")
 
     def on_serve(self, server, config, builder):
         root = self._root(config)
@@ -192,6 +212,15 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _linked(source: Path, target: Path) -> bool:
+    try:
+        target.unlink(missing_ok=True)
+        os.link(source, target)
+        return True
+    except OSError:
+        return False
 
 
 def _error_banner(problems: list[str]) -> str:

@@ -12,7 +12,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from bundlesmith.model import Catalogue
 from bundlesmith.render.cache import RenderCache
@@ -72,14 +72,21 @@ def site_config(root: Path, **overrides) -> Iterator:
 
 
 def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options, reports_dir: Path | None = None,
-               packages=(), scorm_dir: Path | None = None) -> list[str]:
-    """Build the site for one catalogue into out_dir; returns mkdocs' warnings (an empty list when clean)."""
+               packages: Callable[[], list[PackageRecord]] = list, scorm_dir: Path | None = None) -> list[str]:
+    """Build the site for one catalogue into out_dir; returns mkdocs' warnings (an empty list when clean).
+
+    With `scorm_dir` and `reports_dir`, each bundle's page offers its SCORM packages and coverage reports,
+    copied into the site. `packages()` gives the package records; it is called, and the reports folder read,
+    only after mkdocs has rendered every page, so packaging and reports can run meanwhile.
+    """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException, PluginError
 
     from bundlesmith.site_plugin import BundlesmithPlugin, SiteInputs
 
-    downloads = _downloads(catalogue, list(packages), scorm_dir, reports_dir)
+    def downloads() -> dict[str, list[Download]]:
+        return _downloads(catalogue, list(packages()), scorm_dir, reports_dir)
+
     handler = SiteWarnings()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
@@ -90,7 +97,8 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options,
                 plugin = BundlesmithPlugin()
                 plugin.load_config({}, config.config_file_path)
                 config.plugins["bundlesmith"] = plugin
-            plugin.provide(SiteInputs(catalogue, cache, downloads, packages_built=scorm_dir is not None))
+            plugin.provide(SiteInputs(catalogue, cache, downloads, packages_built=scorm_dir is not None,
+                                      reports_built=reports_dir is not None))
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config, dirty=False)

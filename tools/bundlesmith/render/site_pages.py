@@ -23,6 +23,7 @@ from bundlesmith.render.site_plan import (BUNDLES_INDEX, HOME, MODULES_INDEX, ST
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "assets" / "site" / "templates"
 QUIZ_SLOT = '<div class="bs-quiz-slot"></div>'
+LATER = re.compile(r"<!--bs-later:([a-z-]+):([^<>]*?)-->")
 HEADING = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 STRENGTH_WORD = {"introduces": "Introduced", "develops": "Developed", "assesses": "Assessed"}
 ROLE_WORD = {"patient-representative": "Patient representative", "lived-experience": "Person with lived experience",
@@ -48,8 +49,15 @@ class SiteContext:
     cache: RenderCache
     site_name: str
     site_description: str
-    downloads: dict[str, list[Download]] = field(default_factory=dict)  # bundle id -> files
     packages_built: bool = False
+    reports_built: bool = False
+    pending: bool = False  # the page being rendered holds parts filled in after the build (see later())
+
+    def later(self, kind: str, key: str = "") -> Markup:
+        """A marker for a part that lists downloads (SCORM zips, reports): they are still being written
+        while the pages render, so PageRenderer.fill_later() puts the list in once they exist."""
+        self.pending = True
+        return Markup(f"<!--bs-later:{kind}:{html.escape(key)}-->")
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,16 @@ class PageRenderer:
             extra["framework"] = catalogue.framework_of(page.key)
         text = self.env.get_template(f"{page.kind}.html").render(**common, **extra)
         return RenderedPage(text, toc_tokens([(int(l), i, n) for l, i, n in HEADING.findall(text)]))
+
+    def fill_later(self, text: str, downloads: dict[str, list[Download]], url: Callable[[str], str]) -> str:
+        """Put the download lists into a written page's markers (see SiteContext.later)."""
+        template = self.env.get_template("_later.html")
+
+        def fill(match: re.Match) -> str:
+            kind, key = match.group(1), html.unescape(match.group(2))
+            return template.render(kind=kind, files=downloads.get(key, []), c=self.context, url=url).strip()
+
+        return LATER.sub(fill, text)
 
     def _module(self, module: Module, url, root: str, common) -> RenderedPage:
         rendered = self.context.cache.get(module, self.context.catalogue)
