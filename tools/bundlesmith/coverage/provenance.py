@@ -60,20 +60,47 @@ def content_hash(root: Path, files: list[str]) -> str:
 
 def source_revision(root: Path, files: list[str]) -> dict | None:
     """The git commit the project is at and whether any of these files differ from it; None outside git."""
-    try:
-        revision = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                                  text=True, timeout=20)
-        if revision.returncode != 0:
+    return GitState(root).revision(files)
+
+
+class GitState:
+    """`git rev-parse` and `git status` run once, for every bundle of a report run."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._state: tuple[str, set[str] | None] | None | bool = False  # False: not asked yet
+
+    def _read(self) -> tuple[str, set[str] | None] | None:
+        def git(*args: str) -> subprocess.CompletedProcess | None:
+            try:
+                done = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, timeout=20)
+            except (OSError, subprocess.SubprocessError):
+                return None
+            return done if done.returncode == 0 else None
+
+        head = git("rev-parse", "HEAD", "--show-prefix")
+        if head is None:
             return None
-        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", *files],
-                                capture_output=True, text=True, timeout=20)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return {"system": "git", "revision": revision.stdout.strip(),
-            "modified": bool(status.stdout.strip()) if status.returncode == 0 else None}
+        revision, _, prefix = head.stdout.decode("utf-8", "replace").partition("\n")
+        prefix = prefix.strip()
+        # Porcelain paths are relative to the repository root, whatever the folder git runs in.
+        status = git("status", "--porcelain", "-z", "--no-renames", "--untracked-files=all", "--", ".")
+        if status is None:
+            return revision.strip(), None
+        changed = {entry[3:].decode("utf-8", "surrogateescape") for entry in status.stdout.split(b"\0") if entry}
+        return revision.strip(), {path[len(prefix):] for path in changed if path.startswith(prefix)}
+
+    def revision(self, files: list[str]) -> dict | None:
+        if self._state is False:
+            self._state = self._read()
+        if self._state is None:
+            return None
+        revision, changed = self._state
+        return {"system": "git", "revision": revision,
+                "modified": None if changed is None else any(f in changed for f in files)}
 
 
-def provenance(catalogue: Catalogue, bundle: Bundle, packages) -> dict:
+def provenance(catalogue: Catalogue, bundle: Bundle, packages, git: GitState | None = None) -> dict:
     files = source_files(catalogue, bundle)
     root = catalogue.root
     return {
@@ -85,5 +112,5 @@ def provenance(catalogue: Catalogue, bundle: Bundle, packages) -> dict:
                              "size": p.size} for p in packages
                             if p.bundle == bundle.id and p.variant == (catalogue.variant.id if catalogue.variant else None)),
                            key=lambda p: p["filename"]),
-        "source": source_revision(root, files),
+        "source": (git or GitState(root)).revision(files),
     }

@@ -19,6 +19,7 @@ from bundlesmith.coverage import html, markdown, xlsx
 from bundlesmith.coverage import json as json_view
 from bundlesmith.coverage.compute import bundle_coverage
 from bundlesmith.coverage.framework import framework_coverage
+from bundlesmith.coverage.provenance import GitState
 from bundlesmith.model import Catalogue
 
 FORMATS = ("html", "xlsx", "csv", "json", "md")
@@ -53,9 +54,10 @@ def documents(catalogue: Catalogue, bundle_ids, packages=(), today: date | None 
               since: dict | None = None) -> list[dict]:
     """The coverage document of each bundle named (sorted by id); `since` applies to the bundle it describes."""
     out = []
+    git = GitState(catalogue.root)
     for bid in sorted(bundle_ids):
         previous = since if since and since.get("bundle", {}).get("id") == bid else None
-        out.append(bundle_coverage(catalogue, catalogue.bundles[bid], packages, today, previous))
+        out.append(bundle_coverage(catalogue, catalogue.bundles[bid], packages, today, previous, git))
     return out
 
 
