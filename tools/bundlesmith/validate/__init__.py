@@ -9,11 +9,14 @@ from bundlesmith.model import Catalogue
 from bundlesmith.validate import bundles, links, modules, review
 
 
-def validate(catalogue: Catalogue, today: date | None = None, reject_raw_html: bool = False) -> list[Diagnostic]:
+def validate(catalogue: Catalogue, today: date | None = None, reject_raw_html: bool = False,
+             seen: dict | None = None) -> list[Diagnostic]:
+    """Cross-file rules over one view. Views validated one after another may share `seen` (an empty dict
+    at first) so that what depends only on one module and the files it links to is worked out once."""
     today = today or date.today()
     problems: list[Diagnostic] = []
     problems += modules.check_modules(catalogue)
-    problems += links.check_links(catalogue)
+    problems += links.check_links(catalogue, seen)
     problems += bundles.check_bundles(catalogue)
     problems += review.check_review(catalogue, today)
     if reject_raw_html:

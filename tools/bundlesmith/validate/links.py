@@ -19,12 +19,23 @@ IMAGE_SIGNATURES = (
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 
 
-def check_links(catalogue: Catalogue) -> list[Diagnostic]:
+def check_links(catalogue: Catalogue, seen: dict | None = None) -> list[Diagnostic]:
+    """Every link and image of every module. `seen` carries each module's findings from one view to the next
+    (views of one check share the national modules, so their files are looked at once)."""
     problems: list[Diagnostic] = []
     root = catalogue.root.resolve()
+    files: dict = seen.setdefault("files", {}) if seen is not None else {}
     for module in catalogue.modules.values():
+        earlier = seen.get((id(module), root)) if seen is not None else None
+        if earlier is not None and earlier[0] is module:
+            problems += earlier[1]
+            continue
+        found: list[Diagnostic] = []
         for reference in module.references:
-            problems += check_reference(reference, module, root)
+            found += check_reference(reference, module, root, files)
+        if seen is not None:
+            seen[(id(module), root)] = (module, found)
+        problems += found
     return problems
 
 
@@ -35,7 +46,8 @@ def check_raw_html(catalogue: Catalogue) -> list[Diagnostic]:
 
 
 def is_image(file: Path) -> bool:
-    head = file.read_bytes()[:16]
+    with open(file, "rb") as handle:
+        head = handle.read(16)
     if file.suffix.lower() == ".webp":
         return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
     return any(head.startswith(sig) for sig, _ in IMAGE_SIGNATURES)
@@ -49,7 +61,32 @@ def resolve_reference(reference: Reference, root: Path) -> Path | None:
     return (root / reference.span.path).parent / unquote(parts.path)
 
 
-def check_reference(reference: Reference, module: Module, root: Path) -> list[Diagnostic]:
+def _remembered(files: dict | None, key: tuple, work):
+    if files is None:
+        return work()
+    if key not in files:
+        files[key] = work()
+    return files[key]
+
+
+def _exists_inside(file: Path, root: Path, files: dict | None) -> tuple[bool, bool]:
+    """Whether the file exists and whether it stays inside the project once symlinks are followed."""
+    if not file.exists():
+        return False, False
+    return True, _resolved(file, files).is_relative_to(root)
+
+
+def _resolved(file: Path, files: dict | None) -> Path:
+    """`file.resolve()`, resolving each folder once: unless the file itself is a symlink, it resolves
+    to its resolved folder joined with its name."""
+    if file.name in ("", ".", "..") or file.is_symlink():
+        return file.resolve()
+    return _remembered(files, ("folder", file.parent), file.parent.resolve) / file.name
+
+
+def check_reference(reference: Reference, module: Module, root: Path,
+                    files: dict | None = None) -> list[Diagnostic]:
+    """The problems of one link or image. `files` remembers what was found about each file it points at."""
     target = reference.target.strip()
     span = reference.span
     what = "image" if reference.kind == "image" else "link"
@@ -75,12 +112,14 @@ def check_reference(reference: Reference, module: Module, root: Path) -> list[Di
     normal = Path(os.path.normpath(file))
     if not normal.is_relative_to(root):
         return [error(span, "path-outside", f"{what} '{target}' points outside the project")]
-    if not file.exists():
+    exists, inside = _remembered(files, ("file", file, root), lambda: _exists_inside(file, root, files))
+    if not exists:
         return [error(span, "missing-file", f"{what} '{target}' points at a file that does not exist")]
-    if not file.resolve().is_relative_to(root):
+    if not inside:
         return [error(span, "symlink-outside", f"{what} '{target}' is a symlink that leaves the project")]
     if reference.kind == "image":
-        if file.is_dir() or file.suffix.lower() not in IMAGE_SUFFIXES or not is_image(file):
+        if not _remembered(files, ("image", file), lambda: not file.is_dir()
+                           and file.suffix.lower() in IMAGE_SUFFIXES and is_image(file)):
             return [error(span, "not-an-image",
                           f"image '{target}' is not a PNG, JPEG, GIF or WebP image")]
     return []
