@@ -9,7 +9,6 @@ from bundlesmith.diagnostics import Diagnostic, Span, error
 from bundlesmith.load import schema_check
 from bundlesmith.load.common import text
 from bundlesmith.load.yaml_source import parse_yaml
-from bundlesmith.markdown import SLOT_INFO, parse
 from bundlesmith.model import Choice, Question, Quiz, Reference, Slot
 
 
@@ -29,6 +28,8 @@ class BodyScan:
 
 
 def scan_body(body: str, path: str, body_offset: int) -> tuple[BodyScan, list[Diagnostic]]:
+    from bundlesmith.markdown import SLOT_INFO, parse  # markdown-it is imported only when a body is parsed
+
     problems: list[Diagnostic] = []
     tokens = parse(body)
     lines = body.split("\n")

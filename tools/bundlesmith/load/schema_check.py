@@ -6,8 +6,6 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-from jsonschema import Draft202012Validator
-
 from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error
 from bundlesmith.load.yaml_source import YList, YMap
 
@@ -18,7 +16,10 @@ _TYPE_NAMES = {
 
 
 @lru_cache(maxsize=None)
-def validator(name: str) -> Draft202012Validator:
+def validator(name: str):
+    """The schema's Draft 2020-12 validator (jsonschema is imported only when a file is actually checked)."""
+    from jsonschema import Draft202012Validator
+
     text = resources.files("bundlesmith.schemas").joinpath(f"{name}.json").read_text("utf-8")
     return Draft202012Validator(json.loads(text))
 
