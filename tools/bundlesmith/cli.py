@@ -100,20 +100,26 @@ def cli(ctx: click.Context, project: Path) -> None:
               help="json prints one object with every diagnostic, for CI.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any warning).")
 @click.option("--no-raw-html", is_flag=True, help="Refuse raw HTML in modules instead of sanitising it.")
+@click.option("--no-cache", is_flag=True,
+              help="Parse every file afresh and leave build/.bundlesmith-cache/ alone (it is used by default).")
 @today_option
 @click.pass_context
-def check(ctx, variant, fmt, strict, no_raw_html, today):
+def check(ctx, variant, fmt, strict, no_raw_html, no_cache, today):
     """Check every content file and report every problem at once.
 
     Each problem is printed as `path:line: error|warning: message [code]`. Without
     --variant, the national content and every variant are checked.
     Exit 0 when clean (warnings allowed), 1 on errors (or warnings with --strict), 2 on usage errors.
+    Files unchanged since the last check are not parsed again (see build/.bundlesmith-cache/).
     """
     from bundlesmith import pipeline
+    from bundlesmith.load.cache import folder_for
 
     root = project_root(ctx)
     _validate_variant(root, variant)
-    results = pipeline.check_all(root, (variant,) if variant else None, _today(today), no_raw_html)
+    cache_dir = None if no_cache else folder_for(root / "build")
+    results = pipeline.check_all(root, (variant,) if variant else None, _today(today), no_raw_html,
+                                 cache_dir=cache_dir)
     diagnostics = pipeline.merged_diagnostics(results)
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors

@@ -11,8 +11,8 @@ from bundlesmith.load.yaml_source import load_yaml_file
 from bundlesmith.model import Accreditation, Bundle, ScormOptions, Section
 
 
-def load_bundle(file: Path, path: str) -> tuple[Bundle | None, str | None, list[Diagnostic]]:
-    data, problems = load_yaml_file(file, path)
+def load_bundle(file: Path, path: str, raw: bytes | None = None) -> tuple[Bundle | None, str | None, list[Diagnostic]]:
+    data, problems = load_yaml_file(file, path, raw)
     if data is None:
         return None, None, problems
     problems += schema_check.check(data, "bundle", path)

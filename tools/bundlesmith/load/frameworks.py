@@ -13,8 +13,9 @@ from bundlesmith.model import Framework, StandardItem
 _CHILD_TYPE = {None: "domain", "domain": "standard", "standard": "indicator"}
 
 
-def load_framework(file: Path, path: str, local: bool = False) -> tuple[Framework | None, list[Diagnostic]]:
-    data, problems = load_yaml_file(file, path)
+def load_framework(file: Path, path: str, local: bool = False,
+                   raw: bytes | None = None) -> tuple[Framework | None, list[Diagnostic]]:
+    data, problems = load_yaml_file(file, path, raw)
     if data is None:
         return None, problems
     problems += schema_check.check(data, "framework", path)

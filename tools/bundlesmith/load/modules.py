@@ -14,9 +14,10 @@ from bundlesmith.load.yaml_source import parse_yaml, read_text
 from bundlesmith.model import Alignment, Assessment, CoCreation, Module, Outcome, Review
 
 
-def load_module(file: Path, path: str, local: bool = False) -> tuple[Module | None, str | None, list[Diagnostic]]:
+def load_module(file: Path, path: str, local: bool = False,
+                raw: bytes | None = None) -> tuple[Module | None, str | None, list[Diagnostic]]:
     """The module, or None with the id it claimed (so references to it do not cascade into errors)."""
-    source, problems = read_text(file, path)
+    source, problems = read_text(file, path, raw)
     if source is None:
         return None, file.stem, problems
     split, split_problems = split_front_matter(source, path)

@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error
+from bundlesmith.load.cache import LoadCache
 from bundlesmith.load.bundles import load_bundle
 from bundlesmith.load.frameworks import load_framework
 from bundlesmith.load.markdown_scan import scan_body
@@ -53,32 +54,43 @@ def _rel(file: Path, root: Path) -> str:
     return file.relative_to(root).as_posix()
 
 
-def load_catalogue(root: Path, variant: str | None = None) -> tuple[Catalogue, list[Diagnostic]]:
+def _load(cache: LoadCache | None, kind: str, loader, file: Path, path: str, **options):
+    """One file's loader, or its cached result when the file and bundlesmith are unchanged."""
+    if cache is None:
+        return loader(file, path, **options)
+    return cache.load(kind, loader, file, path, **options)
+
+
+def load_catalogue(root: Path, variant: str | None = None,
+                   cache: LoadCache | None = None) -> tuple[Catalogue, list[Diagnostic]]:
     """The national catalogue, with one variant overlaid when asked."""
-    catalogue, problems = load_national(root)
+    catalogue, problems = load_national(root, cache)
     if variant is None:
         return catalogue, problems
-    overlaid, variant_problems = apply_variant(catalogue, variant)
+    overlaid, variant_problems = apply_variant(catalogue, variant, cache)
     return overlaid, problems + variant_problems
 
 
-def load_national(root: Path) -> tuple[Catalogue, list[Diagnostic]]:
-    """Every national file: standards, modules and bundles. Variants are overlaid on it separately."""
+def load_national(root: Path, cache: LoadCache | None = None) -> tuple[Catalogue, list[Diagnostic]]:
+    """Every national file: standards, modules and bundles. Variants are overlaid on it separately.
+
+    With a `cache`, a file whose bytes are unchanged since an earlier load is not parsed again.
+    """
     root = Path(root)
     problems: list[Diagnostic] = []
     broken: set[str] = set()
 
     frameworks: dict[str, Framework] = {}
     for file in _files(root, root / STANDARDS_DIR, ("*.yml", "*.yaml"), problems):
-        _add_framework(frameworks, *load_framework(file, _rel(file, root)), problems)
+        _add_framework(frameworks, *_load(cache, "framework", load_framework, file, _rel(file, root)), problems)
 
     modules: dict[str, Module] = {}
     for file in _files(root, root / MODULES_DIR, ("**/*.md",), problems):
-        _add_module(modules, broken, *load_module(file, _rel(file, root)), problems)
+        _add_module(modules, broken, *_load(cache, "module", load_module, file, _rel(file, root)), problems)
 
     bundles: dict[str, Bundle] = {}
     for file in _files(root, root / BUNDLES_DIR, ("*.yml", "*.yaml"), problems):
-        bundle, bid, bundle_problems = load_bundle(file, _rel(file, root))
+        bundle, bid, bundle_problems = _load(cache, "bundle", load_bundle, file, _rel(file, root))
         problems += bundle_problems
         if bid is None:
             continue
@@ -93,7 +105,8 @@ def load_national(root: Path) -> tuple[Catalogue, list[Diagnostic]]:
     return catalogue, problems
 
 
-def apply_variant(national: Catalogue, name: str) -> tuple[Catalogue, list[Diagnostic]]:
+def apply_variant(national: Catalogue, name: str,
+                  cache: LoadCache | None = None) -> tuple[Catalogue, list[Diagnostic]]:
     """A new catalogue: the national one with the variant's frameworks, modules, slots and bundle additions.
 
     The national catalogue is not changed; only the variant's own files are read.
@@ -105,12 +118,19 @@ def apply_variant(national: Catalogue, name: str) -> tuple[Catalogue, list[Diagn
     frameworks, modules, bundles = dict(national.frameworks), dict(national.modules), dict(national.bundles)
     broken = set(national.broken)
     folder = root / VARIANTS_DIR / name
-    chosen, variant_problems = load_variant(folder, root)
+    manifest = folder / "variant.yml"
+    if cache is not None and manifest.is_file():
+        chosen, variant_problems = cache.load("variant", lambda _file, _path, raw=None: load_variant(folder, root, raw),
+                                              manifest, _rel(manifest, root))
+    else:
+        chosen, variant_problems = load_variant(folder, root)
     problems += variant_problems
     for file in _files(root, folder / "standards", ("*.yml", "*.yaml"), problems):
-        _add_framework(frameworks, *load_framework(file, _rel(file, root), local=True), problems)
+        _add_framework(frameworks, *_load(cache, "framework", load_framework, file, _rel(file, root), local=True),
+                       problems)
     for file in _files(root, folder / "modules", ("**/*.md",), problems):
-        _add_module(modules, broken, *load_module(file, _rel(file, root), local=True), problems)
+        _add_module(modules, broken, *_load(cache, "module", load_module, file, _rel(file, root), local=True),
+                    problems)
     if chosen is not None:
         _fill_slots(root, chosen, modules, problems)
         _add_to_bundles(chosen, bundles, problems)

@@ -11,13 +11,13 @@ from bundlesmith.load.yaml_source import load_yaml_file
 from bundlesmith.model import BundleAddition, SlotFill, Variant
 
 
-def load_variant(folder: Path, root: Path) -> tuple[Variant | None, list[Diagnostic]]:
+def load_variant(folder: Path, root: Path, raw: bytes | None = None) -> tuple[Variant | None, list[Diagnostic]]:
     file = folder / "variant.yml"
     path = file.relative_to(root).as_posix()
     if not file.is_file():
         return None, [error(Span(folder.relative_to(root).as_posix(), 0), "missing-file",
                             "a variant folder needs a variant.yml manifest")]
-    data, problems = load_yaml_file(file, path)
+    data, problems = load_yaml_file(file, path, raw)
     if data is None:
         return None, problems
     problems += schema_check.check(data, "variant", path)

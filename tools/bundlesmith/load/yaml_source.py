@@ -127,16 +127,20 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[object, list
     return data, problems
 
 
-def read_text(file: Path, path: str) -> tuple[str | None, list[Diagnostic]]:
-    """Read a content file as UTF-8 text, refusing what a co-creator's editor should not have saved."""
+def read_text(file: Path, path: str, raw: bytes | None = None) -> tuple[str | None, list[Diagnostic]]:
+    """Read a content file as UTF-8 text, refusing what a co-creator's editor should not have saved.
+
+    `raw` is the file's bytes when the caller has already read them (the load cache hashes them first).
+    """
     span = Span(path, 1)
     try:
-        size = file.stat().st_size
+        size = file.stat().st_size if raw is None else len(raw)
         if size > MAX_FILE_BYTES:
             return None, [
                 error(span, "file-too-large", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
             ]
-        raw = file.read_bytes()
+        if raw is None:
+            raw = file.read_bytes()
     except OSError as exc:
         return None, [error(span, "unreadable", f"cannot read file: {exc.strerror or exc}")]
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -159,8 +163,8 @@ def read_text(file: Path, path: str) -> tuple[str | None, list[Diagnostic]]:
     return text.replace("\r\n", "\n"), []
 
 
-def load_yaml_file(file: Path, path: str) -> tuple[object, list[Diagnostic]]:
-    text, problems = read_text(file, path)
+def load_yaml_file(file: Path, path: str, raw: bytes | None = None) -> tuple[object, list[Diagnostic]]:
+    text, problems = read_text(file, path, raw)
     if text is None:
         return None, problems
     return parse_yaml(text, path)

@@ -1,0 +1,151 @@
+"""A per-file cache of what loading a content file produces: its model object and its diagnostics.
+
+`bundlesmith check` (and the load step of `bundlesmith build`) parse every Markdown module, its YAML
+front matter and its quiz, and check each against the contract's schemas. What that produces for one
+file depends only on the file's bytes, where it is, and bundlesmith itself, so it is kept in
+`build/.bundlesmith-cache/load.pickle` and reused while none of those change:
+
+- each entry is keyed by the kind of file, its path (as given and relative to the project) and how it
+  is loaded (national or local to a variant), and holds a hash of the file's bytes with the pickled
+  result: a file whose bytes changed is parsed again, the others are not;
+- the whole file is keyed by bundlesmith's version, a digest of its own source (code, schemas,
+  templates), the Python version and the versions of the parsing libraries: any change starts afresh.
+
+Cross-file rules (validate/) and anything that reads several files (a variant's manifest and slot
+fills) are never cached. A missing, unreadable, corrupt or other-version cache is ignored and
+rebuilt; writes go to a temporary file that replaces the cache in one step, so two checks running at
+once never leave a broken cache behind (the last one to finish wins). If the folder cannot be
+written the check still works, only without the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+FOLDER = ".bundlesmith-cache"
+FILE = "load.pickle"
+FORMAT = 1
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "jsonschema")
+
+
+def folder_for(out: Path) -> Path:
+    """The cache folder inside an output folder (`build/` unless the build writes elsewhere)."""
+    return Path(out) / FOLDER
+
+
+@lru_cache(maxsize=1)
+def tool_key() -> str:
+    """What every cached result depends on besides its own file: bundlesmith's code and its environment."""
+    import importlib.metadata
+
+    import bundlesmith
+    from bundlesmith import fingerprint
+
+    digest = hashlib.sha256()
+    digest.update(f"format {FORMAT}\nbundlesmith {bundlesmith.__version__}\npython {sys.version}\n".encode())
+    for name in _LIBRARIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name} {version}\n".encode())
+    try:
+        import yaml
+        digest.update(f"libyaml {getattr(yaml, '__with_libyaml__', False)}\n".encode())
+    except ImportError:  # pragma: no cover - PyYAML is a dependency
+        pass
+    fingerprint._tree_digest(fingerprint._TOOL, digest)
+    return digest.hexdigest()
+
+
+class LoadCache:
+    """Results of loading single files, reused while the file's bytes and bundlesmith are unchanged."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.entries: dict[tuple, tuple[bytes, bytes]] = {}
+        self.fresh: dict[tuple, tuple[bytes, bytes]] = {}
+        self.hits = 0
+        self.misses = 0
+        self._read()
+
+    def _read(self) -> None:
+        try:
+            with open(self.folder / FILE, "rb") as handle:
+                stored = pickle.load(handle)
+            if (isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("key") == tool_key()
+                    and isinstance(stored.get("entries"), dict)):
+                self.entries = stored["entries"]
+        except Exception:  # missing, unreadable, truncated or not ours: start afresh
+            self.entries = {}
+
+    def load(self, kind: str, loader: Callable, file: Path, path: str, **options):
+        """`loader(file, path, **options)`, or what it returned last time for the same bytes."""
+        try:
+            size = file.stat().st_size
+            if size > _max_bytes():
+                return loader(file, path, **options)  # refused by size without reading it; not worth keeping
+            raw = file.read_bytes()
+        except OSError:
+            return loader(file, path, **options)  # the loader reports why the file cannot be read
+        key = (kind, str(file), path, tuple(sorted(options.items())))
+        digest = hashlib.blake2b(raw, digest_size=20).digest()
+        stored = self.entries.get(key)
+        if stored is not None:
+            try:
+                if stored[0] == digest:
+                    result = pickle.loads(stored[1])
+                    self.hits += 1
+                    return result
+            except Exception:  # a damaged entry: parse the file again
+                pass
+        result = loader(file, path, raw=raw, **options)
+        self.misses += 1
+        try:
+            self.fresh[key] = (digest, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception:  # pragma: no cover - every model object pickles; never let the cache fail a check
+            pass
+        return result
+
+    def save(self) -> None:
+        """Write the cache if anything was parsed afresh; any failure leaves the check unaffected."""
+        if not self.fresh:
+            return
+        entries = {key: value for key, value in self.entries.items()
+                   if key not in self.fresh and os.path.exists(key[1])}
+        entries.update(self.fresh)
+        temp = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=f".{FILE}-", suffix=".tmp", dir=self.folder)
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump({"format": FORMAT, "key": tool_key(), "entries": entries}, handle,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.folder / FILE)
+            temp = None
+            self.entries, self.fresh = entries, {}
+        except (OSError, pickle.PickleError):
+            pass
+        finally:
+            if temp is not None:
+                try:
+                    os.unlink(temp)
+                except OSError:
+                    pass
+
+
+def open_cache(folder: Path | None) -> LoadCache | None:
+    return LoadCache(folder) if folder is not None else None
+
+
+def _max_bytes() -> int:
+    from bundlesmith.load.yaml_source import MAX_FILE_BYTES
+
+    return MAX_FILE_BYTES
