@@ -42,7 +42,7 @@ def fake_outputs(fail_at: str | None, exception: BaseException):
         variant = catalogue.variant.id if catalogue.variant else None
         return [PackageRecord(b.id, b.version, variant, "1.2", f"{b.id}.zip", "0" * 64, 1) for b in bundles]
 
-    def build_reports(catalogue, out_dir, packages, options):
+    def build_reports(catalogue, out_dir, packages, options, **kwargs):
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "coverage.json").write_text("{}")
         if fail_at == "reports":
@@ -152,7 +152,7 @@ def test_building_one_bundle_keeps_the_other_bundles_packages(monkeypatch, sampl
             "package": {"filename": f"{name}.zip", "sha256": "ab" * 32, "size": 9}}))
     seen = {}
 
-    def record_reports(catalogue, out_dir, packages, options):
+    def record_reports(catalogue, out_dir, packages, options, **kwargs):
         seen["packages"] = sorted(p.filename for p in packages)
         out_dir.mkdir(parents=True, exist_ok=True)
 

@@ -48,7 +48,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_the_reports_folder_has_every_format_for_every_bundle(reports):
-    names = sorted(tree(reports / "national"))
+    names = sorted(n for n in tree(reports / "national") if n != ".bundlesmith-keys.json")  # what the next build reuses
     per_bundle = ["alignments.csv", "coverage.html", "coverage.json", "coverage.md", "coverage.xlsx", "gaps.csv", "matrix.csv"]
     assert names == sorted([f"{b}/{n}" for b in ("alpha", "beta", "clean") for n in per_bundle]
                            + [f"framework.{e}" for e in ("csv", "html", "json", "md", "xlsx")] + ["index.html"])

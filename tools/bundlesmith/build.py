@@ -192,6 +192,8 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
         else:
             aborted = False
         finally:
+            if feeder is not None:  # no more reports start; then report processes and packaging workers stop
+                feeder.stop(running.close if aborted and running is not None else None)
             if reporter is not None:
                 reporter.close(aborted)
             if running is not None:
@@ -211,9 +213,11 @@ _REPORT_JOB: tuple | None = None  # (reports module, views, staging folder, opti
 
 
 def _write_reports(reports, views, staging: Path, options, k: int, records: list) -> None:
+    """View k's reports; bundles whose inputs did not change since the last build keep their files."""
     catalogue = views[k].catalogue
-    reports.build_reports(catalogue, staging / reports_dirname(catalogue.variant.id if catalogue.variant else None),
-                          records, options)
+    folder = reports_dirname(catalogue.variant.id if catalogue.variant else None)
+    reports.build_reports(catalogue, staging / folder, records, options,
+                          previous=None if options.force else options.out / folder)
 
 
 def _report_view(k: int, records: list) -> None:
@@ -293,6 +297,7 @@ class _Feeder:
 
         self.views: list[Future] = [Future() for _ in range(count)]
         self.reporter = reporter
+        self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, args=(view_packages,), daemon=True, name="bundlesmith-feeder")
         self.thread.start()
 
@@ -300,6 +305,8 @@ class _Feeder:
         for k, future in enumerate(self.views):
             try:
                 records = view_packages(k)
+                if self.stopped.is_set():
+                    raise RuntimeError("the build stopped")
                 if self.reporter is not None:
                     self.reporter.start(k, records)
             except BaseException as exc:  # handed to the main thread, which asks for view k's records
@@ -307,6 +314,17 @@ class _Feeder:
                     rest.set_exception(exc)
                 return
             future.set_result(records)
+
+    def stop(self, stop_packaging=None) -> None:
+        """No view's reports start after this returns (the build failed or finished).
+
+        Reports written here (one worker) finish first; a wait on packaging workers that `stop_packaging`
+        ends may never return, and then the thread, which writes nothing more, is left behind."""
+        self.stopped.set()
+        if stop_packaging is not None:
+            stop_packaging()
+        in_process = self.reporter is None or self.reporter.pool is None
+        self.thread.join(timeout=None if in_process else 0.5)
 
     def ready(self, k: int) -> list:
         records = self.views[k].result()

@@ -11,6 +11,9 @@ Links to modules and standards are relative to the site's copy of this folder, s
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -67,8 +70,13 @@ def report_tree(catalogue: Catalogue, docs: list[dict], formats=FORMATS) -> dict
     for doc in docs:
         for name, data in bundle_files(doc, formats).items():
             tree[f"{doc['bundle']['id']}/{name}"] = data
-    for name, data in framework_files(framework_coverage(catalogue, docs), formats).items():
-        tree[name] = data
+    tree.update(summary_files(catalogue, docs, formats))
+    return tree
+
+
+def summary_files(catalogue: Catalogue, docs: list[dict], formats=FORMATS) -> dict[str, bytes]:
+    """The files across bundles: the framework view and the index."""
+    tree = framework_files(framework_coverage(catalogue, docs), formats)
     if "html" in formats:
         variant = docs[0]["bundle"]["variant"] if docs else None
         tree["index.html"] = html.render_index(docs, variant)
@@ -82,13 +90,105 @@ def write_tree(out_dir: Path, tree: dict[str, bytes]) -> None:
         target.write_bytes(data)
 
 
-def build_reports(catalogue: Catalogue, out_dir: Path, packages, options) -> list[dict]:
+KEYS = ".bundlesmith-keys.json"  # in a reports folder: what each bundle's files were made from
+
+
+def build_reports(catalogue: Catalogue, out_dir: Path, packages, options, previous: Path | None = None) -> list[dict]:
     """Write the reports of every bundle into out_dir (a staging folder); return the documents.
 
     Reports always cover every bundle, even when --bundle limits packaging: the build carries the other
     bundles' packages over, with their records, and the framework view needs every bundle.
+
+    `previous` is the last build's folder for these reports: a bundle whose inputs did not change (its
+    provenance, which hashes every file it is made from, its packages and the git state; the date; this
+    tool's code) keeps its files from there instead of being computed and rendered again.
     """
-    chosen = sorted(catalogue.bundles)
-    docs = documents(catalogue, chosen, packages, getattr(options, "today", None))
-    write_tree(Path(out_dir), report_tree(catalogue, docs))
+    from bundlesmith.coverage.provenance import content_hash, provenance
+
+    out_dir = Path(out_dir)
+    today = getattr(options, "today", None) or date.today()
+    git = GitState(catalogue.root)
+    old = _read_keys(previous)
+    keys: dict[str, dict] = {}
+    docs = []
+    for bid in sorted(catalogue.bundles):
+        bundle = catalogue.bundles[bid]
+        key = _key(_tool(), today.isoformat(), provenance(catalogue, bundle, packages, git))
+        doc = _reuse(old.get(bid), key, previous / bid if previous else None, out_dir / bid, "coverage.json")
+        if doc is None:
+            doc = bundle_coverage(catalogue, bundle, packages, today, None, git)
+            files = bundle_files(doc)
+            write_tree(out_dir / bid, files)
+            keys[bid] = {"key": key, "files": sorted(files)}
+        else:
+            keys[bid] = old[bid]
+        docs.append(doc)
+    # The framework view lists every standard of every framework, targeted or not.
+    frameworks = sorted(f.span.path for f in catalogue.frameworks.values())
+    key = _key(_tool(), content_hash(catalogue.root, frameworks), [keys[b]["key"] for b in sorted(catalogue.bundles)])
+    if _reuse(old.get(""), key, previous, out_dir) is None:
+        files = summary_files(catalogue, docs)
+        write_tree(out_dir, files)
+        keys[""] = {"key": key, "files": sorted(files)}
+    else:
+        keys[""] = old[""]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / KEYS).write_text(json.dumps(keys, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return docs
+
+
+def _tool() -> str:
+    """A digest of bundlesmith's own code and templates (once per process)."""
+    global _TOOL_DIGEST
+    if _TOOL_DIGEST is None:
+        import hashlib
+
+        from bundlesmith import __version__, fingerprint
+
+        digest = hashlib.sha256(__version__.encode())
+        fingerprint._tree_digest(fingerprint._TOOL, digest)
+        _TOOL_DIGEST = digest.hexdigest()
+    return _TOOL_DIGEST
+
+
+_TOOL_DIGEST: str | None = None
+
+
+def _key(*parts) -> str:
+    import hashlib
+
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _read_keys(previous: Path | None) -> dict:
+    if previous is None:
+        return {}
+    try:
+        keys = json.loads((previous / KEYS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return keys if isinstance(keys, dict) else {}
+
+
+def _reuse(entry, key: str, source: Path | None, target: Path, document: str | None = None):
+    """When `entry` (what the last build recorded) has this key and its files are all in `source`, link
+    them into `target` and return True, or the parsed `document` among them; else None."""
+    if source is None or not isinstance(entry, dict) or entry.get("key") != key:
+        return None
+    names = entry.get("files")
+    if not isinstance(names, list) or not all(isinstance(n, str) and "/" not in n and (source / n).is_file()
+                                              for n in names):
+        return None
+    result = True
+    if document is not None:
+        try:
+            result = json.loads((source / document).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        try:
+            os.link(source / name, target / name)  # the same filesystem: no copy
+        except OSError:
+            shutil.copyfile(source / name, target / name)
+    return result

@@ -126,7 +126,7 @@ def _downloads(catalogue: Catalogue, packages: list[PackageRecord], scorm_dir: P
         # The reports folder is copied as a whole to site/reports/ (its links to pages assume so), apart
         # from other views' folders (a variant's reports sit inside the national ones).
         order = list(REPORT_LABELS)
-        for source in sorted(p for p in reports_dir.iterdir() if p.is_file()):
+        for source in sorted(p for p in reports_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
             label = REPORT_SITE_LABELS.get(source.name, f"Report file {source.name}")
             found.setdefault("", []).append(Download(f"reports/{source.name}", label, source.stat().st_size, source))
         for bundle_id in sorted(catalogue.bundles):
