@@ -228,3 +228,82 @@ def test_two_checks_at_once_leave_a_usable_cache(tmp_path):
     assert len(stored["entries"]) == 4  # two modules, the framework and the bundle
     assert not [p for p in (root / CACHE).parent.iterdir() if p.name != "load.pickle"], "no temporary files left"
     assert check(root).stdout == expected + "\n"
+
+
+# The load is faster from cold too: a quick pass decides whether a file is valid and jsonschema is asked
+# only to locate the errors of an invalid one. The pass must agree with jsonschema on every value.
+
+def _documents(root: Path) -> list[tuple[str, object]]:
+    import re
+
+    from bundlesmith.load.front_matter import split_front_matter
+    from bundlesmith.load.yaml_source import parse_yaml
+
+    found = []
+
+    def add(kind, text):
+        data, _ = parse_yaml(text, "x")
+        if data is not None:
+            found.append((kind, data))
+
+    for file in sorted(root.glob("content/**/*.md")):
+        split, _ = split_front_matter(file.read_text(encoding="utf-8"), "x")
+        if split is not None:
+            add("module", split.front_matter)
+            for quiz in re.finditer(r"```quiz\n(.*?)```", split.body, re.S):
+                add("quiz", quiz.group(1))
+    for pattern, kind in (("content/standards/*.yml", "framework"), ("content/variants/*/standards/*.yml", "framework"),
+                          ("bundles/*.yml", "bundle"), ("content/variants/*/variant.yml", "variant")):
+        for file in sorted(root.glob(pattern)):
+            add(kind, file.read_text(encoding="utf-8"))
+    return found
+
+
+def test_the_quick_validity_pass_agrees_with_jsonschema_on_mutated_content(sample_root):
+    import copy
+    import random
+
+    from bundlesmith.load import schema_check
+
+    documents = _documents(sample_root)
+    assert {kind for kind, _ in documents} == {"module", "quiz", "framework", "bundle", "variant"}
+    values = [None, True, False, 0, 1, -1, 1.0, 1.5, 100, 101, "", "x", "1.0.0", "2026-01-01", "tf:D1.1",
+              "assesses", "approved", [], [1], ["a", "a"], {}, {"x": 1}, {"id": "q"}, "CC-BY-4.0", "a" * 300]
+
+    def places(value, at=()):
+        yield at
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, inner in items:
+            yield from places(inner, at + (key,))
+
+    rng = random.Random(20261123)
+    verdicts = {True: 0, False: 0}
+    for _ in range(3000):
+        kind, original = rng.choice(documents)
+        data = copy.deepcopy(original)
+        for _ in range(rng.choice([0, 1, 1, 2, 3])):
+            where = rng.choice(list(places(data)))
+            if not where:
+                continue
+            parent = data
+            for key in where[:-1]:
+                parent = parent[key]
+            move = rng.random()
+            if move < 0.5:
+                parent[where[-1]] = copy.deepcopy(rng.choice(values))
+            elif move < 0.7:
+                del parent[where[-1]]
+            elif isinstance(parent, dict):
+                parent[rng.choice(["extra", "id", "title", 1, "type"])] = copy.deepcopy(rng.choice(values))
+            else:
+                parent.append(copy.deepcopy(parent[0] if parent else rng.choice(values)))
+        expected = schema_check.validator(kind).is_valid(data)
+        assert schema_check.fast_check(kind)(data) == expected, (kind, data)
+        verdicts[expected] += 1
+    assert min(verdicts.values()) > 300, verdicts
+
+
+def test_every_content_schema_has_the_quick_pass():
+    from bundlesmith.load import schema_check
+
+    assert all(schema_check.fast_check(kind) for kind in ("module", "quiz", "framework", "bundle", "variant"))

@@ -73,10 +73,138 @@ def check(data, schema_name: str, path: str, root_line: int = 1) -> list[Diagnos
     if not isinstance(data, dict) and schema(schema_name).get("type") == "object":
         return [error(Span(path, root_line), "not-a-mapping",
                       f"expected a mapping of fields (key: value lines), found {_describe(data)}")]
+    quick = fast_check(schema_name)
+    if quick is not None and quick(data):
+        return []  # valid: jsonschema would find nothing, so it is asked only to locate errors
     problems = []
     for err in sorted(validator(schema_name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         problems.append(_to_diagnostic(err, data, path, root_line))
     return problems
+
+
+class _Unsupported(Exception):
+    """The schema uses a keyword the fast pass does not know: jsonschema alone decides."""
+
+
+# Keywords that only annotate: they never make a value invalid (there is no format checker).
+_ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description", "examples", "default",
+                          "x-format", "deprecated", "readOnly", "writeOnly"})
+
+
+@lru_cache(maxsize=None)
+def fast_check(name: str):
+    """A function telling, much faster than jsonschema, whether a value is valid under the named schema.
+
+    It decides exactly as jsonschema does for the keywords the contract's schemas use, using jsonschema's
+    own type checks and equality; a schema with any other keyword gets None (jsonschema alone decides).
+    """
+    from jsonschema import _utils
+
+    checker = validator(name)
+    root = checker.schema
+    # jsonschema's own check for each type, called directly (its dispatch costs more than the check)
+    checks = getattr(checker.TYPE_CHECKER, "_type_checkers", {})
+
+    def is_type(value, kind, _checks=checks, _checker=checker.TYPE_CHECKER):
+        check = _checks.get(kind)
+        return check(_checker, value) if check is not None else checker.is_type(value, kind)
+    equal, uniq = _utils.equal, _utils.uniq
+    compiled: dict[int, list] = {}
+
+    def compile_(schema):
+        if schema is True:
+            return lambda value: True
+        if schema is False:
+            return lambda value: False
+        if not isinstance(schema, dict):
+            raise _Unsupported(schema)
+        key = id(schema)
+        if key in compiled:  # a recursive $ref: call through the slot filled in below
+            slot = compiled[key]
+            return lambda value: slot[0](value)
+        slot = compiled[key] = [None]
+        tests = []
+        for keyword, argument in schema.items():
+            if keyword in _ANNOTATIONS:
+                continue
+            tests.append(_keyword(keyword, argument, schema))
+        tests = tuple(tests)
+
+        def check(value):
+            for test in tests:
+                if not test(value):
+                    return False
+            return True
+
+        slot[0] = check
+        return check
+
+    def _keyword(keyword, argument, schema):
+        if keyword == "type":
+            types = tuple(argument) if isinstance(argument, list) else (argument,)
+            if len(types) == 1 and types[0] in checks:
+                only, type_checker = checks[types[0]], checker.TYPE_CHECKER
+                return lambda value: only(type_checker, value)
+            return lambda value: any(is_type(value, t) for t in types)
+        if keyword == "properties":
+            subs = tuple((prop, compile_(sub)) for prop, sub in argument.items())
+            return lambda value: not is_type(value, "object") or all(
+                sub(value[prop]) for prop, sub in subs if prop in value)
+        if keyword == "additionalProperties":
+            if "patternProperties" in schema:
+                raise _Unsupported(keyword)
+            known = frozenset(schema.get("properties", {}))
+            if argument is False:
+                return lambda value: not is_type(value, "object") or all(k in known for k in value)
+            sub = compile_(argument)
+            return lambda value: not is_type(value, "object") or all(
+                sub(value[k]) for k in value if k not in known)
+        if keyword == "required":
+            names = tuple(argument)
+            return lambda value: not is_type(value, "object") or all(n in value for n in names)
+        if keyword == "items":
+            if "prefixItems" in schema:
+                raise _Unsupported(keyword)
+            sub = compile_(argument)
+            return lambda value: not is_type(value, "array") or all(sub(item) for item in value)
+        if keyword == "pattern":
+            import re
+            return lambda value: not is_type(value, "string") or re.search(argument, value) is not None
+        if keyword == "minLength":
+            return lambda value: not is_type(value, "string") or len(value) >= argument
+        if keyword == "maxLength":
+            return lambda value: not is_type(value, "string") or len(value) <= argument
+        if keyword == "minimum":
+            return lambda value: not is_type(value, "number") or not value < argument
+        if keyword == "maximum":
+            return lambda value: not is_type(value, "number") or not value > argument
+        if keyword == "minItems":
+            return lambda value: not is_type(value, "array") or len(value) >= argument
+        if keyword == "maxItems":
+            return lambda value: not is_type(value, "array") or len(value) <= argument
+        if keyword == "uniqueItems":
+            return lambda value: not argument or not is_type(value, "array") or uniq(value)
+        if keyword == "enum":
+            options = tuple(argument)
+            return lambda value: any(equal(option, value) for option in options)
+        if keyword == "const":
+            return lambda value: equal(value, argument)
+        if keyword == "oneOf":
+            subs = tuple(compile_(sub) for sub in argument)
+            return lambda value: sum(1 for sub in subs if sub(value)) == 1
+        if keyword == "$ref":
+            if not isinstance(argument, str) or not argument.startswith("#/"):
+                raise _Unsupported(keyword)
+            target = root
+            for part in argument[2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            return compile_(target)
+        raise _Unsupported(keyword)
+
+    try:
+        return compile_(root)
+    except (_Unsupported, KeyError, TypeError):
+        return None
 
 
 def _to_diagnostic(err, data, path: str, root_line: int) -> Diagnostic:
