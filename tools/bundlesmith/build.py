@@ -20,6 +20,7 @@ from typing import Callable
 from bundlesmith import pipeline
 from bundlesmith.diagnostics import Diagnostic, Severity
 from bundlesmith.emit import Staging
+from bundlesmith.load import cache as load_cache
 from bundlesmith.load.project import available_variants
 
 
@@ -75,7 +76,9 @@ def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None,
     if not options.dry_run and not options.force and fingerprint.unchanged(options.out, stamp):
         result.summary.append("nothing changed since the last build; build/ is up to date (use --force to rebuild)")
         return result
-    views = pipeline.check_all(options.root, names, options.today)
+    # Unchanged files are not parsed again (their load is cached in build/); --force parses everything.
+    views = pipeline.check_all(options.root, names, options.today,
+                               cache_dir=None if options.force or options.dry_run else options.out / load_cache.FOLDER)
     diagnostics = pipeline.merged_diagnostics(views)
     result.diagnostics = [d for d in diagnostics if d.severity is Severity.ERROR]
     warnings = len(diagnostics) - len(result.diagnostics)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from bundlesmith.coverage import SCHEMA_VERSION
-from bundlesmith.coverage.provenance import GitState, provenance
+from bundlesmith.coverage.provenance import Sources, provenance
 from bundlesmith.model import STRENGTH_LETTER, STRENGTHS, WRITING_TEAM_ROLES, Bundle, Catalogue, Module
 
 COUNTING_STATUSES = ("approved", "in-review")
@@ -43,10 +43,10 @@ def _span(span) -> str:
 
 
 def bundle_coverage(catalogue: Catalogue, bundle: Bundle, packages=(), today: date | None = None,
-                    since: dict | None = None, git: GitState | None = None) -> dict:
+                    since: dict | None = None, sources: Sources | None = None) -> dict:
     """The coverage document of one bundle (with the catalogue's variant applied, if any).
 
-    `git` shares one look at the git checkout between the bundles of a run."""
+    `sources` shares what is read from the project (git, links) between the bundles of a run."""
     today = today or date.today()
     modules = [catalogue.modules[m] for m in bundle.module_ids if m in catalogue.modules]
     targeted = _targeted(catalogue, bundle)
@@ -82,7 +82,7 @@ def bundle_coverage(catalogue: Catalogue, bundle: Bundle, packages=(), today: da
         "domains": _domains(catalogue, frameworks, targeted, by_standard, modules),
         "co_production": co_production,
         "currency": currency,
-        "provenance": provenance(catalogue, bundle, packages, git),
+        "provenance": provenance(catalogue, bundle, packages, sources),
     }
 
 

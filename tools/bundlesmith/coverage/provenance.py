@@ -12,7 +12,7 @@ from pathlib import Path
 from bundlesmith.model import Bundle, Catalogue
 
 
-def source_files(catalogue: Catalogue, bundle: Bundle) -> list[str]:
+def source_files(catalogue: Catalogue, bundle: Bundle, sources: "Sources | None" = None) -> list[str]:
     """Every project file the bundle includes, as sorted paths relative to the project root.
 
     The bundle file; each of its modules; every framework its targets or alignments name; the variant
@@ -26,13 +26,7 @@ def source_files(catalogue: Catalogue, bundle: Bundle) -> list[str]:
     for module in modules:
         files.add(module.path)
         frameworks.update(a.standard.partition(":")[0] for a in module.standards)
-        for ref in module.references:
-            target = ref.target.split("#", 1)[0].split("?", 1)[0]
-            if not target or "://" in target or target.startswith(("mailto:", "/")) or target.endswith(".md"):
-                continue
-            file = (module.file.parent / target).resolve()
-            if file.is_file() and file.is_relative_to(root.resolve()):
-                files.add(file.relative_to(root.resolve()).as_posix())
+        files.update(sources.linked(module, root) if sources else _linked(module, root))
     for fid in frameworks:
         if fid in catalogue.frameworks:
             files.add(catalogue.frameworks[fid].span.path)
@@ -42,6 +36,20 @@ def source_files(catalogue: Catalogue, bundle: Bundle) -> list[str]:
         ids = {m.id for m in modules}
         files.update(fill.file for fill in variant.slots if fill.module in ids)
     return sorted(f for f in files if (root / f).is_file())
+
+
+def _linked(module, root: Path) -> set[str]:
+    """The project files (not Markdown) a module links to or shows, relative to the root."""
+    found = set()
+    base = root.resolve()
+    for ref in module.references:
+        target = ref.target.split("#", 1)[0].split("?", 1)[0]
+        if not target or "://" in target or target.startswith(("mailto:", "/")) or target.endswith(".md"):
+            continue
+        file = (module.file.parent / target).resolve()
+        if file.is_file() and file.is_relative_to(base):
+            found.add(file.relative_to(base).as_posix())
+    return found
 
 
 def file_sha256(path: Path) -> str:
@@ -60,15 +68,22 @@ def content_hash(root: Path, files: list[str]) -> str:
 
 def source_revision(root: Path, files: list[str]) -> dict | None:
     """The git commit the project is at and whether any of these files differ from it; None outside git."""
-    return GitState(root).revision(files)
+    return Sources(root).revision(files)
 
 
-class GitState:
-    """`git rev-parse` and `git status` run once, for every bundle of a report run."""
+class Sources:
+    """What a report run reads from the project once for all its bundles: git's view of the checkout
+    (`git rev-parse` and `git status`) and the files each module links to."""
 
     def __init__(self, root: Path):
         self.root = root
         self._state: tuple[str, set[str] | None] | None | bool = False  # False: not asked yet
+        self._links: dict[str, set[str]] = {}
+
+    def linked(self, module, root: Path) -> set[str]:
+        if module.path not in self._links:
+            self._links[module.path] = _linked(module, root)
+        return self._links[module.path]
 
     def _read(self) -> tuple[str, set[str] | None] | None:
         def git(*args: str) -> subprocess.CompletedProcess | None:
@@ -100,8 +115,9 @@ class GitState:
                 "modified": None if changed is None else any(f in changed for f in files)}
 
 
-def provenance(catalogue: Catalogue, bundle: Bundle, packages, git: GitState | None = None) -> dict:
-    files = source_files(catalogue, bundle)
+def provenance(catalogue: Catalogue, bundle: Bundle, packages, sources: Sources | None = None) -> dict:
+    sources = sources or Sources(catalogue.root)
+    files = source_files(catalogue, bundle, sources)
     root = catalogue.root
     return {
         "bundle_version": bundle.version,
@@ -112,5 +128,5 @@ def provenance(catalogue: Catalogue, bundle: Bundle, packages, git: GitState | N
                              "size": p.size} for p in packages
                             if p.bundle == bundle.id and p.variant == (catalogue.variant.id if catalogue.variant else None)),
                            key=lambda p: p["filename"]),
-        "source": (git or GitState(root)).revision(files),
+        "source": sources.revision(files),
     }

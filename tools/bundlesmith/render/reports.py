@@ -22,7 +22,7 @@ from bundlesmith.coverage import html, markdown, xlsx
 from bundlesmith.coverage import json as json_view
 from bundlesmith.coverage.compute import bundle_coverage
 from bundlesmith.coverage.framework import framework_coverage
-from bundlesmith.coverage.provenance import GitState
+from bundlesmith.coverage.provenance import Sources
 from bundlesmith.model import Catalogue
 
 FORMATS = ("html", "xlsx", "csv", "json", "md")
@@ -57,10 +57,10 @@ def documents(catalogue: Catalogue, bundle_ids, packages=(), today: date | None 
               since: dict | None = None) -> list[dict]:
     """The coverage document of each bundle named (sorted by id); `since` applies to the bundle it describes."""
     out = []
-    git = GitState(catalogue.root)
+    sources = Sources(catalogue.root)
     for bid in sorted(bundle_ids):
         previous = since if since and since.get("bundle", {}).get("id") == bid else None
-        out.append(bundle_coverage(catalogue, catalogue.bundles[bid], packages, today, previous, git))
+        out.append(bundle_coverage(catalogue, catalogue.bundles[bid], packages, today, previous, sources))
     return out
 
 
@@ -107,16 +107,16 @@ def build_reports(catalogue: Catalogue, out_dir: Path, packages, options, previo
 
     out_dir = Path(out_dir)
     today = getattr(options, "today", None) or date.today()
-    git = GitState(catalogue.root)
+    sources = Sources(catalogue.root)
     old = _read_keys(previous)
     keys: dict[str, dict] = {}
     docs = []
     for bid in sorted(catalogue.bundles):
         bundle = catalogue.bundles[bid]
-        key = _key(_tool(), today.isoformat(), provenance(catalogue, bundle, packages, git))
+        key = _key(_tool(), today.isoformat(), provenance(catalogue, bundle, packages, sources))
         doc = _reuse(old.get(bid), key, previous / bid if previous else None, out_dir / bid, "coverage.json")
         if doc is None:
-            doc = bundle_coverage(catalogue, bundle, packages, today, None, git)
+            doc = bundle_coverage(catalogue, bundle, packages, today, None, sources)
             files = bundle_files(doc)
             write_tree(out_dir / bid, files)
             keys[bid] = {"key": key, "files": sorted(files)}
