@@ -307,3 +307,23 @@ def test_every_content_schema_has_the_quick_pass():
     from bundlesmith.load import schema_check
 
     assert all(schema_check.fast_check(kind) for kind in ("module", "quiz", "framework", "bundle", "variant"))
+
+
+def test_temporary_files_left_by_a_killed_check_are_swept_away(tmp_path):
+    import os
+    import time
+
+    root = make_project(tmp_path, {})
+    folder = root / CACHE.parent
+    folder.mkdir(parents=True)
+    old, recent = folder / ".load.pickle-old.tmp", folder / ".load.pickle-recent.tmp"
+    old.write_bytes(b"half written")
+    recent.write_bytes(b"being written by another check")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+
+    check(root)
+
+    assert not old.exists()
+    assert recent.exists()
+    assert (root / CACHE).is_file()

@@ -25,6 +25,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -131,6 +132,7 @@ class LoadCache:
             os.replace(temp, self.folder / FILE)
             temp = None
             self.entries, self.fresh = entries, {}
+            self._sweep()
         except (OSError, pickle.PickleError):
             pass
         finally:
@@ -139,6 +141,17 @@ class LoadCache:
                     os.unlink(temp)
                 except OSError:
                     pass
+
+
+    def _sweep(self) -> None:
+        """Remove temporary files that a check killed while writing left behind (an hour old or more)."""
+        cutoff = time.time() - 3600
+        for stale in self.folder.glob(f".{FILE}-*.tmp"):
+            try:
+                if stale.stat().st_mtime < cutoff:
+                    stale.unlink()
+            except OSError:
+                pass
 
 
 def open_cache(folder: Path | None) -> LoadCache | None:

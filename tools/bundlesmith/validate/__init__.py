@@ -15,7 +15,7 @@ def validate(catalogue: Catalogue, today: date | None = None, reject_raw_html: b
     at first) so that what depends only on one module and the files it links to is worked out once."""
     today = today or date.today()
     problems: list[Diagnostic] = []
-    problems += modules.check_modules(catalogue)
+    problems += modules.check_modules(catalogue, seen)
     problems += links.check_links(catalogue, seen)
     problems += bundles.check_bundles(catalogue)
     problems += review.check_review(catalogue, today)
