@@ -15,6 +15,9 @@ from typing import Iterable
 
 # Zip entries carry this date so that the same input gives byte-identical packages.
 FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# Formats that deflate cannot shrink: stored, not compressed again.
+COMPRESSED = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".woff", ".woff2", ".mp3", ".mp4", ".m4a", ".webm",
+              ".ogg", ".zip", ".gz")
 
 
 class Staging:
@@ -77,18 +80,20 @@ class Staging:
 
 
 def write_zip(target: Path, entries: Iterable[tuple[str, bytes]]) -> None:
-    """A deterministic zip: entries sorted by name, fixed dates and permissions, deflated."""
+    """A deterministic zip: entries sorted by name, fixed dates and permissions, deflated at zlib's default
+    level (9 makes the files about 1% smaller for half as much time again), media that is compressed already
+    stored as it is."""
     items = sorted(entries, key=lambda e: e[0])
     names = [name for name, _ in items]
     if len(set(names)) != len(names):
         raise ValueError(f"duplicate zip entries in {target.name}")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(partial, "w") as archive:
         for name, data in items:
             info = zipfile.ZipInfo(name, FIXED_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if name.lower().endswith(COMPRESSED) else zipfile.ZIP_DEFLATED
             info.external_attr = (stat.S_IFREG | 0o644) << 16
             info.create_system = 3  # unix, so the permissions above mean the same everywhere
-            archive.writestr(info, data)
+            archive.writestr(info, data, compresslevel=6)
     partial.replace(target)
