@@ -6,6 +6,8 @@ learning outcomes, licence, accreditation, and the standards met. Standards go i
 one `classification` per strength (introduces, develops, assesses; the strength is its keyword), with
 one taxon path per standard from its domain down (purpose "Educational Objective" in 1.2, the strict
 LOM vocabulary's "competency" in 2004; 1.2 nests taxons, 2004 lists them flat).
+
+Facts are hashable, so that the manifest can serialise each distinct record once and reuse it.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ class Facts:
     outcomes: tuple[str, ...]
     licence: str
     annotation: str
-    classification: dict[str, tuple[TaxonPath, ...]]  # strength -> paths
+    classification: tuple[tuple[str, tuple[TaxonPath, ...]], ...]  # (strength, paths)
 
 
 def module_facts(catalogue: Catalogue, module: Module) -> Facts:
@@ -59,7 +61,7 @@ def module_facts(catalogue: Catalogue, module: Module) -> Facts:
         keywords=module.keywords, version=module.version, final=module.review.status == "approved",
         contributors=tuple((f"{c.role} (co-creation)", c.date) for c in module.co_creation),
         minutes=module.minutes, outcomes=tuple(f"{o.id}: {o.text}" for o in module.outcomes), licence=module.licence,
-        annotation="", classification={s: _paths(catalogue, refs) for s, refs in by_strength.items() if refs},
+        annotation="", classification=tuple((s, _paths(catalogue, refs)) for s, refs in by_strength.items() if refs),
     )
 
 
@@ -81,7 +83,8 @@ def bundle_facts(catalogue: Catalogue, bundle: Bundle, modules: tuple[Module, ..
         urn=f"urn:bundlesmith:bundle:{bundle.id}:{bundle.version}", title=bundle.title, description=bundle.description,
         keywords=keywords, version=bundle.version, final=True, contributors=(),
         minutes=sum(m.minutes for m in modules), outcomes=(), licence=" / ".join(licences),
-        annotation=accreditation, classification={s: _paths(catalogue, sorted(refs)) for s, refs in by_strength.items() if refs},
+        annotation=accreditation,
+        classification=tuple((s, _paths(catalogue, sorted(refs))) for s, refs in by_strength.items() if refs),
     )
 
 
@@ -156,7 +159,7 @@ def lom12(parent, facts: Facts) -> None:
         ls(_sub(rights, IMSMD, "description"), facts.licence)
     if facts.annotation:
         ls(_sub(_sub(lom, IMSMD, "annotation"), IMSMD, "description"), facts.annotation)
-    for strength, paths in facts.classification.items():
+    for strength, paths in facts.classification:
         classification = _sub(lom, IMSMD, "classification")
         vocab(classification, "purpose", "Educational Objective")
         for path in paths:
@@ -214,7 +217,7 @@ def lom2004(parent, facts: Facts) -> None:
         string(rights, "description", facts.licence)
     if facts.annotation:
         string(_sub(lom, LOM, "annotation"), "description", facts.annotation)
-    for strength, paths in facts.classification.items():
+    for strength, paths in facts.classification:
         classification = _sub(lom, LOM, "classification")
         vocab(classification, "purpose", "competency")
         for path in paths:
