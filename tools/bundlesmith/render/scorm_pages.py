@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 from markupsafe import Markup
@@ -21,6 +22,8 @@ from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.module_html import RenderedModule
 from bundlesmith.render.scorm_plan import SHARED_CSS, SHARED_JS, PackagePlan, Sco
 
+# What the template shows: objects, not dicts, as Jinja looks up `a.b` as an attribute first.
+_Item = SimpleNamespace
 RUNTIME_FILES = {SHARED_CSS: "bundlesmith-scorm.css", SHARED_JS: "bundlesmith-scorm.js"}
 ASSET_DIR = "assets/"
 _LINK = re.compile(r'<a href="bs-module:([^"#]+)(#[^"]*)?"([^>]*)>(.*?)</a>', re.S)
@@ -42,14 +45,17 @@ def _template() -> jinja2.Template:
     return env.get_template("sco.html")
 
 
+@lru_cache(maxsize=1)
 def runtime_files() -> dict[str, bytes]:
-    """Zip path -> bytes of the shared CSS and JS."""
+    """Zip path -> bytes of the shared CSS and JS (read once per process: do not change the dict)."""
     folder = runtime_dir()
     return {path: (folder / name).read_bytes() for path, name in RUNTIME_FILES.items()}
 
 
+@lru_cache(maxsize=2)
 def schema_files(scorm_version: str) -> dict[str, bytes]:
-    """The official XSD/DTD files the manifest names, for the package root (ADL wants them there)."""
+    """The official XSD/DTD files the manifest names, for the package root (ADL wants them there); read once
+    per process: do not change the dict."""
     folder = runtime_dir() / "xsd" / ("scorm12" if scorm_version == "1.2" else "scorm2004")
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.suffix in (".xsd", ".dtd")}
@@ -63,35 +69,34 @@ def render_sco(plan: PackagePlan, sco: Sco, cache: RenderCache) -> str:
     """The launch page of one SCO."""
     catalogue = plan.catalogue
     single = len(sco.modules) > 1 or plan.bundle.scorm.packaging == "single-sco"
-    in_package = {m.id for m in plan.modules}
-    pages = {m.id: f"{m.id}.html" for m in plan.modules}
+    pages = {m.id: f"{m.id}.html" for m in plan.modules}  # every module in the package
     modules, toc, config_modules = [], [], []
     for module in sco.modules:
         rendered = cache.get(module, catalogue)
         prefix = f"m-{module.id}--" if single else ""
-        body = _module_body(rendered, prefix, in_package, pages)
+        body = _module_body(rendered, prefix, pages)
         has_h1 = any(h.level == 1 for h in rendered.headings)
         level = 2 if single else 1
         head, rest = _split_after_title(body, level)
         heading_id = next((prefix + h.id for h in rendered.headings if h.level == 1 and h.id), f"{prefix}bs-title")
         if single:
             heading_id = f"{prefix}bs-title" if not has_h1 else heading_id
-        sub = [{"id": prefix + h.id, "text": h.text} for h in rendered.headings if h.level == 2 and h.id]
+        sub = [_Item(id=prefix + h.id, text=h.text, children=()) for h in rendered.headings if h.level == 2 and h.id]
         if rendered.quiz_html:
-            sub.append({"id": f"{prefix}bs-quiz-title", "text": rendered.quiz_title})
-        sub.append({"id": f"{prefix}bs-end-title", "text": "End of module"})
+            sub.append(_Item(id=f"{prefix}bs-quiz-title", text=rendered.quiz_title, children=()))
+        sub.append(_Item(id=f"{prefix}bs-end-title", text="End of module", children=()))
         if single:
-            toc.append({"id": f"module-{module.id}", "text": module.title, "children": sub})
+            toc.append(_Item(id=f"module-{module.id}", text=module.title, children=sub))
         else:
-            toc.extend({**entry, "children": ()} for entry in sub)
-        modules.append({
-            "id": module.id, "title": module.title, "prefix": prefix, "level": level,
-            "article_id": f"module-{module.id}", "heading_id": heading_id, "add_heading": not has_h1,
-            "html_head": Markup(head), "html_rest": Markup(rest), "minutes": module.minutes, "guided": module.guided_minutes,
-            "self_directed": module.self_directed_minutes, "outcomes": [o.text for o in module.outcomes],
-            "standards": _standards(plan, module), "quiz": bool(rendered.quiz_html),
-            "co_created": ", ".join(dict.fromkeys(c.role.replace("-", " ") for c in module.co_creation)),
-        })
+            toc.extend(sub)
+        modules.append(_Item(
+            id=module.id, title=module.title, prefix=prefix, level=level,
+            article_id=f"module-{module.id}", heading_id=heading_id, add_heading=not has_h1,
+            html_head=Markup(head), html_rest=Markup(rest), minutes=module.minutes, guided=module.guided_minutes,
+            self_directed=module.self_directed_minutes, outcomes=[o.text for o in module.outcomes],
+            standards=_standards(plan, module), quiz=bool(rendered.quiz_html),
+            co_created=", ".join(dict.fromkeys(c.role.replace("-", " ") for c in module.co_creation)),
+        ))
         config_modules.append({"id": module.id, "objectives": [
             {"id": o.id, "items": list(o.items)} for o in plan.objectives(module)] if module.quiz else []})
     config = {"version": plan.scorm_version, "mastery": plan.bundle.scorm.mastery_score, "modules": config_modules}
@@ -106,7 +111,7 @@ def render_sco(plan: PackagePlan, sco: Sco, cache: RenderCache) -> str:
     )
 
 
-def _module_body(rendered: RenderedModule, prefix: str, in_package: set[str], pages: dict[str, str]) -> str:
+def _module_body(rendered: RenderedModule, prefix: str, pages: dict[str, str]) -> str:
     """The module's HTML with its knowledge check in place and this package's URLs; `prefix` (single-SCO
     pages) keeps ids unique across modules and demotes headings so the page keeps one h1."""
     body = rendered.html
@@ -117,26 +122,26 @@ def _module_body(rendered: RenderedModule, prefix: str, in_package: set[str], pa
             body += "\n" + rendered.quiz_html
     if prefix:  # before module links are resolved, so their targets are not prefixed twice
         body = _prefix_ids(_demote(body), prefix)
-    body = _module_links(body, in_package, pages, bool(prefix))
+    body = _module_links(body, pages, bool(prefix))
     return replace(rendered, html=body).with_urls("../" + ASSET_DIR, lambda mid: pages.get(mid, "#"))
 
 
-def _standards(plan: PackagePlan, module: Module) -> list[dict]:
+def _standards(plan: PackagePlan, module: Module) -> list[_Item]:
     out = []
     for alignment in module.standards:
         item = plan.catalogue.standard(alignment.standard)
         framework = plan.catalogue.framework_of(alignment.standard)
-        out.append({"strength": alignment.strength.capitalize() + ":" if alignment.strength in STRENGTH_LETTER else alignment.strength,
-                    "code": alignment.standard.partition(":")[2], "title": item.label if item else "",
-                    "framework": framework.title if framework else alignment.standard.partition(":")[0]})
+        out.append(_Item(strength=alignment.strength.capitalize() + ":" if alignment.strength in STRENGTH_LETTER else alignment.strength,
+                         code=alignment.standard.partition(":")[2], title=item.label if item else "",
+                         framework=framework.title if framework else alignment.standard.partition(":")[0]))
     return out
 
 
-def _module_links(body: str, in_package: set[str], pages: dict[str, str], single: bool) -> str:
+def _module_links(body: str, pages: dict[str, str], single: bool) -> str:
     """Links to other modules: to their page (or section) when in this package, else plain text."""
     def replace(match: re.Match) -> str:
         mid, fragment, attrs, text = match.group(1), match.group(2) or "", match.group(3), match.group(4)
-        if mid not in in_package:
+        if mid not in pages:
             return f'<span class="bs-module-ref">{text}</span>'
         if single:
             target = f"#m-{mid}--{fragment[1:]}" if fragment else f"#module-{mid}"
