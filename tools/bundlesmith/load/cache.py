@@ -9,7 +9,7 @@ file depends only on the file's bytes, where it is, and bundlesmith itself, so i
   is loaded (national or local to a variant), and holds a hash of the file's bytes with the pickled
   result: a file whose bytes changed is parsed again, the others are not;
 - the whole file is keyed by bundlesmith's version, a digest of its own source (code, schemas,
-  templates), the Python version and the versions of the parsing libraries: any change starts afresh.
+  templates), the Python version and the installed parsing libraries: any change starts afresh.
 
 Cross-file rules (validate/) and anything that reads several files (a variant's manifest and slot
 fills) are never cached. A missing, unreadable, corrupt or other-version cache is ignored and
@@ -33,7 +33,7 @@ from typing import Callable
 FOLDER = ".bundlesmith-cache"
 FILE = "load.pickle"
 FORMAT = 1
-_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "jsonschema")
+_LIBRARIES = ("markdown_it", "mdit_py_plugins", "yaml", "jsonschema")  # what parsing a file depends on
 
 
 def folder_for(out: Path) -> Path:
@@ -44,26 +44,38 @@ def folder_for(out: Path) -> Path:
 @lru_cache(maxsize=1)
 def tool_key() -> str:
     """What every cached result depends on besides its own file: bundlesmith's code and its environment."""
-    import importlib.metadata
-
     import bundlesmith
     from bundlesmith import fingerprint
 
     digest = hashlib.sha256()
     digest.update(f"format {FORMAT}\nbundlesmith {bundlesmith.__version__}\npython {sys.version}\n".encode())
     for name in _LIBRARIES:
-        try:
-            version = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{name} {version}\n".encode())
-    try:
-        import yaml
-        digest.update(f"libyaml {getattr(yaml, '__with_libyaml__', False)}\n".encode())
-    except ImportError:  # pragma: no cover - PyYAML is a dependency
-        pass
+        digest.update(f"{name} {_installed(name)}\n".encode())
     fingerprint._tree_digest(fingerprint._TOOL, digest)
     return digest.hexdigest()
+
+
+def _installed(package: str) -> str:
+    """Where a library is installed and the size and time of each of its top-level files: any upgrade,
+    downgrade or rebuild (with or without libyaml, say) rewrites them. Found without importing it."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin:
+        return "-"
+    folder = os.path.dirname(spec.origin)
+    stamp = [folder]
+    try:
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.is_file():
+                info = entry.stat()
+                stamp.append(f"{entry.name} {info.st_size} {info.st_mtime_ns}")
+    except OSError:
+        stamp.append("?")
+    return "|".join(stamp)
 
 
 class LoadCache:

@@ -8,16 +8,10 @@ a problem rather than a silent overwrite.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from bundlesmith.diagnostics import Diagnostic, Span, error
-
-try:  # the C parser is several times faster on large catalogues
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -43,34 +37,46 @@ class YList(list):
         return lines[index] if 0 <= index < len(lines) else self.line
 
 
-class _LineLoader(_BaseLoader):
-    line_offset = 0
+@lru_cache(maxsize=1)
+def _line_loader():
+    """The loader class, made on first use (a check served from the load cache never imports PyYAML)."""
+    import yaml
 
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.problems: list[tuple[int, str, str]] = []
+    try:  # the C parser is several times faster on large catalogues
+        base = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+        base = yaml.SafeLoader
 
-    def construct_object(self, node, deep=False):
-        if node in self.constructed_objects and isinstance(
-            node, (yaml.MappingNode, yaml.SequenceNode)
-        ):
-            self.problems.append(
-                (self._line(node), "yaml-alias", "anchors and aliases (&name, *name) are not allowed")
-            )
-        return super().construct_object(node, deep=deep)
+    class _LineLoader(base):
+        line_offset = 0
 
-    def _line(self, node) -> int:
-        return node.start_mark.line + 1 + self.line_offset
+        def __init__(self, stream):
+            super().__init__(stream)
+            self.problems: list[tuple[int, str, str]] = []
+
+        def construct_object(self, node, deep=False):
+            if node in self.constructed_objects and isinstance(
+                node, (yaml.MappingNode, yaml.SequenceNode)
+            ):
+                self.problems.append(
+                    (self._line(node), "yaml-alias", "anchors and aliases (&name, *name) are not allowed")
+                )
+            return super().construct_object(node, deep=deep)
+
+        def _line(self, node) -> int:
+            return node.start_mark.line + 1 + self.line_offset
+
+    # Dates stay text: the schema checks their form and the model parses them, with the file and line.
+    _LineLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+    _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+    return _LineLoader
 
 
-# Dates stay text: the schema checks their form and the model parses them, with the file and line.
-_LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> YMap:
+def _construct_map(loader, node) -> YMap:
     loader.flatten_mapping(node)
     result = YMap()
     result.line = loader._line(node)
@@ -89,20 +95,18 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> YMap:
     return result
 
 
-def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> YList:
+def _construct_seq(loader, node) -> YList:
     result = YList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = loader._line(node)
     result.item_lines = [loader._line(child) for child in node.value]
     return result
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-
-
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[object, list[Diagnostic]]:
     """Parse one YAML document; lines in diagnostics are shifted by `line_offset` (front matter)."""
-    loader = _LineLoader(text)
+    import yaml
+
+    loader = _line_loader()(text)
     loader.line_offset = line_offset
     try:
         data = loader.get_single_data()
