@@ -76,13 +76,24 @@ def _line_loader():
     return _LineLoader
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
+def _construct(loader, node):
+    """`loader.construct_object(node, deep=True)`, short-cut for plain text (most of any content file),
+    which is the node's own value."""
+    if node.tag == _STR and node.id == "scalar":
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
 def _construct_map(loader, node) -> YMap:
     loader.flatten_mapping(node)
     result = YMap()
     result.line = loader._line(node)
     result.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
         if isinstance(key, (list, dict)):
             loader.problems.append((loader._line(key_node), "yaml-key", "a key must be plain text"))
             continue
@@ -90,13 +101,13 @@ def _construct_map(loader, node) -> YMap:
             loader.problems.append(
                 (loader._line(key_node), "duplicate-key", f"duplicate key '{key}' (the later one would win)")
             )
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _construct(loader, value_node)
         result.key_lines[key] = loader._line(key_node)
     return result
 
 
 def _construct_seq(loader, node) -> YList:
-    result = YList(loader.construct_object(child, deep=True) for child in node.value)
+    result = YList(_construct(loader, child) for child in node.value)
     result.line = loader._line(node)
     result.item_lines = [loader._line(child) for child in node.value]
     return result
