@@ -32,22 +32,30 @@ def available_variants(root: Path) -> tuple[str, ...]:
 
 def _files(root: Path, folder: Path, patterns: tuple[str, ...], problems: list[Diagnostic]) -> list[Path]:
     """Content files in sorted order; a symlink that leaves the project is refused, not followed."""
-    found = []
+    found: dict[Path, str] = {}
     if not folder.is_dir():
-        return found
+        return []
     real_root = root.resolve()
+    linked: dict[Path, bool] = {}  # each folder is asked once whether it is a symlink
+
+    def is_link(folder: Path) -> bool:
+        if folder not in linked:
+            linked[folder] = folder.is_symlink()
+        return linked[folder]
+
     for pattern in patterns:
         for file in folder.glob(pattern):
-            rel = file.relative_to(root).as_posix()
-            if file.is_symlink() or any(p.is_symlink() for p in file.relative_to(root).parents if str(p) != "."):
+            relative = file.relative_to(root)
+            rel = relative.as_posix()
+            if file.is_symlink() or any(is_link(p) for p in relative.parents if str(p) != "."):
                 target = file.resolve()
                 if not target.is_relative_to(real_root):
                     problems.append(error(Span(rel, 0), "symlink-outside",
                                           "symlink points outside the project; copy the file in instead"))
                     continue
             if file.is_file():
-                found.append(file)
-    return sorted(set(found), key=lambda f: f.relative_to(root).as_posix())
+                found[file] = rel
+    return sorted(found, key=found.__getitem__)
 
 
 def _rel(file: Path, root: Path) -> str:
