@@ -106,7 +106,10 @@ def test_editing_one_module_reparses_it_alone_and_its_new_problem_is_reported(tm
     lambda data: data[: len(data) // 2],
     lambda data: b"",
     lambda data: pickle.dumps(["a", "list", "not", "a", "cache"]),
-], ids=["garbage", "truncated", "empty", "wrong-shape"])
+    lambda data: pickle.dumps({**pickle.loads(data), "entries": {
+        1: "x", ("module", 2, "p", ()): ("d", b"b"),
+        **{key: (digest, b"not a pickle") for key, (digest, _) in pickle.loads(data)["entries"].items()}}}),
+], ids=["garbage", "truncated", "empty", "wrong-shape", "damaged-entries"])
 def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, parses, damage):
     files, expected, code = parse_case((Path(__file__).parent / "fixtures/bad-input/duplicate-key.case").read_text())
     root = make_project(tmp_path, files)

@@ -30,6 +30,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
+from bundlesmith.load.yaml_source import MAX_FILE_BYTES
+
 FOLDER = ".bundlesmith-cache"
 FILE = "load.pickle"
 FORMAT = 1
@@ -95,7 +97,8 @@ class LoadCache:
                 stored = pickle.load(handle)
             if (isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("key") == tool_key()
                     and isinstance(stored.get("entries"), dict)):
-                self.entries = stored["entries"]
+                self.entries = {key: value for key, value in stored["entries"].items()
+                                if isinstance(key, tuple) and len(key) == 4 and isinstance(key[1], str)}
         except Exception:  # missing, unreadable, truncated or not ours: start afresh
             self.entries = {}
 
@@ -103,7 +106,7 @@ class LoadCache:
         """`loader(file, path, **options)`, or what it returned last time for the same bytes."""
         try:
             size = file.stat().st_size
-            if size > _max_bytes():
+            if size > MAX_FILE_BYTES:
                 return loader(file, path, **options)  # refused by size without reading it; not worth keeping
             raw = file.read_bytes()
         except OSError:
@@ -154,7 +157,6 @@ class LoadCache:
                 except OSError:
                     pass
 
-
     def _sweep(self) -> None:
         """Remove temporary files that a check killed while writing left behind (an hour old or more)."""
         cutoff = time.time() - 3600
@@ -169,8 +171,3 @@ class LoadCache:
 def open_cache(folder: Path | None) -> LoadCache | None:
     return LoadCache(folder) if folder is not None else None
 
-
-def _max_bytes() -> int:
-    from bundlesmith.load.yaml_source import MAX_FILE_BYTES
-
-    return MAX_FILE_BYTES
