@@ -189,7 +189,7 @@ def new(ctx, kind, ident, force):
               help="Output folder (default: build/ in the project).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Parallel packaging workers (default: cores).")
 @click.option("--dry-run", is_flag=True, help="Check and print what would be built, write nothing.")
-@click.option("--force", is_flag=True, help="Rebuild even when nothing changed since the last build.")
+@click.option("--force", is_flag=True, help="Build everything from the sources: no cache, nothing kept from the last build.")
 @today_option
 @click.pass_context
 def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, force, today):
