@@ -105,7 +105,7 @@ def test_build_refuses_to_start_on_errors_and_leaves_build_alone(project):
     assert result.exit_code == 1
     assert "speaking-up-and-listening-up.md" in result.stdout and "[bad-value]" in result.stdout
     assert "build/ is unchanged" in result.stderr
-    assert sorted(p.name for p in (project / "build").iterdir()) == ["keep.txt"]
+    assert sorted(p.name for p in (project / "build").iterdir()) == [".bundlesmith-cache", "keep.txt"]  # + what check parsed
 
 
 def test_build_dry_run_lists_what_it_would_build(sample_root):
