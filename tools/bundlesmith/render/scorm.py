@@ -88,7 +88,7 @@ class PackageBuild:
         if self.todo:  # once here rather than once in every worker
             _revision(plans[0].catalogue.root)
         self.pool = None
-        _WORK = (plans, cache, out_dir)
+        _WORK = (plans, cache, out_dir, {})  # the last: hashes of the sources read so far (see _inputs)
         if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
             self.results = map(_write_one, self.todo)
         else:  # processes: rendering pages and manifests is Python code, which threads would serialise
@@ -123,13 +123,14 @@ class PackageBuild:
 
 
 def _write_one(index: int) -> PackageRecord:
-    plans, cache, out_dir = _WORK
+    plans, cache, out_dir, known = _WORK
     plan = plans[index]
-    return write_package(plan, package_entries(plan, cache), out_dir)
+    return write_package(plan, package_entries(plan, cache, known), out_dir)
 
 
-def package_entries(plan: PackagePlan, cache: RenderCache) -> dict[str, bytes]:
-    """Every file of the package (zip path -> bytes), the manifest and provenance record included."""
+def package_entries(plan: PackagePlan, cache: RenderCache, known: dict[str, str | None] | None = None) -> dict[str, bytes]:
+    """Every file of the package (zip path -> bytes), the manifest and provenance record included. `known`
+    remembers the sources' hashes across the packages of one build."""
     root = plan.catalogue.root
     entries: dict[str, bytes] = {**runtime_files(), **schema_files(plan.scorm_version)}
     sco_files: dict[str, tuple[str, ...]] = {}
@@ -142,7 +143,7 @@ def package_entries(plan: PackagePlan, cache: RenderCache) -> dict[str, bytes]:
                 entries[asset_path(asset)] = source.read_bytes()
                 files.append(asset_path(asset))
         sco_files[sco.resource] = tuple(files)
-    provenance = provenance_record(plan, entries)
+    provenance = provenance_record(plan, entries, known)
     entries[PROVENANCE] = json.dumps(provenance, indent=2, sort_keys=True).encode("utf-8") + b"\n"
     shared = tuple(sorted(name for name in entries if not any(name in files for files in sco_files.values())))
     entries["imsmanifest.xml"] = build_manifest(plan, sco_files, shared)
@@ -165,9 +166,9 @@ def write_package(plan: PackagePlan, entries: dict[str, bytes], out_dir: Path) -
     return PackageRecord(bundle.id, bundle.version, plan.variant, plan.scorm_version, name, digest, len(data))
 
 
-def provenance_record(plan: PackagePlan, entries: dict[str, bytes]) -> dict:
+def provenance_record(plan: PackagePlan, entries: dict[str, bytes], known: dict[str, str | None] | None = None) -> dict:
     """Bundle version, content hash and source revision: enough to tell what an accredited package was built from."""
-    inputs = _inputs(plan.catalogue, plan.bundle, plan)
+    inputs = _inputs(plan.catalogue, plan.bundle, plan, known)
     content = hashlib.sha256("".join(f"{path}\0{digest}\n" for path, digest in sorted(inputs.items())).encode()).hexdigest()
     return {
         "generator": f"bundlesmith {__version__}",
