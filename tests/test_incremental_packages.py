@@ -68,3 +68,44 @@ def test_force_builds_every_package_again(project, tmp_path):
     after = zips(out)
     assert {n: sha for n, (sha, _) in after.items()} == {n: sha for n, (sha, _) in before.items()}
     assert all(after[n][1] != before[n][1] for n in after), "--force carried a package over"
+
+
+def test_unchanged_packages_are_recognised_without_rendering_yet_see_every_file_a_page_uses(project, tmp_path):
+    """The key of a package lists the files its modules use from the links found at load time; rendering
+    finds exactly the same files (national and variant views, slots filled)."""
+    from bundlesmith.render.module_html import module_paths, referenced_assets, render_module
+
+    (project / "content/assets").mkdir()
+    (project / "content/assets/team chart.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    (project / "content/assets/contacts.pdf").write_bytes(b"%PDF-1.4\n")
+    module = project / "content/modules/induction/speaking-up-and-listening-up.md"
+    module.write_text(module.read_text(encoding="utf-8") + "\n![How a concern travels](<../../assets/team chart.png>)\n",
+                      encoding="utf-8")
+    slot = project / "content/variants/riverside-ics/slots/speaking-up-local-contacts.md"
+    slot.write_text(slot.read_text(encoding="utf-8") + "\n[Contacts (PDF)](../../../assets/contacts.pdf)\n", encoding="utf-8")
+    assert pipeline.check(project, "riverside-ics").ok
+
+    views = pipeline.check_all(project)
+    seen = 0
+    for view in views:
+        paths = module_paths(view.catalogue)
+        for module in view.catalogue.modules.values():
+            expected = render_module(module, paths).assets
+            assert set(referenced_assets(module, paths)) == set(expected), module.path
+            seen += len(expected)
+    assert seen > 0  # the sample's modules do show images
+
+    # An image changed on disk: the packages whose pages show it are rebuilt, and only those.
+    out = tmp_path / "build"
+    build_scorm(project, out)
+    before = zips(out)
+    catalogue = views[0].catalogue
+    shown = next(a for m in catalogue.modules.values() for a in referenced_assets(m, module_paths(catalogue)))
+    users = {b.id for b in catalogue.bundles.values() for mid in b.module_ids
+             if shown in referenced_assets(catalogue.modules[mid], module_paths(catalogue))}
+    image = project / shown
+    image.write_bytes(image.read_bytes() + b"\0")
+    build_scorm(project, out)
+    after = zips(out)
+    rebuilt = {name for name in after if after[name] != before[name]}
+    assert rebuilt and {name.split("-1.")[0].split("-2.")[0] for name in rebuilt} <= users

@@ -365,12 +365,13 @@ class _PackageReuse:
         fingerprint._tree_digest(runtime_dir(), digest)
         self.tool = digest.hexdigest()
 
-    def __call__(self, plan):
+    def __call__(self, target):
         from bundlesmith.render.packages import package_filename, read_record
         from bundlesmith.render.scorm import package_key
 
-        name = package_filename(plan.bundle.id, plan.bundle.version, plan.variant, plan.scorm_version)
-        key = self.keys[name] = package_key(plan, self.tool, self.known)
+        variant = target.catalogue.variant.id if target.catalogue.variant else None
+        name = package_filename(target.bundle.id, target.bundle.version, variant, target.scorm_version)
+        key = self.keys[name] = package_key(target, self.tool, self.known)
         if not isinstance(self.previous, dict) or self.previous.get(name) != key:
             return None
         current = self.options.out / "scorm"

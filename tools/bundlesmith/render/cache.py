@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from bundlesmith.model import Catalogue, Module
-from bundlesmith.render.module_html import RenderedModule, render_module
+from bundlesmith.render.module_html import RenderedModule, module_paths, render_module
 
 
 class RenderCache:
@@ -16,11 +14,10 @@ class RenderCache:
         self.renders = 0
 
     def get(self, module: Module, catalogue: Catalogue) -> RenderedModule:
-        key = (module.path, hashlib.sha256(module.body.encode()).hexdigest(), module.local_slots)
+        key = (module.path, module.body, module.local_slots)  # str hashes are cached: no need to digest the body
         found = self._items.get(key)
         if found is None:
-            paths = {m.path: m.id for m in catalogue.modules.values()}
-            found = render_module(module, paths)
+            found = render_module(module, module_paths(catalogue))
             self._items[key] = found
             self.renders += 1
         return found

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 import nh3
 
 from bundlesmith.markdown import SLOT_INFO, parser
-from bundlesmith.model import Module, Quiz
+from bundlesmith.model import Catalogue, Module, Quiz
 
 ALLOWED_TAGS = (set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "details", "summary", "aside"}) - {
     "area", "map", "center", "strike", "tt", "acronym"}
@@ -144,6 +144,29 @@ def _close_sections(rendered: str) -> str:
         pos = match.end()
     out.append(rendered[pos:])
     return "".join(out)
+
+
+def module_paths(catalogue: Catalogue) -> dict[str, str]:
+    """Project-relative module file path -> module id: what a relative link to a module resolves against."""
+    found = _PATHS.get(id(catalogue))
+    if found is None or found[0] is not catalogue:
+        found = _PATHS[id(catalogue)] = (catalogue, {m.path: m.id for m in catalogue.modules.values()})
+        while len(_PATHS) > 8:
+            del _PATHS[next(iter(_PATHS))]
+    return found[1]
+
+
+_PATHS: dict[int, tuple[Catalogue, dict[str, str]]] = {}
+
+
+def referenced_assets(module: Module, paths: dict[str, str]) -> tuple[str, ...]:
+    """The project files a module's page uses (images, downloads), from the links its load found: the
+    same files render_module finds, without rendering. `paths` as from module_paths()."""
+    assets: list[str] = []
+    base = os.path.dirname(module.path)
+    for reference in module.references:
+        _neutral_url(reference.target, base, paths, assets, [])
+    return tuple(dict.fromkeys(assets))
 
 
 def _neutral_url(url: str, base: str, module_paths: dict[str, str], assets: list[str], linked: list[str]) -> str:

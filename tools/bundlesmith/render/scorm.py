@@ -12,81 +12,90 @@ import multiprocessing
 import subprocess
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from bundlesmith import __version__
 from bundlesmith.emit import write_zip
 from bundlesmith.workers import ignore_interrupts
 from bundlesmith.model import Bundle, Catalogue
 from bundlesmith.render.cache import RenderCache
+from bundlesmith.render.module_html import module_paths, referenced_assets
 from bundlesmith.render.packages import PackageRecord, package_filename
 from bundlesmith.render.scorm_manifest import build_manifest
 from bundlesmith.render.scorm_pages import asset_path, render_sco, runtime_files, schema_files
 from bundlesmith.render.scorm_plan import PROVENANCE, PackagePlan, plan_package
 
 
+class Target(NamedTuple):
+    """One package to build: a bundle, as a catalogue (national or with a variant) has it, in one SCORM version."""
+
+    catalogue: Catalogue
+    bundle: Bundle
+    scorm_version: str
+
+
+Reuse = Callable[[Target], "PackageRecord | None"]
+
+
 def build_packages(catalogue: Catalogue, cache: RenderCache, bundles, out_dir: Path, options,
-                   reuse: Callable[[PackagePlan], PackageRecord | None] | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> list[PackageRecord]:
-    """Write every package of `bundles` into `out_dir` and return their records (see write_packages)."""
-    return write_packages(plan_packages(catalogue, cache, bundles), cache, out_dir, options, reuse, progress)
+                   reuse: Reuse | None = None, progress: Callable[[int, int], None] | None = None) -> list[PackageRecord]:
+    """Write every package of `bundles` into `out_dir` and return their records (see PackageBuild)."""
+    with PackageBuild([targets(catalogue, bundles)], cache, out_dir, options, reuse, progress) as running:
+        return running.records(0)
 
 
-def plan_packages(catalogue: Catalogue, cache: RenderCache, bundles) -> list[PackagePlan]:
-    """One plan per bundle and SCORM version. Planning renders every module of the bundles once, through the cache."""
-    return [plan_package(catalogue, bundle, version, lambda m: cache.get(m, catalogue).assets)
-            for bundle in bundles for version in bundle.scorm.versions]
+def targets(catalogue: Catalogue, bundles) -> list[Target]:
+    """One package per bundle and SCORM version."""
+    return [Target(catalogue, bundle, version) for bundle in bundles for version in bundle.scorm.versions]
+
+
+def plan_target(target: Target, cache: RenderCache) -> PackagePlan:
+    """Plan one package; its modules are rendered (once per build, through the cache) to find their files."""
+    catalogue = target.catalogue
+    return plan_package(catalogue, target.bundle, target.scorm_version, lambda m: cache.get(m, catalogue).assets)
 
 
 # What the pool's workers build: set just before the pool starts, so forked workers share it without copying.
 _WORK: tuple | None = None
 
 
-def write_packages(plans: list[PackagePlan], cache: RenderCache, out_dir: Path, options,
-                   reuse: Callable[[PackagePlan], PackageRecord | None] | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> list[PackageRecord]:
-    """Build and write each planned package (see PackageBuild) and wait for all of them."""
-    with PackageBuild([plans], cache, out_dir, options, reuse, progress) as running:
-        return running.records(0)
-
-
-def start_packages(views, cache: RenderCache, out_dir: Path, options,
-                   reuse: Callable[[PackagePlan], PackageRecord | None] | None = None,
+def start_packages(views, cache: RenderCache, out_dir: Path, options, reuse: Reuse | None = None,
                    progress: Callable[[int, int], None] | None = None) -> "PackageBuild":
     """Start building the packages of every (catalogue, bundles) in `views`; the caller may build other
     outputs meanwhile and collect view k's records with `.records(k)`. Use as a context manager."""
-    return PackageBuild([plan_packages(catalogue, cache, bundles) for catalogue, bundles in views],
-                        cache, out_dir, options, reuse, progress)
+    return PackageBuild([targets(catalogue, bundles) for catalogue, bundles in views], cache, out_dir, options,
+                        reuse, progress)
 
 
 class PackageBuild:
     """Packages built in `options.workers` processes, one package in memory per worker, in the background.
 
-    Every module is rendered before the pool starts (the workers only read the cache). `reuse(plan)` may
-    return the record of an unchanged package already in place, which is then not built again. Records come
-    back in plan order whatever the number of workers, and each zip is the same bytes whoever wrote it.
+    `reuse(target)` may return the record of an unchanged package already in place, which is then neither
+    planned nor built again (nor are its modules rendered for it). The modules of the packages to build are
+    rendered before the pool starts (the workers only read the cache). Records come back in target order
+    whatever the number of workers, and each zip is the same bytes whoever wrote it.
     """
 
-    def __init__(self, groups: list[list[PackagePlan]], cache: RenderCache, out_dir: Path, options,
-                 reuse: Callable[[PackagePlan], PackageRecord | None] | None = None,
-                 progress: Callable[[int, int], None] | None = None):
+    def __init__(self, groups: list[list[Target]], cache: RenderCache, out_dir: Path, options,
+                 reuse: Reuse | None = None, progress: Callable[[int, int], None] | None = None):
         global _WORK
-        plans = [plan for group in groups for plan in group]
-        for plan in plans:
+        every = [target for group in groups for target in group]
+        self.ends = [sum(len(g) for g in groups[:k + 1]) for k in range(len(groups))]
+        self.starts = [end - len(group) for end, group in zip(self.ends, groups)]
+        self.all: list[PackageRecord | None] = [reuse(target) if reuse else None for target in every]
+        self.todo = [i for i, record in enumerate(self.all) if record is None]
+        plans = {i: plan_target(every[i], cache) for i in self.todo}
+        for plan in plans.values():
             for sco in plan.scos:
                 for module in sco.modules:
                     cache.get(module, plan.catalogue)
-        self.ends = [sum(len(g) for g in groups[:k + 1]) for k in range(len(groups))]
-        self.starts = [end - len(group) for end, group in zip(self.ends, groups)]
-        self.all: list[PackageRecord | None] = [reuse(plan) if reuse else None for plan in plans]
-        self.todo = [i for i, record in enumerate(self.all) if record is None]
-        self.reused = len(plans) - len(self.todo)
-        self.progress, self.done, self.total = progress, self.reused, len(plans)
+        self.reused = len(every) - len(self.todo)
+        self.progress, self.done, self.total = progress, self.reused, len(every)
         if progress:
             progress(self.done, self.total)
         workers = max(1, min(getattr(options, "workers", 1) or 1, len(self.todo)))
         if self.todo:  # once here rather than once in every worker
-            _revision(plans[0].catalogue.root)
+            _revision(every[0].catalogue.root)
         self.pool = None
         _WORK = (plans, cache, out_dir, {})  # the last: hashes of the sources read so far (see _inputs)
         if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -97,7 +106,7 @@ class PackageBuild:
         self.next = 0  # todo[next] is the next result to collect
 
     def records(self, group: int) -> list[PackageRecord]:
-        """The records of one group of plans (one view), waiting for the workers as needed."""
+        """The records of one group of targets (one view), waiting for the workers as needed."""
         end = self.ends[group]
         while self.next < len(self.todo) and self.todo[self.next] < end:
             self.all[self.todo[self.next]] = next(self.results)
@@ -168,7 +177,7 @@ def write_package(plan: PackagePlan, entries: dict[str, bytes], out_dir: Path) -
 
 def provenance_record(plan: PackagePlan, entries: dict[str, bytes], known: dict[str, str | None] | None = None) -> dict:
     """Bundle version, content hash and source revision: enough to tell what an accredited package was built from."""
-    inputs = _inputs(plan.catalogue, plan.bundle, plan, known)
+    inputs = _inputs(plan.catalogue, plan.bundle, plan.modules, [a for sco in plan.scos for a in sco.assets], known)
     content = hashlib.sha256("".join(f"{path}\0{digest}\n" for path, digest in sorted(inputs.items())).encode()).hexdigest()
     return {
         "generator": f"bundlesmith {__version__}",
@@ -181,16 +190,21 @@ def provenance_record(plan: PackagePlan, entries: dict[str, bytes], known: dict[
     }
 
 
-def package_key(plan: PackagePlan, tool: str, known: dict[str, str | None]) -> str:
+def package_key(target: Target, tool: str, known: dict[str, str | None]) -> str:
     """A hash of everything the package's bytes depend on: when it is unchanged, so is the package.
 
-    `tool` stands for bundlesmith's code, templates and runtime; the package's own sources are hashed file
-    by file (`known` remembers file hashes across packages); every module's id, path, title and version are
-    included too, since a page may name or link to a module outside its package.
+    Worked out without planning or rendering. `tool` stands for bundlesmith's code, templates and runtime;
+    the package's own sources are hashed file by file (`known` remembers file hashes across packages),
+    with every file its modules link to or show; every module's id, path, title and version are included
+    too, since a page may name or link to a module outside its package.
     """
-    index = _index_digest(plan.catalogue)
-    payload = {"tool": tool, "index": index, "bundle": plan.bundle.id, "variant": plan.variant,
-               "scorm_version": plan.scorm_version, "inputs": _inputs(plan.catalogue, plan.bundle, plan, known)}
+    catalogue, bundle = target.catalogue, target.bundle
+    modules = [catalogue.modules[mid] for mid in dict.fromkeys(bundle.module_ids) if mid in catalogue.modules]
+    paths = module_paths(catalogue)
+    assets = [a for module in modules for a in referenced_assets(module, paths)]
+    payload = {"tool": tool, "index": _index_digest(catalogue), "bundle": bundle.id,
+               "variant": catalogue.variant.id if catalogue.variant else None, "scorm_version": target.scorm_version,
+               "inputs": _inputs(catalogue, bundle, modules, assets, known)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -208,9 +222,9 @@ def _index_digest(catalogue: Catalogue) -> str:
     return digest
 
 
-def _inputs(catalogue: Catalogue, bundle: Bundle, plan: PackagePlan,
-            known: dict[str, str | None] | None = None) -> dict[str, str]:
-    """sha256 of every source the package was built from (bundle, frameworks, modules as filled, variant)."""
+def _inputs(catalogue: Catalogue, bundle: Bundle, modules, assets, known: dict[str, str | None] | None = None) -> dict[str, str]:
+    """sha256 of every source the package is built from (bundle, frameworks, modules as filled, the files
+    they use, variant)."""
     root = catalogue.root
     out: dict[str, str] = {}
 
@@ -233,13 +247,12 @@ def _inputs(catalogue: Catalogue, bundle: Bundle, plan: PackagePlan,
     add(bundle.path)
     for framework in catalogue.frameworks.values():
         add(framework.span.path)
-    for module in plan.modules:
+    for module in modules:
         add(module.path)
         if module.local_slots:  # the body as the variant filled it
             add(f"{module.path}#{catalogue.variant.id if catalogue.variant else 'local'}", module.body.encode())
-    for sco in plan.scos:
-        for asset in sco.assets:
-            add(asset)
+    for asset in assets:
+        add(asset)
     if catalogue.variant is not None:
         add(catalogue.variant.path)
     return out
