@@ -191,3 +191,18 @@ def test_markdown_has_every_section(reports):
     assert headings == ["Summary", "Standards × modules", "Standards in detail", "Gaps",
                         "Standards not targeted (informational)", "Domains", "Co-production", "Currency", "Provenance"]
     assert "| tf:D2.1 |  |  | (A) |" in text
+
+
+def test_the_json_view_is_exactly_what_the_standard_library_would_write(reports):
+    """coverage.json is written with orjson for speed; its bytes are those of json.dumps(indent=2)."""
+    from bundlesmith.coverage import json as json_view
+
+    written = [p for p in (reports / "national").rglob("*.json") if not p.name.startswith(".")]
+    assert len(written) >= 4
+    for path in written:
+        data = path.read_bytes()
+        assert data == (json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n").encode("utf-8"), path
+    typed = {"title": "Café — “naïve” \u2028 tab\there \x01", "share_met": 0.3333, "hours": 12.5, "minutes": 45,
+             "empty": [{}, [], None, True, False], "local": {"slots": ["welcome"]}}
+    assert json_view.render(typed) == (json.dumps(typed, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    assert json_view.parse(json_view.render(typed)) == typed

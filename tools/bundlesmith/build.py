@@ -127,8 +127,9 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
         site = _renderer("site") if "site" in options.only else None
         if "reports" not in options.only:
             reports = None
-        elif site is not None and _Reporter.possible(options) and importlib.util.find_spec("bundlesmith.render.reports"):
-            reports = _Reporter.ELSEWHERE  # imported and run in the reports process only: this one builds sites
+        elif ((site is not None or len(views) > 1) and _Reporter.possible(options)
+              and importlib.util.find_spec("bundlesmith.render.reports")):
+            reports = _Reporter.ELSEWHERE  # imported and run in report processes only: this one builds sites
         else:
             reports = _renderer("reports")
         running, carried = None, []

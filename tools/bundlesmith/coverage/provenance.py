@@ -6,8 +6,10 @@ Nothing here depends on the clock: the same sources give the same provenance, so
 from __future__ import annotations
 
 import hashlib
+import os.path
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from bundlesmith.model import Bundle, Catalogue
 
@@ -41,14 +43,14 @@ def source_files(catalogue: Catalogue, bundle: Bundle, sources: "Sources | None"
 def _linked(module, root: Path) -> set[str]:
     """The project files (not Markdown) a module links to or shows, relative to the root."""
     found = set()
-    base = root.resolve()
+    base = os.path.dirname(module.path)
     for ref in module.references:
-        target = ref.target.split("#", 1)[0].split("?", 1)[0]
-        if not target or "://" in target or target.startswith(("mailto:", "/")) or target.endswith(".md"):
+        parts = urlsplit(ref.target)
+        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/") or parts.path.endswith(".md"):
             continue
-        file = (module.file.parent / target).resolve()
-        if file.is_file() and file.is_relative_to(base):
-            found.add(file.relative_to(base).as_posix())
+        target = os.path.normpath(os.path.join(base, unquote(parts.path))).replace(os.sep, "/")
+        if not target.startswith("../") and (root / target).is_file():  # content symlinks are refused at load
+            found.add(target)
     return found
 
 

@@ -182,7 +182,7 @@ def _reuse(entry, key: str, source: Path | None, target: Path, document: str | N
     result = True
     if document is not None:
         try:
-            result = json.loads((source / document).read_text(encoding="utf-8"))
+            result = json_view.parse((source / document).read_bytes())
         except (OSError, ValueError):
             return None
     target.mkdir(parents=True, exist_ok=True)
