@@ -58,11 +58,13 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def content_hash(root: Path, files: list[str]) -> str:
-    """sha256 over each file's path and bytes, in sorted path order (length-prefixed, so no two inputs collide)."""
+def content_hash(root: Path, files: list[str], read=None) -> str:
+    """sha256 over each file's path and bytes, in sorted path order (length-prefixed, so no two inputs collide).
+
+    `read(rel)` gives a file's bytes (default: read from disk)."""
     digest = hashlib.sha256()
     for rel in sorted(files):
-        data = (root / rel).read_bytes()
+        data = read(rel) if read else (root / rel).read_bytes()
         name = rel.encode("utf-8")
         digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
@@ -75,12 +77,25 @@ def source_revision(root: Path, files: list[str]) -> dict | None:
 
 class Sources:
     """What a report run reads from the project once for all its bundles: git's view of the checkout
-    (`git rev-parse` and `git status`) and the files each module links to."""
+    (`git rev-parse` and `git status`), the files each module links to, and each file's bytes and hash."""
 
     def __init__(self, root: Path):
         self.root = root
         self._state: tuple[str, set[str] | None] | None | bool = False  # False: not asked yet
         self._links: dict[str, set[str]] = {}
+        self._files: dict[str, tuple[bytes, str]] = {}
+
+    def _file(self, rel: str) -> tuple[bytes, str]:
+        if rel not in self._files:
+            data = (self.root / rel).read_bytes()
+            self._files[rel] = (data, hashlib.sha256(data).hexdigest())
+        return self._files[rel]
+
+    def read(self, rel: str) -> bytes:
+        return self._file(rel)[0]
+
+    def sha256(self, rel: str) -> str:
+        return self._file(rel)[1]
 
     def linked(self, module, root: Path) -> set[str]:
         if module.path not in self._links:
@@ -124,8 +139,8 @@ def provenance(catalogue: Catalogue, bundle: Bundle, packages, sources: Sources 
     return {
         "bundle_version": bundle.version,
         "variant": catalogue.variant.id if catalogue.variant else None,
-        "content_hash": content_hash(root, files),
-        "files": [{"path": f, "sha256": file_sha256(root / f)} for f in files],
+        "content_hash": content_hash(root, files, sources.read),
+        "files": [{"path": f, "sha256": sources.sha256(f)} for f in files],
         "packages": sorted(({"filename": p.filename, "scorm_version": p.scorm_version, "sha256": p.sha256,
                              "size": p.size} for p in packages
                             if p.bundle == bundle.id and p.variant == (catalogue.variant.id if catalogue.variant else None)),
