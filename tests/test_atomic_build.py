@@ -57,7 +57,8 @@ def fake_outputs(fail_at: str | None, exception: BaseException):
 
     modules = {"scorm": types.SimpleNamespace(build_packages=build_packages),
                "reports": types.SimpleNamespace(build_reports=build_reports),
-               "site": types.SimpleNamespace(build_site=build_site)}
+               "site": types.SimpleNamespace(build_site=build_site, prepare=lambda: None,
+                                             finish_site=lambda *args: None)}
     return lambda name: modules[name]
 
 

@@ -200,8 +200,8 @@ def test_each_module_is_rendered_once_and_mkdocs_warns_about_nothing(tmp_path, c
     from bundlesmith.render.site import build_site
 
     cache = RenderCache()
-    warnings = build_site(catalogue, cache, tmp_path / "site", BuildOptions(root=ROOT, out=tmp_path))
-    assert warnings == []
+    built = build_site(catalogue, cache, tmp_path / "site", BuildOptions(root=ROOT, out=tmp_path))
+    assert built.warnings == []
     assert cache.renders == len(catalogue.modules)
 
 

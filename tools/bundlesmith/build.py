@@ -132,40 +132,43 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
             reports = _Reporter.ELSEWHERE  # imported and run in report processes only: this one builds sites
         else:
             reports = _renderer("reports")
-        running, carried = None, []
-        if scorm is not None:
-            reuse = _PackageReuse(options, stage)
-            targets = [(view.catalogue, _bundles(view.catalogue, options)) for view in views]
-            show = lambda done, total: progress("scorm packages", done, total)  # noqa: E731
-            if hasattr(scorm, "start_packages"):  # in worker processes, while this one builds reports and sites
-                running = scorm.start_packages(targets, cache, stage.path / "scorm", options, reuse=reuse, progress=show)
-                collect = running.records
-            else:
-                built = [scorm.build_packages(catalogue, cache, bundles, stage.path / "scorm", options, reuse=reuse,
-                                              progress=show) for catalogue, bundles in targets]
-                collect = built.__getitem__
-            total = sum(len(b.scorm.versions) for _, bundles in targets for b in bundles)
-            echo(f"scorm: {total} package(s) for {len(targets)} view(s)"
-                 + (f"; {reuse.reused} unchanged since the last build, kept" if reuse.reused else ""))
-            written.append("scorm")
-            if options.bundles:
-                carried = _carry_over_packages(stage, options)
-                packages += carried
-        stages = len(views) if reports is not None or site is not None else 0
         variants = [view.catalogue.variant.id if view.catalogue.variant else None for view in views]
-        mine: dict[int, list] = {}
-
-        def view_packages(k: int) -> list:
-            """View k's package records (waiting for the packaging workers if need be)."""
-            if k not in mine:
-                built = collect(k) if scorm is not None else []
-                packages.extend(built)
-                mine[k] = built + [p for p in carried if p.variant == variants[k]]
-            return mine[k]
-
-        reporter = _Reporter(reports, views, stage.path, options) if reports is not None else None
-        feeder = None
+        scorm_dir = stage.path / "scorm" if scorm is not None else None
+        sites = None
+        running, carried, reporter, feeder = None, [], None, None
         try:
+            if site is not None:  # first, so that site processes are forked before any thread starts
+                sites = _start_sites(site, views, variants, cache, stage.path, options, scorm_dir, reports is not None)
+            if scorm is not None:
+                reuse = _PackageReuse(options, stage)
+                targets = [(view.catalogue, _bundles(view.catalogue, options)) for view in views]
+                show = lambda done, total: progress("scorm packages", done, total)  # noqa: E731
+                if hasattr(scorm, "start_packages"):  # in worker processes, while this one builds reports and sites
+                    running = scorm.start_packages(targets, cache, stage.path / "scorm", options, reuse=reuse, progress=show)
+                    collect = running.records
+                else:
+                    built = [scorm.build_packages(catalogue, cache, bundles, stage.path / "scorm", options, reuse=reuse,
+                                                  progress=show) for catalogue, bundles in targets]
+                    collect = built.__getitem__
+                total = sum(len(b.scorm.versions) for _, bundles in targets for b in bundles)
+                echo(f"scorm: {total} package(s) for {len(targets)} view(s)"
+                     + (f"; {reuse.reused} unchanged since the last build, kept" if reuse.reused else ""))
+                written.append("scorm")
+                if options.bundles:
+                    carried = _carry_over_packages(stage, options)
+                    packages += carried
+            stages = len(views) if reports is not None or site is not None else 0
+            mine: dict[int, list] = {}
+
+            def view_packages(k: int) -> list:
+                """View k's package records (waiting for the packaging workers if need be)."""
+                if k not in mine:
+                    built = collect(k) if scorm is not None else []
+                    packages.extend(built)
+                    mine[k] = built + [p for p in carried if p.variant == variants[k]]
+                return mine[k]
+
+            reporter = _Reporter(reports, views, stage.path, options) if reports is not None else None
             if site is None:  # reports only (or none): view by view, as each view's packages are ready
                 for k in range(len(views)):
                     if reporter is not None:
@@ -177,17 +180,19 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                 for k in range(len(views)) if reporter is not None else ():
                     reporter.wait(k)
             else:
-                # mkdocs renders view k's pages while its packages and reports are still being written (in
-                # other processes); the site asks for them, to list and copy them, once its pages are done.
+                # The sites are built while packages and reports are written (in other processes); each
+                # site gets its downloads once its pages are written and its packages and reports exist.
                 feeder = _Feeder(len(views), view_packages, reporter)
-                for k, view in enumerate(views):
+
+                def started(k: int) -> None:
                     progress(f"site: {variants[k] or 'national'}", k, stages)
-                    echo(f"site: {variants[k] or 'national'}" + (" (and its reports, alongside)" if reporter else ""))
-                    site.build_site(view.catalogue, cache, stage.path / site_dirname(variants[k]), options,
-                                    reports_dir=stage.path / reports_dirname(variants[k]) if reports else None,
-                                    packages=lambda k=k: feeder.ready(k), scorm_dir=stage.path / "scorm" if scorm else None)
+                    echo(f"site: {variants[k] or 'national'}")
+
+                built = sites.run(started)
+                for k, view in enumerate(views):
+                    site.finish_site(built[k], view.catalogue, feeder.ready(k), scorm_dir,
+                                     stage.path / reports_dirname(variants[k]) if reports else None)
                     written.append(site_dirname(variants[k]))
-                feeder.ready(len(views) - 1)
             if reporter is not None:
                 written.append("reports")
         except BaseException:
@@ -196,6 +201,8 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
         else:
             aborted = False
         finally:
+            if sites is not None and aborted:
+                sites.stop()
             if feeder is not None:  # no more reports start; then report processes and packaging workers stop
                 feeder.stop(running.close if aborted and running is not None else None)
             if reporter is not None:
@@ -211,6 +218,24 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
     for output in dict.fromkeys(written):
         result.summary.append(f"wrote {(options.out / output).relative_to(options.root) if options.out.is_relative_to(options.root) else options.out / output}/")
     return result
+
+
+def _start_sites(site, views, variants, cache, staging: Path, options: BuildOptions, scorm_dir: Path | None,
+                 reports: bool):
+    """Render every module once, then start building the sites (see parallel_sites)."""
+    from bundlesmith.parallel_sites import SiteBuilds
+
+    for view in views:
+        for module in view.catalogue.modules.values():
+            cache.get(module, view.catalogue)
+    site.prepare()
+
+    def build_one(k: int):
+        return site.build_site(views[k].catalogue, cache, staging / site_dirname(variants[k]), options,
+                               reports_dir=staging / reports_dirname(variants[k]) if reports else None,
+                               packages=None, scorm_dir=scorm_dir)
+
+    return SiteBuilds(len(views), build_one, options.workers)
 
 
 _REPORT_JOB: tuple | None = None  # (reports module, views, staging folder, options), shared by fork

@@ -52,12 +52,13 @@ class BundlesmithConfig(Config):
 class SiteInputs:
     """What `bundlesmith build` hands the plugin instead of letting it load the project.
 
-    `downloads()` gives, per bundle id ("" for the site-wide reports), the files to copy into the site. It is
-    called once the pages are written, so SCORM packages and reports can still be in the making while
-    mkdocs renders the pages (their lists are filled in afterwards: SiteContext.later).
+    Pages list each bundle's downloads (SCORM zips, coverage reports) through markers (SiteContext.later).
+    `downloads()` gives, per bundle id ("" for the site-wide reports), the files to copy into the site and
+    list there, once the pages are written. With `downloads=None` the markers stay for the caller to fill
+    (render/site.finish_site): the build does so once the packages and reports exist.
     """
 
-    def __init__(self, catalogue, cache, downloads: Callable[[], dict[str, list[Download]]] = dict,
+    def __init__(self, catalogue, cache, downloads: Callable[[], dict[str, list[Download]]] | None = dict,
                  packages_built: bool = False, reports_built: bool = False):
         self.catalogue, self.cache, self.downloads = catalogue, cache, downloads
         self.packages_built, self.reports_built = packages_built, reports_built
@@ -71,7 +72,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         self.pages: dict[str, SitePage] = {}
         self.renderer: PageRenderer | None = None
         self.copies: dict[str, Path] = {}
-        self.later: dict[str, str] = {}  # written page -> its URL, for pages whose download lists come last
+        self.later: dict[str, str] = {}  # page (path in the site) -> its URL, for pages whose download lists come last
         self.problems: list[str] = []  # content errors while serving, shown on every page
 
     def provide(self, inputs: SiteInputs) -> None:
@@ -187,24 +188,17 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         self.renderer.context.pending = False
         rendered = self.renderer.render(spec, url, root)
         if self.renderer.context.pending:
-            self.later[page.file.abs_dest_path] = page.file.url
+            self.later[page.file.dest_uri] = page.file.url
         page.toc = get_toc(rendered.toc)
         return _error_banner(self.problems) + rendered.html
 
     def on_post_build(self, config):
-        downloads = self.inputs.downloads()  # may wait for the packages and reports still being written
-        built = {d.src_uri: d.source for items in downloads.values() for d in items}
-        for uri, source in {**self.copies, **built}.items():
+        for uri, source in self.copies.items():
             target = Path(config.site_dir) / uri
             target.parent.mkdir(parents=True, exist_ok=True)
-            # Packages and reports are never changed in place, so a link does; a project file may be: a copy.
-            if not (uri in built and _linked(source, target)):
-                shutil.copyfile(source, target)
-        for path, page_url in self.later.items():
-            written = Path(path)
-            text = written.read_text(encoding="utf-8")
-            written.write_text(self.renderer.fill_later(text, downloads, lambda uri: get_relative_url(uri, page_url)),
-                               encoding="utf-8")
+            shutil.copyfile(source, target)
+        if self.inputs.downloads is not None:
+            add_downloads(Path(config.site_dir), self.later, self.inputs.downloads(), self.renderer.fill_later)
 
     def on_serve(self, server, config, builder):
         root = self._root(config)
@@ -212,6 +206,23 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def add_downloads(site_dir: Path, later: dict[str, str], downloads: dict[str, list[Download]], fill) -> None:
+    """Copy the downloads into a written site and list them on the pages that have markers for them.
+
+    `later` maps each such page (its path in the site) to its URL; `fill(text, downloads, url)` fills one page.
+    """
+    for items in downloads.values():
+        for d in items:
+            target = site_dir / d.src_uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not _linked(d.source, target):  # packages and reports are never changed in place: a link does
+                shutil.copyfile(d.source, target)
+    for path, page_url in later.items():
+        written = site_dir / path
+        text = written.read_text(encoding="utf-8")
+        written.write_text(fill(text, downloads, lambda uri: get_relative_url(uri, page_url)), encoding="utf-8")
 
 
 def _linked(source: Path, target: Path) -> bool:

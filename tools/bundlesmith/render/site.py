@@ -11,6 +11,7 @@ import logging
 import os
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -71,13 +72,30 @@ def site_config(root: Path, **overrides) -> Iterator:
         yield load_config(config_file=str(path), **{**docs, **overrides})
 
 
+def prepare() -> None:
+    """Import what building a site needs (before processes that build sites are forked)."""
+    import mkdocs.commands.build  # noqa: F401
+
+    import bundlesmith.site_plugin  # noqa: F401
+
+
+@dataclass
+class BuiltSite:
+    """A site whose pages are written; `finish_site` adds its downloads."""
+
+    out_dir: Path
+    warnings: list[str]  # what mkdocs warned about (empty when clean)
+    later: dict[str, str]  # pages (path in the site) holding download markers -> their URL
+
+
 def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options, reports_dir: Path | None = None,
-               packages: Callable[[], list[PackageRecord]] = list, scorm_dir: Path | None = None) -> list[str]:
-    """Build the site for one catalogue into out_dir; returns mkdocs' warnings (an empty list when clean).
+               packages: Callable[[], list[PackageRecord]] | None = list, scorm_dir: Path | None = None) -> BuiltSite:
+    """Build the site for one catalogue into out_dir.
 
     With `scorm_dir` and `reports_dir`, each bundle's page offers its SCORM packages and coverage reports,
-    copied into the site. `packages()` gives the package records; it is called, and the reports folder read,
-    only after mkdocs has rendered every page, so packaging and reports can run meanwhile.
+    copied into the site: `packages()` gives the package records once mkdocs has rendered every page (so
+    packaging and reports can run meanwhile). With `packages=None` the pages keep markers where those lists
+    go, and finish_site() adds them later: the build does so once every site's pages are written.
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException, PluginError
@@ -97,8 +115,8 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options,
                 plugin = BundlesmithPlugin()
                 plugin.load_config({}, config.config_file_path)
                 config.plugins["bundlesmith"] = plugin
-            plugin.provide(SiteInputs(catalogue, cache, downloads, packages_built=scorm_dir is not None,
-                                      reports_built=reports_dir is not None))
+            plugin.provide(SiteInputs(catalogue, cache, downloads if packages is not None else None,
+                                      packages_built=scorm_dir is not None, reports_built=reports_dir is not None))
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config, dirty=False)
@@ -109,7 +127,19 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options,
                 config.plugins.on_shutdown()
     finally:
         logger.removeHandler(handler)
-    return handler.messages
+    return BuiltSite(Path(out_dir), handler.messages, dict(plugin.later) if packages is None else {})
+
+
+def finish_site(built: BuiltSite, catalogue: Catalogue, packages: list[PackageRecord], scorm_dir: Path | None,
+                reports_dir: Path | None) -> None:
+    """Copy a view's SCORM packages and reports into its site and list them where build_site left markers."""
+    from bundlesmith.render.site_pages import fill_later
+    from bundlesmith.site_plugin import add_downloads
+
+    def fill(text, downloads, url):
+        return fill_later(text, downloads, url, scorm_dir is not None, reports_dir is not None)
+
+    add_downloads(built.out_dir, built.later, _downloads(catalogue, packages, scorm_dir, reports_dir), fill)
 
 
 def _downloads(catalogue: Catalogue, packages: list[PackageRecord], scorm_dir: Path | None,

@@ -90,11 +90,7 @@ class PageRenderer:
     def __init__(self, context: SiteContext):
         self.context = context
         self.index = SiteIndex(context.catalogue)
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.env.tests["match"] = lambda value, prefix: str(value).startswith(prefix)
-        self.env.filters.update(minutes=minutes, size=size, role=role, strength=STRENGTH_WORD.get,
-                                anchor=anchor)
+        self.env = environment()
 
     def render(self, page: SitePage, url: Callable[[str], str], root: str) -> RenderedPage:
         """The page's HTML; `url(src_uri)` links from this page to another site file, `root` to the site's root."""
@@ -119,13 +115,7 @@ class PageRenderer:
 
     def fill_later(self, text: str, downloads: dict[str, list[Download]], url: Callable[[str], str]) -> str:
         """Put the download lists into a written page's markers (see SiteContext.later)."""
-        template = self.env.get_template("_later.html")
-
-        def fill(match: re.Match) -> str:
-            kind, key = match.group(1), html.unescape(match.group(2))
-            return template.render(kind=kind, files=downloads.get(key, []), c=self.context, url=url).strip()
-
-        return LATER.sub(fill, text)
+        return fill_later(text, downloads, url, self.context.packages_built, self.context.reports_built)
 
     def _module(self, module: Module, url, root: str, common) -> RenderedPage:
         rendered = self.context.cache.get(module, self.context.catalogue)
@@ -144,6 +134,38 @@ class PageRenderer:
                if m.group(2).startswith("bs-")]
         entries = sorted({p[2]: p for p in positions + own if p[0] >= 0}.values())
         return RenderedPage(text, toc_tokens([(level, hid, name) for _, level, hid, name in entries]))
+
+
+def fill_later(text: str, downloads: dict[str, list[Download]], url: Callable[[str], str], packages_built: bool,
+               reports_built: bool) -> str:
+    """Put the download lists into a written page's markers (see SiteContext.later). `url(src_uri)` links
+    from the page to a file of the site."""
+    template = _later_template()
+    flags = {"packages_built": packages_built, "reports_built": reports_built}
+
+    def fill(match: re.Match) -> str:
+        kind, key = match.group(1), html.unescape(match.group(2))
+        return template.render(kind=kind, files=downloads.get(key, []), c=flags, url=url).strip()
+
+    return LATER.sub(fill, text)
+
+
+_LATER_TEMPLATE: list = []
+
+
+def _later_template():
+    if not _LATER_TEMPLATE:
+        _LATER_TEMPLATE.append(environment().get_template("_later.html"))
+    return _LATER_TEMPLATE[0]
+
+
+def environment() -> jinja2.Environment:
+    """The site templates' Jinja environment: autoescaped, strict, with the site's filters."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.tests["match"] = lambda value, prefix: str(value).startswith(prefix)
+    env.filters.update(minutes=minutes, size=size, role=role, strength=STRENGTH_WORD.get, anchor=anchor)
+    return env
 
 
 def toc_tokens(headings: list[tuple[int, str, str]]) -> list[dict]:
