@@ -50,25 +50,26 @@ def test_a_site_failing_in_another_process_fails_the_build_and_leaves_build_alon
     assert [p.name for p in out.iterdir() if p.name.startswith(".staging")] == []
 
 
-def test_an_error_in_a_site_process_is_raised_in_the_build_as_it_was():
+def test_sites_go_to_one_process_per_worker_and_an_error_there_is_raised_as_it_was():
     import os
-    import time
 
     from bundlesmith.parallel_sites import SiteBuilds
 
     main = os.getpid()
 
-    def build_view(k: int) -> str:
-        if os.getpid() == main:
-            time.sleep(0.3)  # the other process takes views meanwhile
-            return f"site {k}"
+    def who(k: int) -> str:
+        return f"site {k} by {'this' if os.getpid() == main else 'another'} process"
+
+    assert SiteBuilds(4, who, workers=1).run() == {k: f"site {k} by this process" for k in range(4)}
+    side_by_side = SiteBuilds(4, who, workers=2)
+    assert len(side_by_side.children) == 2
+    assert side_by_side.run() == {k: f"site {k} by another process" for k in range(4)}
+    assert SiteBuilds(1, who, workers=2).run() == {0: "site 0 by this process"}  # one site: no fork
+
+    def broken(k: int) -> str:
         raise ValueError(f"view {k} is broken")
 
-    builds = SiteBuilds(4, build_view, workers=2)
+    failing = SiteBuilds(3, broken, workers=2)
     with pytest.raises(ValueError, match=r"view \d is broken"):
-        builds.run()
-    builds.stop()
-
-    results = SiteBuilds(4, lambda k: f"site {k} by {'this' if os.getpid() == main else 'another'} process", workers=2).run()
-    assert sorted(results) == [0, 1, 2, 3]
-    assert all(text.startswith(f"site {k} by ") for k, text in results.items())
+        failing.run()
+    failing.stop()

@@ -188,6 +188,9 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                     progress(f"site: {variants[k] or 'national'}", k, stages)
                     echo(f"site: {variants[k] or 'national'}")
 
+                if sites.children:
+                    echo(f"site: {', '.join(v or 'national' for v in variants)} (side by side, in "
+                         f"{len(sites.children)} processes)")
                 built = sites.run(started)
                 for k, view in enumerate(views):
                     site.finish_site(built[k], view.catalogue, feeder.ready(k), scorm_dir,

@@ -1,8 +1,9 @@
 """Build the views' sites (national and one per variant) in this process and in forked ones, side by side.
 
 mkdocs builds one site at a time and in one thread. With variants there are several sites to build: with
-more than one worker (`--jobs`), `workers - 1` forked processes and this one take the views from a shared
-counter until none is left, so the cores share the sites while packaging and reports run too.
+more than one worker (`--jobs`), that many forked processes take the views from a shared counter until
+none is left, so the cores share the sites while packaging and reports run too. This process then only
+coordinates, so that no process holds more than one site's pages at a time besides the catalogue.
 
 The processes are forked before any thread of the build starts and after every module is rendered, so
 they share the catalogues and rendered modules without copying. A site's pages are written with markers
@@ -12,6 +13,7 @@ packages and reports exist (render/site.finish_site), in this process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -25,19 +27,21 @@ class SiteBuilds:
         self.count, self.build = count, build
         self.mine: dict[int, object] = {}
         self.children: list[tuple[multiprocessing.Process, object]] = []
-        processes = min(workers - 1, count - 1)
-        if processes < 1 or "fork" not in multiprocessing.get_all_start_methods():
+        processes = min(workers, count) if count > 1 else 0
+        if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
             self.next = iter(range(count)).__next__
             return
         context = multiprocessing.get_context("fork")
+        gc.freeze()  # what exists now is shared with the site processes: their collector leaves it untouched
+        self.next = lambda: None  # this process only coordinates: peak memory is one site's, in each process
         self.counter = context.Value("i", 0)
-        self.next = self._take
         for _ in range(processes):
             receive, send = context.Pipe(duplex=False)
             process = context.Process(target=self._child, args=(send,), daemon=True)
             process.start()
             send.close()
             self.children.append((process, receive))
+        gc.unfreeze()  # here, collection goes on as before
 
     def _take(self) -> int:
         with self.counter.get_lock():
@@ -53,7 +57,7 @@ class SiteBuilds:
         ignore_interrupts()
         built: dict[int, object] = {}
         try:
-            for k in iter(self._safe_next, None):
+            for k in iter(self._safe_take, None):
                 built[k] = self.build(k)
             send.send(("ok", built))
         except BaseException as exc:  # handed to the main process, which raises it
@@ -68,6 +72,12 @@ class SiteBuilds:
     def _safe_next(self) -> int | None:
         try:
             return self.next()
+        except StopIteration:
+            return None
+
+    def _safe_take(self) -> int | None:
+        try:
+            return self._take()
         except StopIteration:
             return None
 
