@@ -6,6 +6,7 @@ folder and leaves the previous build/ exactly as it was.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import stat
@@ -79,21 +80,40 @@ class Staging:
         self._committed = True
 
 
-def write_zip(target: Path, entries: Iterable[tuple[str, bytes]]) -> None:
+def write_zip(target: Path, entries: Iterable[tuple[str, bytes]], base: bytes = b"") -> None:
     """A deterministic zip: entries sorted by name, fixed dates and permissions, deflated at zlib's default
     level (9 makes the files about 1% smaller for half as much time again), media that is compressed already
-    stored as it is."""
+    stored as it is.
+
+    `base`, a zip from zip_bytes() of files many zips share (compressed once), comes first: its entries,
+    then these, each group sorted by name."""
     items = sorted(entries, key=lambda e: e[0])
     names = [name for name, _ in items]
     if len(set(names)) != len(names):
         raise ValueError(f"duplicate zip entries in {target.name}")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    with zipfile.ZipFile(partial, "w") as archive:
+    partial.write_bytes(base)
+    with zipfile.ZipFile(partial, "a" if base else "w") as archive:
+        if base and set(archive.namelist()) & set(names):
+            raise ValueError(f"duplicate zip entries in {target.name}")
         for name, data in items:
-            info = zipfile.ZipInfo(name, FIXED_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_STORED if name.lower().endswith(COMPRESSED) else zipfile.ZIP_DEFLATED
-            info.external_attr = (stat.S_IFREG | 0o644) << 16
-            info.create_system = 3  # unix, so the permissions above mean the same everywhere
-            archive.writestr(info, data, compresslevel=6)
+            _add(archive, name, data)
     partial.replace(target)
+
+
+def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
+    """A deterministic zip (as write_zip writes) in memory: the base of other zips."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in sorted(entries, key=lambda e: e[0]):
+            _add(archive, name, data)
+    return buffer.getvalue()
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, FIXED_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_STORED if name.lower().endswith(COMPRESSED) else zipfile.ZIP_DEFLATED
+    info.external_attr = (stat.S_IFREG | 0o644) << 16
+    info.create_system = 3  # unix, so the permissions above mean the same everywhere
+    archive.writestr(info, data, compresslevel=6)

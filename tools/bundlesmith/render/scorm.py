@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from bundlesmith import __version__
-from bundlesmith.emit import write_zip
+from bundlesmith.emit import write_zip, zip_bytes
 from bundlesmith.workers import ignore_interrupts
 from bundlesmith.model import Bundle, Catalogue
 from bundlesmith.render.cache import RenderCache
@@ -163,7 +163,9 @@ def write_package(plan: PackagePlan, entries: dict[str, bytes], out_dir: Path) -
     bundle = plan.bundle
     name = package_filename(bundle.id, bundle.version, plan.variant, plan.scorm_version)
     target = out_dir / name
-    write_zip(target, entries.items())
+    # The runtime and the schemas (package_entries puts them in every package) are compressed once per process.
+    shared = {**runtime_files(), **schema_files(plan.scorm_version)}
+    write_zip(target, [(n, data) for n, data in entries.items() if n not in shared], _shared_zip(plan.scorm_version))
     data = target.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     beside = json.loads(entries[PROVENANCE])
@@ -173,6 +175,11 @@ def write_package(plan: PackagePlan, entries: dict[str, bytes], out_dir: Path) -
     target.with_name(name[:-len(".zip")] + ".provenance.json").write_text(
         json.dumps(beside, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return PackageRecord(bundle.id, bundle.version, plan.variant, plan.scorm_version, name, digest, len(data))
+
+
+@lru_cache(maxsize=2)
+def _shared_zip(scorm_version: str) -> bytes:
+    return zip_bytes({**runtime_files(), **schema_files(scorm_version)}.items())
 
 
 def provenance_record(plan: PackagePlan, entries: dict[str, bytes], known: dict[str, str | None] | None = None) -> dict:
