@@ -188,6 +188,7 @@ class Module:
     local: bool = False  # from a variant
     local_slots: tuple[str, ...] = ()  # slots a variant filled
     raw_html: tuple[Span, ...] = ()  # where the Markdown holds raw HTML (sanitised when rendered)
+    prepared: object = None  # render/module_html.PreparedBody: the body as its load parsed it, ready to render
 
     @property
     def minutes(self) -> int:

@@ -25,6 +25,7 @@ class BodyScan:
     title: str  # text of the first level-1 heading
     words: int
     raw_html: tuple[Span, ...] = ()
+    prepared: object = None  # render/module_html.PreparedBody, from the same tokens
 
 
 def scan_body(body: str, path: str, body_offset: int) -> tuple[BodyScan, list[Diagnostic]]:
@@ -83,8 +84,10 @@ def scan_body(body: str, path: str, body_offset: int) -> tuple[BodyScan, list[Di
             continue
         quiz = _parse_quiz(token, line, path, problems)
     words = sum(len(t.content.split()) for t in tokens if t.type == "inline")
+    from bundlesmith.render.module_html import prepare_body  # the Markdown is parsed once: here
+
     return BodyScan(tuple(anchors), tuple(references), tuple(slots), quiz, title, words,
-                    tuple(dict.fromkeys(raw_html))), problems
+                    tuple(dict.fromkeys(raw_html)), prepare_body(tokens, body)), problems
 
 
 def _parse_quiz(token, line: int, path: str, problems: list[Diagnostic]) -> Quiz | None:

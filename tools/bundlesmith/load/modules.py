@@ -81,6 +81,7 @@ def load_module(file: Path, path: str, local: bool = False,
         span=span_of(data, "id", path),
         local=local,
         raw_html=scan.raw_html,
+        prepared=scan.prepared,
     )
     return module, mid, problems
 

@@ -216,7 +216,7 @@ def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], proble
         body = "\n".join(lines)
         rescan, _ = scan_body(body, module.path, module.body_line)
         modules[mid] = dataclasses.replace(
-            module, body=body, anchors=rescan.anchors, slots=rescan.slots, quiz=rescan.quiz,
+            module, body=body, anchors=rescan.anchors, slots=rescan.slots, quiz=rescan.quiz, prepared=rescan.prepared,
             references=tuple(references), local_slots=tuple(sorted(f.slot for _, f, _ in items)),
         )
 

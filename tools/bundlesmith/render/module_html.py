@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os.path
+import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -33,7 +34,7 @@ ALLOWED_ATTRIBUTES = {
     **{f"h{n}": {"id"} for n in range(1, 7)},
     "ol": {"start", "type"}, "li": {"id"}, "sup": {"id", "class"},
 }
-URL_SCHEMES = {"http", "https", "mailto", "tel", "bs-asset", "bs-module"}
+URL_SCHEMES = {"http", "https", "mailto", "tel", "bs-asset", "bs-module", "bs-ref"}
 STYLE_PROPERTIES = {"text-align"}
 
 
@@ -72,17 +73,26 @@ def sanitise(fragment: str) -> str:
     )
 
 
-def render_module(module: Module, module_paths: dict[str, str], root_path: str = "") -> RenderedModule:
-    """Render one module. `module_paths` maps project-relative module file paths to module ids."""
+@dataclass(frozen=True)
+class PreparedBody:
+    """What rendering a module needs from its Markdown, made from the tokens its load parsed (so the
+    Markdown is parsed once per build): the sanitised body with every relative link as `bs-ref:<n>`, the
+    n-th of `refs` (resolved to a module or a file only when the catalogue is known), slots as sections."""
+
+    html: str
+    refs: tuple[str, ...]
+    headings: tuple[Heading, ...]
+    quiz_title: str
+    quiz_anchor: str
+    placeholder: str  # where the knowledge check goes in `html`
+
+
+def prepare_body(tokens, body: str) -> PreparedBody:
+    """Turn a module body's tokens (markdown.parse) into a PreparedBody. Changes the tokens."""
     md = parser()
-    tokens = md.parse(module.body)
-    assets: list[str] = []
-    linked: list[str] = []
+    refs: list[str] = []
     headings: list[Heading] = []
-    nonce = hashlib.sha256(module.body.encode()).hexdigest()[:16]
-    placeholder = f"bsquiz{nonce}"
-    base = os.path.dirname(module.path)
-    local_slots = set(module.local_slots)
+    placeholder = f"<p>bsquiz{hashlib.sha256(body.encode()).hexdigest()[:16]}</p>"
     quiz_title, quiz_anchor = "Knowledge check", ""
 
     for index, token in enumerate(tokens):
@@ -98,29 +108,56 @@ def render_module(module: Module, module_paths: dict[str, str], root_path: str =
                 headings.pop()
                 for hidden in tokens[index - 3:index]:
                     hidden.type, hidden.content, hidden.children, hidden.nesting = "html_block", "", [], 0
-            token.type, token.tag, token.nesting, token.content = "paragraph_open", "p", 0, ""
-            token.type = "html_block"
-            token.content = f"<p>{placeholder}</p>\n"
+            token.type, token.tag, token.nesting, token.content = "html_block", "p", 0, placeholder + "\n"
         elif token.type == "container_slot_open":
             match = SLOT_INFO.match(token.info)
-            name = match.group(1) if match else "slot"
-            token.attrs = {"class": "bs-slot", "data-slot": name}
-            if name in local_slots:
-                token.attrs.update({"class": "bs-slot bs-local", "data-local": "true"})
+            token.attrs = {"class": "bs-slot", "data-slot": match.group(1) if match else "slot"}
         elif token.type == "inline" and token.children:
             for child in token.children:
                 attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
-                if attr and isinstance(child.attrs.get(attr), str):
-                    child.attrs[attr] = _neutral_url(child.attrs[attr], base, module_paths, assets, linked)
+                if attr and isinstance(child.attrs.get(attr), str) and _relative(child.attrs[attr]):
+                    refs.append(child.attrs[attr])
+                    child.attrs[attr] = f"bs-ref:{len(refs) - 1}"
 
     md.renderer.rules.setdefault("container_slot_open", None)
     rendered = md.renderer.render(tokens, md.options, {})
     rendered = rendered.replace('<div class="bs-slot', '<section class="bs-slot')
-    body = sanitise(_close_sections(rendered))
-    quiz_html = render_quiz(module.id, module.quiz, quiz_title, quiz_anchor) if module.quiz else ""
-    body = body.replace(f"<p>{placeholder}</p>", '<div class="bs-quiz-slot"></div>')
-    return RenderedModule(module.id, body, quiz_html, tuple(headings), tuple(dict.fromkeys(assets)),
-                          tuple(dict.fromkeys(linked)), quiz_title)
+    return PreparedBody(sanitise(_close_sections(rendered)), tuple(refs), tuple(headings), quiz_title, quiz_anchor,
+                        placeholder)
+
+
+def render_module(module: Module, module_paths: dict[str, str], root_path: str = "") -> RenderedModule:
+    """Render one module. `module_paths` maps project-relative module file paths to module ids."""
+    prepared = module.prepared
+    if prepared is None:  # a module made without loading (tests): parse here
+        from bundlesmith.markdown import parse
+
+        prepared = prepare_body(parse(module.body), module.body)
+    assets: list[str] = []
+    linked: list[str] = []
+    base = os.path.dirname(module.path)
+
+    def resolve(match) -> str:
+        url = _neutral_url(prepared.refs[int(match.group(1))], base, module_paths, assets, linked)
+        return '"' + url.replace("&", "&amp;").replace('"', "&quot;").replace("\xa0", "&nbsp;") + '"'
+
+    body = _REF.sub(resolve, prepared.html)
+    for name in module.local_slots:  # a slot the variant filled
+        body = re.sub(rf'<section class="bs-slot([^"]*)" data-slot="{re.escape(name)}">',
+                      rf'<section class="bs-slot bs-local\1" data-slot="{name}" data-local="true">', body)
+    quiz_html = render_quiz(module.id, module.quiz, prepared.quiz_title, prepared.quiz_anchor) if module.quiz else ""
+    body = body.replace(prepared.placeholder, '<div class="bs-quiz-slot"></div>')
+    return RenderedModule(module.id, body, quiz_html, prepared.headings, tuple(dict.fromkeys(assets)),
+                          tuple(dict.fromkeys(linked)), prepared.quiz_title)
+
+
+_REF = re.compile(r'"bs-ref:(\d+)"')
+
+
+def _relative(url: str) -> bool:
+    """Whether _neutral_url would change this link (a path inside the project, not an address)."""
+    parts = urlsplit(url)
+    return not (parts.scheme or parts.netloc or not parts.path)
 
 
 def _close_sections(rendered: str) -> str:
