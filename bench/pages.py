@@ -57,7 +57,9 @@ def dump(corpus: Path, baseline: Path) -> int:
 
     plugin.on_files, plugin.on_page_content, plugin.on_post_build = files_hook, content_hook, post_build_hook
     with tempfile.TemporaryDirectory(prefix="bench-dump-") as out:
-        result = build.run(build.BuildOptions(root=corpus, out=Path(out), only=frozenset({"site"}), force=True))
+        # jobs=1: every site in this process, where the hooks above record its pages
+        result = build.run(build.BuildOptions(root=corpus, out=Path(out), only=frozenset({"site"}), force=True,
+                                              jobs=1))
         if not result.ok:
             for d in result.diagnostics:
                 print(d.format(), file=sys.stderr)
