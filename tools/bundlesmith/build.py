@@ -78,7 +78,8 @@ def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None,
         return result
     # Unchanged files are not parsed again (their load is cached in build/); --force parses everything.
     views = pipeline.check_all(options.root, names, options.today,
-                               cache_dir=None if options.force or options.dry_run else options.out / load_cache.FOLDER)
+                               cache_dir=None if options.force or options.dry_run else options.out / load_cache.FOLDER,
+                               jobs=options.workers)
     diagnostics = pipeline.merged_diagnostics(views)
     result.diagnostics = [d for d in diagnostics if d.severity is Severity.ERROR]
     warnings = len(diagnostics) - len(result.diagnostics)
@@ -278,12 +279,12 @@ class _Reporter:
         if reports is self.ELSEWHERE:
             from concurrent.futures import ProcessPoolExecutor
 
-            from bundlesmith.workers import ignore_interrupts
+            from bundlesmith.workers import background_worker
 
             _REPORT_JOB = (views, staging, options)
             processes = max(1, min(options.workers, len(views)))
             self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=ignore_interrupts)
+                                            initializer=background_worker)
         self.job = (reports, views, staging, options)
 
     def start(self, k: int, records: list) -> None:

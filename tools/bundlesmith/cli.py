@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 import traceback
@@ -119,7 +120,7 @@ def check(ctx, variant, fmt, strict, no_raw_html, no_cache, today):
     _validate_variant(root, variant)
     cache_dir = None if no_cache else folder_for(root / "build")
     results = pipeline.check_all(root, (variant,) if variant else None, _today(today), no_raw_html,
-                                 cache_dir=cache_dir)
+                                 cache_dir=cache_dir, jobs=os.cpu_count() or 1)
     diagnostics = pipeline.merged_diagnostics(results)
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors

@@ -64,15 +64,16 @@ def check(root: Path, variant: str | None = None, today: date | None = None,
 
 
 def check_all(root: Path, variants: tuple[str, ...] | None = None, today: date | None = None,
-              reject_raw_html: bool = False, *, cache_dir: Path | None = None) -> list[Checked]:
+              reject_raw_html: bool = False, *, cache_dir: Path | None = None, jobs: int = 1) -> list[Checked]:
     """The national view and each variant's view (all variants unless some are named).
 
-    `cache_dir` as for `check`: each file's load is cached there; cross-file rules always run.
+    `cache_dir` as for `check`: each file's load is cached there; cross-file rules always run. With
+    `jobs` > 1 many modules to parse are parsed in forked processes (only from a process without threads).
     """
     names = available_variants(root) if variants is None else variants
     with _loading():
         cache = open_cache(cache_dir)
-        national, problems = load_national(root, cache)
+        national, problems = load_national(root, cache, jobs)
         views = [(national, problems)] + [apply_variant(national, name, cache) for name in names]
         if cache is not None:
             cache.save()

@@ -6,12 +6,23 @@ folder and leaves build/ as it was, with no traceback from any worker.
 
 from __future__ import annotations
 
+import os
 import signal
 
 
 def ignore_interrupts() -> None:
     """Pool initializer: Ctrl-C is the main process's business."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def background_worker() -> None:
+    """Pool initializer for work beside the sites (packages, reports): Ctrl-C is the main process's
+    business, and the processes building sites, which take longest, come first for the CPU."""
+    ignore_interrupts()
+    try:
+        os.nice(5)
+    except OSError:  # not allowed here: same priority, only slower sites
+        pass
 
 
 def terminate(executor) -> None:

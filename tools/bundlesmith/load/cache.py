@@ -102,6 +102,26 @@ class LoadCache:
         except Exception:  # missing, unreadable, truncated or not ours: start afresh
             self.entries = {}
 
+    def cached(self, kind: str, file: Path, path: str, **options):
+        """What loading the file gave last time for the same bytes, or None (then parse it, and remember())."""
+        try:
+            if file.stat().st_size > MAX_FILE_BYTES:
+                return None
+            digest = file_digest(file.read_bytes())
+            stored = self.entries.get((kind, str(file), path, tuple(sorted(options.items()))))
+            if stored is not None and stored[0] == digest:
+                result = pickle.loads(stored[1])
+                self.hits += 1
+                return result
+        except Exception:  # unreadable, or a damaged entry: parse the file
+            pass
+        return None
+
+    def remember(self, kind: str, file: Path, path: str, digest: bytes, pickled: bytes, **options) -> None:
+        """Keep a result parsed elsewhere (another process): `pickled` for the file bytes with `digest`."""
+        self.misses += 1
+        self.fresh[(kind, str(file), path, tuple(sorted(options.items())))] = (digest, pickled)
+
     def load(self, kind: str, loader: Callable, file: Path, path: str, **options):
         """`loader(file, path, **options)`, or what it returned last time for the same bytes."""
         try:
@@ -112,7 +132,7 @@ class LoadCache:
         except OSError:
             return loader(file, path, **options)  # the loader reports why the file cannot be read
         key = (kind, str(file), path, tuple(sorted(options.items())))
-        digest = hashlib.blake2b(raw, digest_size=20).digest()
+        digest = file_digest(raw)
         stored = self.entries.get(key)
         if stored is not None:
             try:
@@ -166,6 +186,11 @@ class LoadCache:
                     stale.unlink()
             except OSError:
                 pass
+
+
+def file_digest(raw: bytes) -> bytes:
+    """What an entry's file bytes are compared by."""
+    return hashlib.blake2b(raw, digest_size=20).digest()
 
 
 def open_cache(folder: Path | None) -> LoadCache | None:

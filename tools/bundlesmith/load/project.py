@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import pickle
 from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error
@@ -79,10 +81,12 @@ def load_catalogue(root: Path, variant: str | None = None,
     return overlaid, problems + variant_problems
 
 
-def load_national(root: Path, cache: LoadCache | None = None) -> tuple[Catalogue, list[Diagnostic]]:
+def load_national(root: Path, cache: LoadCache | None = None, jobs: int = 1) -> tuple[Catalogue, list[Diagnostic]]:
     """Every national file: standards, modules and bundles. Variants are overlaid on it separately.
 
-    With a `cache`, a file whose bytes are unchanged since an earlier load is not parsed again.
+    With a `cache`, a file whose bytes are unchanged since an earlier load is not parsed again. With
+    `jobs` > 1, many modules to parse are parsed in that many forked processes (never from a process
+    that runs threads: `bundlesmith serve` loads with one job).
     """
     root = Path(root)
     problems: list[Diagnostic] = []
@@ -93,8 +97,9 @@ def load_national(root: Path, cache: LoadCache | None = None) -> tuple[Catalogue
         _add_framework(frameworks, *_load(cache, "framework", load_framework, file, _rel(file, root)), problems)
 
     modules: dict[str, Module] = {}
-    for file in _files(root, root / MODULES_DIR, ("**/*.md",), problems):
-        _add_module(modules, broken, *_load(cache, "module", load_module, file, _rel(file, root)), problems)
+    files = _files(root, root / MODULES_DIR, ("**/*.md",), problems)
+    for loaded in _load_modules(cache, files, root, jobs):
+        _add_module(modules, broken, *loaded, problems)
 
     bundles: dict[str, Bundle] = {}
     for file in _files(root, root / BUNDLES_DIR, ("*.yml", "*.yaml"), problems):
@@ -111,6 +116,48 @@ def load_national(root: Path, cache: LoadCache | None = None) -> tuple[Catalogue
     catalogue = Catalogue(root=root, frameworks=frameworks, modules=modules, bundles=bundles,
                           variant=None, variant_names=available_variants(root), broken=frozenset(broken))
     return catalogue, problems
+
+
+PARALLEL_FROM = 200  # modules to parse: fewer are parsed here, quicker than starting processes
+
+
+def _load_modules(cache: LoadCache | None, files: list[Path], root: Path, jobs: int) -> list[tuple]:
+    """(module, id, problems) for each file, in the files' order, however many processes parse them."""
+    paths = [_rel(file, root) for file in files]
+    if jobs < 2 or len(files) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return [_load(cache, "module", load_module, file, path) for file, path in zip(files, paths)]
+    results: list = [cache.cached("module", file, path) if cache is not None else None
+                     for file, path in zip(files, paths)]
+    todo = [i for i, result in enumerate(results) if result is None]
+    if len(todo) < PARALLEL_FROM:
+        for i in todo:
+            results[i] = _load(cache, "module", load_module, files[i], paths[i])
+        return results
+    import bundlesmith.markdown  # noqa: F401  (imported once, here: the processes inherit it)
+    from bundlesmith.workers import ignore_interrupts
+
+    work = [(files[i], paths[i]) for i in todo]
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=ignore_interrupts) as pool:
+        for i, (digest, pickled) in zip(todo, pool.imap(_parse_module, work, chunksize=max(1, len(work) // (jobs * 8)))):
+            results[i] = pickle.loads(pickled)
+            if cache is not None and digest is not None:
+                cache.remember("module", files[i], paths[i], digest, pickled)
+    return results
+
+
+def _parse_module(item: tuple[Path, str]) -> tuple[bytes | None, bytes]:
+    """In a parsing process: one module's load, pickled, with the digest of the bytes it was read from."""
+    from bundlesmith.load.cache import file_digest
+    from bundlesmith.load.yaml_source import MAX_FILE_BYTES
+
+    file, path = item
+    try:
+        raw = file.read_bytes() if file.stat().st_size <= MAX_FILE_BYTES else None
+    except OSError:
+        raw = None
+    if raw is None:  # too big or unreadable: the loader says so, and the result is not kept
+        return None, pickle.dumps(load_module(file, path), protocol=pickle.HIGHEST_PROTOCOL)
+    return file_digest(raw), pickle.dumps(load_module(file, path, raw=raw), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def apply_variant(national: Catalogue, name: str,

@@ -16,7 +16,7 @@ from typing import Callable, NamedTuple
 
 from bundlesmith import __version__
 from bundlesmith.emit import write_zip, zip_bytes
-from bundlesmith.workers import ignore_interrupts
+from bundlesmith.workers import background_worker
 from bundlesmith.model import Bundle, Catalogue
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.module_html import module_paths, referenced_assets
@@ -101,7 +101,7 @@ class PackageBuild:
         if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
             self.results = map(_write_one, self.todo)
         else:  # processes: rendering pages and manifests is Python code, which threads would serialise
-            self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=ignore_interrupts)
+            self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=background_worker)
             self.results = self.pool.imap(_write_one, self.todo, chunksize=max(1, min(4, len(self.todo) // (workers * 16))))
         self.next = 0  # todo[next] is the next result to collect
 
