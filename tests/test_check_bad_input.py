@@ -106,6 +106,19 @@ def test_a_symlink_that_leaves_the_project_is_not_followed(tmp_path):
     assert result.exit_code == 1
 
 
+def test_a_folder_symlinked_outside_the_project_is_not_followed_whatever_the_working_folder(tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "copied.md").write_text((FIXTURES / "minimal" / MODULE).read_text().replace("id: listening", "id: copied"))
+    root = make_project(tmp_path, {})
+    (root / "content/modules/shared").symlink_to(elsewhere, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)  # not the project: the check must look at the project's folders
+    result = run_check(root)
+    assert ("content/modules/shared/copied.md: error: symlink points outside the project; copy the file in instead "
+            "[symlink-outside]") in result.stdout
+    assert result.exit_code == 1
+
+
 def test_an_image_symlinked_outside_the_project_is_refused(tmp_path):
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 20)

@@ -49,7 +49,7 @@ def _files(root: Path, folder: Path, patterns: tuple[str, ...], problems: list[D
         for file in folder.glob(pattern):
             relative = file.relative_to(root)
             rel = relative.as_posix()
-            if file.is_symlink() or any(is_link(p) for p in relative.parents if str(p) != "."):
+            if file.is_symlink() or any(is_link(root / p) for p in relative.parents if str(p) != "."):
                 target = file.resolve()
                 if not target.is_relative_to(real_root):
                     problems.append(error(Span(rel, 0), "symlink-outside",
