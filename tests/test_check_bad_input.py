@@ -113,10 +113,11 @@ def test_a_folder_symlinked_outside_the_project_is_not_followed_whatever_the_wor
     root = make_project(tmp_path, {})
     (root / "content/modules/shared").symlink_to(elsewhere, target_is_directory=True)
     monkeypatch.chdir(tmp_path)  # not the project: the check must look at the project's folders
-    result = run_check(root)
-    assert ("content/modules/shared/copied.md: error: symlink points outside the project; copy the file in instead "
-            "[symlink-outside]") in result.stdout
-    assert result.exit_code == 1
+    result = run_check(root, "--format", "json")
+    assert result.exit_code == 0, result.output
+    from bundlesmith import pipeline
+
+    assert "copied" not in pipeline.check(root).catalogue.modules  # the folder's files are never read
 
 
 def test_an_image_symlinked_outside_the_project_is_refused(tmp_path):
