@@ -103,9 +103,11 @@ def cli(ctx: click.Context, project: Path) -> None:
 @click.option("--no-raw-html", is_flag=True, help="Refuse raw HTML in modules instead of sanitising it.")
 @click.option("--no-cache", is_flag=True,
               help="Parse every file afresh and leave build/.bundlesmith-cache/ alone (it is used by default).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Processes that parse modules when many need parsing (default: cores).")
 @today_option
 @click.pass_context
-def check(ctx, variant, fmt, strict, no_raw_html, no_cache, today):
+def check(ctx, variant, fmt, strict, no_raw_html, no_cache, jobs, today):
     """Check every content file and report every problem at once.
 
     Each problem is printed as `path:line: error|warning: message [code]`. Without
@@ -120,7 +122,7 @@ def check(ctx, variant, fmt, strict, no_raw_html, no_cache, today):
     _validate_variant(root, variant)
     cache_dir = None if no_cache else folder_for(root / "build")
     results = pipeline.check_all(root, (variant,) if variant else None, _today(today), no_raw_html,
-                                 cache_dir=cache_dir, jobs=os.cpu_count() or 1)
+                                 cache_dir=cache_dir, jobs=jobs or os.cpu_count() or 1)
     diagnostics = pipeline.merged_diagnostics(results)
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
@@ -188,7 +190,8 @@ def new(ctx, kind, ident, force):
 @click.option("--national-only", is_flag=True, help="Skip the variants (by default every variant is built too).")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: build/ in the project).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Parallel packaging workers (default: cores).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for parsing, packages, reports and sites (default: cores).")
 @click.option("--dry-run", is_flag=True, help="Check and print what would be built, write nothing.")
 @click.option("--force", is_flag=True, help="Build everything from the sources: no cache, nothing kept from the last build.")
 @today_option
