@@ -106,14 +106,16 @@ def test_a_symlink_that_leaves_the_project_is_not_followed(tmp_path):
     assert result.exit_code == 1
 
 
-def test_a_folder_symlinked_outside_the_project_is_not_followed_whatever_the_working_folder(tmp_path, monkeypatch):
+def test_a_symlinked_folder_is_never_read_and_the_author_is_told_whatever_the_working_folder(tmp_path, monkeypatch):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "copied.md").write_text((FIXTURES / "minimal" / MODULE).read_text().replace("id: listening", "id: copied"))
     root = make_project(tmp_path, {})
     (root / "content/modules/shared").symlink_to(elsewhere, target_is_directory=True)
     monkeypatch.chdir(tmp_path)  # not the project: the check must look at the project's folders
-    result = run_check(root, "--format", "json")
+    result = run_check(root)
+    assert ("content/modules/shared: warning: this folder is a symlink: its files are not read; copy them in "
+            "instead [symlink-folder]") in result.stdout
     assert result.exit_code == 0, result.output
     from bundlesmith import pipeline
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import pickle
 from pathlib import Path
 
-from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error
+from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error, warning
 from bundlesmith.load.cache import LoadCache
 from bundlesmith.load.bundles import load_bundle
 from bundlesmith.load.frameworks import load_framework
@@ -45,6 +46,13 @@ def _files(root: Path, folder: Path, patterns: tuple[str, ...], problems: list[D
             linked[folder] = folder.is_symlink()
         return linked[folder]
 
+    if any("**" in pattern for pattern in patterns):  # a recursive search does not enter symlinked folders
+        for inner, names, _ in os.walk(folder):
+            for name in sorted(names):
+                if (Path(inner) / name).is_symlink():
+                    rel = (Path(inner) / name).relative_to(root).as_posix()
+                    problems.append(warning(Span(rel, 0), "symlink-folder",
+                                            "this folder is a symlink: its files are not read; copy them in instead"))
     for pattern in patterns:
         for file in folder.glob(pattern):
             relative = file.relative_to(root)
