@@ -247,7 +247,7 @@ def render_quiz(module_id: str, quiz: Quiz, title: str = "Knowledge check", anch
             )
         if question.feedback:
             parts.append(f'<p class="bs-question-feedback" hidden>{e(question.feedback)}</p>')
-        parts.append(f'<p class="bs-result" role="status" aria-live="polite"></p></fieldset>')
+        parts.append('<p class="bs-result" role="status" aria-live="polite"></p></fieldset>')
     parts.append('<p><button type="button" class="bs-check md-button md-button--primary">Check answers</button></p>')
     parts.append('<p class="bs-score" role="status" aria-live="polite"></p></section>')
     return "\n".join(parts)
