@@ -161,26 +161,30 @@ def test_a_cache_written_by_another_version_of_bundlesmith_is_ignored(tmp_path):
 
 def test_the_cache_key_changes_with_the_version_and_the_code(monkeypatch, tmp_path):
     import bundlesmith
+    from bundlesmith import fingerprint
 
-    load_cache.tool_key.cache_clear()
+    def forget() -> None:  # both are worked out once per process
+        load_cache.tool_key.cache_clear()
+        fingerprint.tool_digest.cache_clear()
+
+    forget()
     original = load_cache.tool_key()
     monkeypatch.setattr(bundlesmith, "__version__", "99.0.0")
-    load_cache.tool_key.cache_clear()
+    forget()
     assert load_cache.tool_key() != original
 
     monkeypatch.undo()
     tool = tmp_path / "tool"
     (tool / "load").mkdir(parents=True)
     (tool / "load" / "modules.py").write_text("one")
-    from bundlesmith import fingerprint
     monkeypatch.setattr(fingerprint, "_TOOL", tool)
-    load_cache.tool_key.cache_clear()
+    forget()
     before = load_cache.tool_key()
     (tool / "load" / "modules.py").write_text("two")
-    load_cache.tool_key.cache_clear()
+    forget()
     assert load_cache.tool_key() != before
     monkeypatch.undo()
-    load_cache.tool_key.cache_clear()
+    forget()
     assert load_cache.tool_key() == original
 
 

@@ -10,7 +10,6 @@ Layout of build/:
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -128,8 +127,7 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
         site = _renderer("site") if "site" in options.only else None
         if "reports" not in options.only:
             reports = None
-        elif ((site is not None or len(views) > 1) and _Reporter.possible(options)
-              and importlib.util.find_spec("bundlesmith.render.reports")):
+        elif (site is not None or len(views) > 1) and _Reporter.possible(options):
             reports = _Reporter.ELSEWHERE  # imported and run in report processes only: this one builds sites
         else:
             reports = _renderer("reports")
@@ -242,7 +240,7 @@ def _start_sites(site, views, variants, cache, staging: Path, options: BuildOpti
     return SiteBuilds(len(views), build_one, options.workers)
 
 
-_REPORT_JOB: tuple | None = None  # (reports module, views, staging folder, options), shared by fork
+_REPORT_JOB: tuple | None = None  # (views, staging folder, options), shared with the report processes by fork
 
 
 def _write_reports(reports, views, staging: Path, options, k: int, records: list) -> None:
@@ -376,24 +374,19 @@ class _PackageReuse:
     FILE = ".bundlesmith-packages.json"
 
     def __init__(self, options: BuildOptions, stage: Staging):
-        import hashlib
+        import json
 
-        from bundlesmith import __version__, fingerprint
-        from bundlesmith.render.scorm_pages import runtime_dir
+        from bundlesmith.fingerprint import tool_digest
 
         self.options, self.stage = options, stage
         self.keys: dict[str, str] = {}
         self.known: dict = {}
         self.reused = 0
         try:
-            import json
             self.previous = {} if options.force else json.loads((options.out / self.FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.previous = {}
-        digest = hashlib.sha256(__version__.encode())
-        fingerprint._tree_digest(fingerprint._TOOL, digest)
-        fingerprint._tree_digest(runtime_dir(), digest)
-        self.tool = digest.hexdigest()
+        self.tool = tool_digest()
 
     def __call__(self, target):
         from bundlesmith.render.packages import package_filename, read_record

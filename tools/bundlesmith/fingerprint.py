@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import bundlesmith
@@ -34,10 +35,25 @@ def fingerprint(root: Path, options: dict, today: date) -> str:
         _tree_digest(root / name, digest)
     config = root / "mkdocs.yml"
     digest.update(config.read_bytes() if config.is_file() else b"")
-    digest.update(b"\n[tool]\n")
+    digest.update(b"\n[tool]\n" + tool_digest().encode())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def tool_digest() -> str:
+    """bundlesmith itself: its version, code, schemas, templates and SCORM runtime (once per process).
+    Every cache and reuse key includes it, so a new bundlesmith never reuses an old result."""
+    from bundlesmith.render.packages import runtime_dir
+
+    digest = hashlib.sha256(bundlesmith.__version__.encode() + b"\0")
     _tree_digest(_TOOL, digest)
-    scorm_assets = _TOOL.parent.parent / "scorm"
-    _tree_digest(scorm_assets, digest)
+    try:
+        runtime = runtime_dir()
+    except FileNotFoundError:  # a broken installation: the build says so when it needs the runtime
+        runtime = None
+    if runtime is not None and not runtime.is_relative_to(_TOOL):
+        digest.update(b"[scorm runtime]\0")
+        _tree_digest(runtime, digest)
     return digest.hexdigest()
 
 

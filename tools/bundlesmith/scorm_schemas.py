@@ -76,7 +76,7 @@ def schema_folder(version: str, schemas_dir: Path | None = None) -> Path:
         if (base / FOLDER[version]).is_dir():
             return (base / FOLDER[version]).resolve()
         raise SchemasNotFound(f"no {FOLDER[version]}/ folder in {base}")
-    from bundlesmith.render.scorm_pages import runtime_dir
+    from bundlesmith.render.packages import runtime_dir
 
     try:
         shipped = runtime_dir() / "xsd" / ("scorm12" if version == "1.2" else "scorm2004")

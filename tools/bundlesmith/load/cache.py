@@ -53,7 +53,7 @@ def tool_key() -> str:
     digest.update(f"format {FORMAT}\nbundlesmith {bundlesmith.__version__}\npython {sys.version}\n".encode())
     for name in _LIBRARIES:
         digest.update(f"{name} {_installed(name)}\n".encode())
-    fingerprint._tree_digest(fingerprint._TOOL, digest)
+    digest.update(fingerprint.tool_digest().encode())
     return digest.hexdigest()
 
 

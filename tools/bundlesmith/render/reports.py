@@ -23,6 +23,7 @@ from bundlesmith.coverage import json as json_view
 from bundlesmith.coverage.compute import bundle_coverage
 from bundlesmith.coverage.framework import framework_coverage
 from bundlesmith.coverage.provenance import Sources
+from bundlesmith.fingerprint import tool_digest
 from bundlesmith.model import Catalogue
 
 FORMATS = ("html", "xlsx", "csv", "json", "md")
@@ -113,7 +114,7 @@ def build_reports(catalogue: Catalogue, out_dir: Path, packages, options, previo
     docs = []
     for bid in sorted(catalogue.bundles):
         bundle = catalogue.bundles[bid]
-        key = _key(_tool(), today.isoformat(), provenance(catalogue, bundle, packages, sources))
+        key = _key(tool_digest(), today.isoformat(), provenance(catalogue, bundle, packages, sources))
         doc = _reuse(old.get(bid), key, previous / bid if previous else None, out_dir / bid, "coverage.json")
         if doc is None:
             doc = bundle_coverage(catalogue, bundle, packages, today, None, sources)
@@ -125,7 +126,7 @@ def build_reports(catalogue: Catalogue, out_dir: Path, packages, options, previo
         docs.append(doc)
     # The framework view lists every standard of every framework, targeted or not.
     frameworks = sorted(f.span.path for f in catalogue.frameworks.values())
-    key = _key(_tool(), content_hash(catalogue.root, frameworks), [keys[b]["key"] for b in sorted(catalogue.bundles)])
+    key = _key(tool_digest(), content_hash(catalogue.root, frameworks), [keys[b]["key"] for b in sorted(catalogue.bundles)])
     if _reuse(old.get(""), key, previous, out_dir) is None:
         files = summary_files(catalogue, docs)
         write_tree(out_dir, files)
@@ -135,23 +136,6 @@ def build_reports(catalogue: Catalogue, out_dir: Path, packages, options, previo
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / KEYS).write_text(json.dumps(keys, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return docs
-
-
-def _tool() -> str:
-    """A digest of bundlesmith's own code and templates (once per process)."""
-    global _TOOL_DIGEST
-    if _TOOL_DIGEST is None:
-        import hashlib
-
-        from bundlesmith import __version__, fingerprint
-
-        digest = hashlib.sha256(__version__.encode())
-        fingerprint._tree_digest(fingerprint._TOOL, digest)
-        _TOOL_DIGEST = digest.hexdigest()
-    return _TOOL_DIGEST
-
-
-_TOOL_DIGEST: str | None = None
 
 
 def _key(*parts) -> str:

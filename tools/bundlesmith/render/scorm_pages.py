@@ -11,7 +11,6 @@ import json
 import re
 from dataclasses import replace
 from functools import lru_cache
-from pathlib import Path
 from types import SimpleNamespace
 
 import jinja2
@@ -20,6 +19,7 @@ from markupsafe import Markup
 from bundlesmith.model import STRENGTH_LETTER, Module
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.module_html import RenderedModule
+from bundlesmith.render.packages import runtime_dir
 from bundlesmith.render.scorm_plan import SHARED_CSS, SHARED_JS, PackagePlan, Sco
 
 # What the template shows: objects, not dicts, as Jinja looks up `a.b` as an attribute first.
@@ -27,15 +27,6 @@ _Item = SimpleNamespace
 RUNTIME_FILES = {SHARED_CSS: "bundlesmith-scorm.css", SHARED_JS: "bundlesmith-scorm.js"}
 ASSET_DIR = "assets/"
 _LINK = re.compile(r'<a href="bs-module:([^"#]+)(#[^"]*)?"([^>]*)>(.*?)</a>', re.S)
-
-
-def runtime_dir() -> Path:
-    """The `scorm/` folder: packaged beside the code when installed, else at the repository root (editable)."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "scorm_runtime", here.parent.parent / "scorm"):
-        if (candidate / "sco.html").is_file():
-            return candidate
-    raise FileNotFoundError("bundlesmith's SCORM runtime (scorm/sco.html) is missing from this installation")
 
 
 @lru_cache(maxsize=1)
