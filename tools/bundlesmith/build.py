@@ -18,7 +18,7 @@ from typing import Callable
 
 from bundlesmith import pipeline
 from bundlesmith.diagnostics import Diagnostic, Severity
-from bundlesmith.emit import Staging
+from bundlesmith.emit import Staging, link_or_copy
 from bundlesmith.load import cache as load_cache
 from bundlesmith.load.project import available_variants
 
@@ -406,11 +406,7 @@ class _PackageReuse:
         staged = self.stage.path / "scorm"
         staged.mkdir(parents=True, exist_ok=True)
         for file in (name, provenance):
-            try:
-                os.link(current / file, staged / file)  # the same filesystem: no copy
-            except OSError:
-                import shutil
-                shutil.copy2(current / file, staged / file)
+            link_or_copy(current / file, staged / file)
         self.reused += 1
         return record
 

@@ -80,6 +80,16 @@ class Staging:
         self._committed = True
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """Put a file of the last build (or of this one) at `target`: a hard link on the same filesystem, else
+    a copy. Only for build outputs, which are never changed in place (a project file may be: copy it)."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def write_zip(target: Path, entries: Iterable[tuple[str, bytes]], base: bytes = b"") -> None:
     """A deterministic zip: entries sorted by name, fixed dates and permissions, deflated at zlib's default
     level (9 makes the files about 1% smaller for half as much time again), media that is compressed already

@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
+from bundlesmith.emit import link_or_copy
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.site_pages import Download, PageRenderer, SiteContext
 from bundlesmith.render.site_plan import SitePage, navigation, plan
@@ -217,21 +218,11 @@ def add_downloads(site_dir: Path, later: dict[str, str], downloads: dict[str, li
         for d in items:
             target = site_dir / d.src_uri
             target.parent.mkdir(parents=True, exist_ok=True)
-            if not _linked(d.source, target):  # packages and reports are never changed in place: a link does
-                shutil.copyfile(d.source, target)
+            link_or_copy(d.source, target)  # packages and reports: build outputs
     for path, page_url in later.items():
         written = site_dir / path
         text = written.read_text(encoding="utf-8")
         written.write_text(fill(text, downloads, lambda uri: get_relative_url(uri, page_url)), encoding="utf-8")
-
-
-def _linked(source: Path, target: Path) -> bool:
-    try:
-        target.unlink(missing_ok=True)
-        os.link(source, target)
-        return True
-    except OSError:
-        return False
 
 
 def _error_banner(problems: list[str]) -> str:

@@ -43,10 +43,12 @@ def _span(span) -> str:
 
 
 def bundle_coverage(catalogue: Catalogue, bundle: Bundle, packages=(), today: date | None = None,
-                    since: dict | None = None, sources: Sources | None = None) -> dict:
+                    since: dict | None = None, sources: Sources | None = None,
+                    provenance_: dict | None = None) -> dict:
     """The coverage document of one bundle (with the catalogue's variant applied, if any).
 
-    `sources` shares what is read from the project (git, links) between the bundles of a run."""
+    `sources` shares what is read from the project (git, links) between the bundles of a run;
+    `provenance_` is the bundle's provenance when the caller has already worked it out."""
     today = today or date.today()
     modules = [catalogue.modules[m] for m in bundle.module_ids if m in catalogue.modules]
     targeted = _targeted(catalogue, bundle)
@@ -82,7 +84,7 @@ def bundle_coverage(catalogue: Catalogue, bundle: Bundle, packages=(), today: da
         "domains": _domains(catalogue, frameworks, targeted, by_standard, modules),
         "co_production": co_production,
         "currency": currency,
-        "provenance": provenance(catalogue, bundle, packages, sources),
+        "provenance": provenance_ or provenance(catalogue, bundle, packages, sources),
     }
 
 

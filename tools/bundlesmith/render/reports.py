@@ -12,8 +12,6 @@ Links to modules and standards are relative to the site's copy of this folder, s
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from bundlesmith.coverage import json as json_view
 from bundlesmith.coverage.compute import bundle_coverage
 from bundlesmith.coverage.framework import framework_coverage
 from bundlesmith.coverage.provenance import Sources
+from bundlesmith.emit import link_or_copy
 from bundlesmith.fingerprint import tool_digest
 from bundlesmith.model import Catalogue
 
@@ -114,10 +113,11 @@ def build_reports(catalogue: Catalogue, out_dir: Path, packages, options, previo
     docs = []
     for bid in sorted(catalogue.bundles):
         bundle = catalogue.bundles[bid]
-        key = _key(tool_digest(), today.isoformat(), provenance(catalogue, bundle, packages, sources))
+        made_from = provenance(catalogue, bundle, packages, sources)
+        key = _key(tool_digest(), today.isoformat(), made_from)
         doc = _reuse(old.get(bid), key, previous / bid if previous else None, out_dir / bid, "coverage.json")
         if doc is None:
-            doc = bundle_coverage(catalogue, bundle, packages, today, None, sources)
+            doc = bundle_coverage(catalogue, bundle, packages, today, None, sources, made_from)
             files = bundle_files(doc)
             write_tree(out_dir / bid, files)
             keys[bid] = {"key": key, "files": sorted(files)}
@@ -171,8 +171,5 @@ def _reuse(entry, key: str, source: Path | None, target: Path, document: str | N
             return None
     target.mkdir(parents=True, exist_ok=True)
     for name in names:
-        try:
-            os.link(source / name, target / name)  # the same filesystem: no copy
-        except OSError:
-            shutil.copyfile(source / name, target / name)
+        link_or_copy(source / name, target / name)
     return result
