@@ -25,16 +25,13 @@ class SiteBuilds:
 
     def __init__(self, count: int, build: Callable[[int], object], workers: int):
         self.count, self.build = count, build
-        self.mine: dict[int, object] = {}
         self.children: list[tuple[multiprocessing.Process, object]] = []
         processes = min(workers, count) if count > 1 else 0
         if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            self.next = iter(range(count)).__next__
-            return
+            return  # this process builds every site, in run()
         context = multiprocessing.get_context("fork")
-        gc.freeze()  # what exists now is shared with the site processes: their collector leaves it untouched
-        self.next = lambda: None  # this process only coordinates: peak memory is one site's, in each process
         self.counter = context.Value("i", 0)
+        gc.freeze()  # what exists now is shared with the site processes: their collector leaves it untouched
         for _ in range(processes):
             receive, send = context.Pipe(duplex=False)
             process = context.Process(target=self._child, args=(send,), daemon=True)
@@ -43,13 +40,12 @@ class SiteBuilds:
             self.children.append((process, receive))
         gc.unfreeze()  # here, collection goes on as before
 
-    def _take(self) -> int:
+    def _take(self) -> int | None:
+        """The next view no process has taken yet, or None."""
         with self.counter.get_lock():
             k = self.counter.value
             self.counter.value += 1
-        if k >= self.count:
-            raise StopIteration
-        return k
+        return k if k < self.count else None
 
     def _child(self, send) -> None:
         from bundlesmith.workers import ignore_interrupts
@@ -57,7 +53,7 @@ class SiteBuilds:
         ignore_interrupts()
         built: dict[int, object] = {}
         try:
-            for k in iter(self._safe_take, None):
+            for k in iter(self._take, None):
                 built[k] = self.build(k)
             send.send(("ok", built))
         except BaseException as exc:  # handed to the main process, which raises it
@@ -69,24 +65,16 @@ class SiteBuilds:
             send.close()
             os._exit(0)
 
-    def _safe_next(self) -> int | None:
-        try:
-            return self.next()
-        except StopIteration:
-            return None
-
-    def _safe_take(self) -> int | None:
-        try:
-            return self._take()
-        except StopIteration:
-            return None
-
     def run(self, started: Callable[[int], None] = lambda k: None) -> dict[int, object]:
-        """Build this process's share of the sites, then collect the others'; {view: built site}."""
-        for k in iter(self._safe_next, None):
-            started(k)
-            self.mine[k] = self.build(k)
-        built = dict(self.mine)
+        """Every view's built site, {view: built site}: built here one by one (`started(k)` first), or
+        collected from the site processes. The first failure is raised here as it was raised there."""
+        if not self.children:
+            built = {}
+            for k in range(self.count):
+                started(k)
+                built[k] = self.build(k)
+            return built
+        built = {}
         for process, receive in self.children:
             try:
                 status, payload = receive.recv()
