@@ -296,3 +296,22 @@ def test_the_shipped_search_shim_is_the_npm_package_unchanged():
     assert (shipped / "shim.js").read_bytes() == (installed / "shim" / "index.js").read_bytes()
     assert (shipped / "LICENSE").read_text() == (installed / "LICENSE").read_text()
     assert "MIT" in (installed / "package.json").read_text()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_bad_mkdocs_yml_is_an_error_naming_it_and_build_stays_as_it_was(project, tmp_path, jobs):
+    from bundlesmith import build
+
+    out = tmp_path / "build"
+    assert build.run(build.BuildOptions(root=project, out=out, only=frozenset({"site"}), jobs=jobs)).ok
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("name: material", "name: materiel", 1),
+                      encoding="utf-8")
+    result = build.run(build.BuildOptions(root=project, out=out, only=frozenset({"site"}), jobs=jobs))
+    assert not result.ok
+    [problem] = [d.format() for d in result.diagnostics]
+    assert problem.startswith("mkdocs.yml: error: the site did not build: Config value 'theme': "
+                              "Unrecognised theme name: 'materiel'") and problem.endswith("[site-failed]")
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]

@@ -102,10 +102,20 @@ def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None,
                                       f"(SCORM {', '.join(bundle.scorm.versions)}, {len(bundle.module_ids)} modules)")
         return result
 
+    from bundlesmith.render.site import SiteBuildError
+
     try:
         result = _build(options, views, names, result, echo, progress or (lambda stage, done, total: None))
         if result.ok:
             fingerprint.record(options.out, stamp, result.outputs)
+        return result
+    except SiteBuildError as exc:  # mkdocs refused the configuration, or a theme or plugin failed
+        from bundlesmith.diagnostics import Span, error
+        config = exc.config
+        where = ("site" if config is None else config.relative_to(options.root).as_posix()
+                 if config.is_relative_to(options.root) else "the default site configuration")
+        result.diagnostics = [error(Span(where, 0), "site-failed", exc.message)]
+        result.ok = False
         return result
     except OSError as exc:
         from bundlesmith.diagnostics import Span, error

@@ -31,7 +31,14 @@ SCORM_LABELS = {"1.2": "SCORM 1.2 package", "2004": "SCORM 2004 (4th edition) pa
 
 
 class SiteBuildError(Exception):
-    """mkdocs stopped: the message lists what it logged."""
+    """mkdocs stopped: the message lists what it logged; `config` is the configuration it used."""
+
+    def __init__(self, message: str, config: Path | None = None):
+        super().__init__(message, config)
+        self.message, self.config = message, config
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class SiteWarnings(logging.Handler):
@@ -109,7 +116,7 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options,
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
-        with site_config(catalogue.root, site_dir=str(out_dir)) as config:
+        with site_config(catalogue.root, site_dir=str(out_dir)) as config:  # mkdocs.yml is checked here
             plugin = config.plugins.get("bundlesmith")
             if plugin is None:  # mkdocs.yml lost the plugin: the site would have no pages at all
                 plugin = BundlesmithPlugin()
@@ -120,11 +127,11 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options,
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config, dirty=False)
-            except (MkDocsException, PluginError) as exc:
-                problems = "; ".join(handler.messages) or str(exc)
-                raise SiteBuildError(f"the site did not build: {problems}") from None
             finally:
                 config.plugins.on_shutdown()
+    except (MkDocsException, PluginError) as exc:  # a bad mkdocs.yml, or a plugin or theme that failed
+        problems = "; ".join(handler.messages) or str(exc)
+        raise SiteBuildError(f"the site did not build: {problems}", config_file(catalogue.root)) from None
     finally:
         logger.removeHandler(handler)
     return BuiltSite(Path(out_dir), handler.messages, dict(plugin.later) if packages is None else {})
