@@ -72,3 +72,21 @@ def test_the_authors_heading_above_the_quiz_becomes_its_title(sample_root):
     assert "check-your-understanding" not in [h.id for h in rendered.headings]
     assert ('<span id="check-your-understanding"></span><h2 id="bs-quiz-title" class="bs-quiz-title">'
             'Check your understanding</h2>') in rendered.quiz_html
+
+
+def test_a_link_out_of_the_project_never_becomes_a_file_to_copy(sample_root):
+    """check refuses these links; even so, rendering never turns them into files to package or copy."""
+    import dataclasses
+
+    from bundlesmith.load.project import load_catalogue
+    from bundlesmith.markdown import parse
+    from bundlesmith.render.module_html import prepare_body, render_module
+
+    catalogue, _ = load_catalogue(sample_root)
+    module = next(iter(catalogue.modules.values()))
+    body = module.body + "\n![host](/etc/hostname) [up](../../../../secret.txt) [here](#top)\n"
+    module = dataclasses.replace(module, body=body, prepared=prepare_body(parse(body), body))
+    paths = {m.path: m.id for m in catalogue.modules.values()}
+    rendered = render_module(module, paths)
+    assert rendered.assets == ()
+    assert 'src="#"' in rendered.html and 'href="#"' in rendered.html and 'href="#top"' in rendered.html

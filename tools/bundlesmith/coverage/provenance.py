@@ -6,10 +6,8 @@ Nothing here depends on the clock: the same sources give the same provenance, so
 from __future__ import annotations
 
 import hashlib
-import os.path
 import subprocess
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from bundlesmith.model import Bundle, Catalogue
 
@@ -28,7 +26,7 @@ def source_files(catalogue: Catalogue, bundle: Bundle, sources: "Sources | None"
     for module in modules:
         files.add(module.path)
         frameworks.update(a.standard.partition(":")[0] for a in module.standards)
-        files.update(sources.linked(module, root) if sources else _linked(module, root))
+        files.update(sources.linked(module, catalogue) if sources else _linked(module, catalogue))
     for fid in frameworks:
         if fid in catalogue.frameworks:
             files.add(catalogue.frameworks[fid].span.path)
@@ -40,18 +38,14 @@ def source_files(catalogue: Catalogue, bundle: Bundle, sources: "Sources | None"
     return sorted(f for f in files if (root / f).is_file())
 
 
-def _linked(module, root: Path) -> set[str]:
-    """The project files (not Markdown) a module links to or shows, relative to the root."""
-    found = set()
-    base = os.path.dirname(module.path)
-    for ref in module.references:
-        parts = urlsplit(ref.target)
-        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/") or parts.path.endswith(".md"):
-            continue
-        target = os.path.normpath(os.path.join(base, unquote(parts.path))).replace(os.sep, "/")
-        if not target.startswith("../") and (root / target).is_file():  # content symlinks are refused at load
-            found.add(target)
-    return found
+def _linked(module, catalogue: Catalogue) -> set[str]:
+    """The project files (not Markdown) a module links to or shows, relative to the root: the files its
+    pages use (render/module_html.referenced_assets) that exist. Content symlinks are refused at load."""
+    from bundlesmith.render.module_html import module_paths, referenced_assets
+
+    root = catalogue.root
+    return {path for path in referenced_assets(module, module_paths(catalogue))
+            if not path.endswith(".md") and (root / path).is_file()}
 
 
 def file_sha256(path: Path) -> str:
@@ -97,9 +91,9 @@ class Sources:
     def sha256(self, rel: str) -> str:
         return self._file(rel)[1]
 
-    def linked(self, module, root: Path) -> set[str]:
+    def linked(self, module, catalogue: Catalogue) -> set[str]:
         if module.path not in self._links:
-            self._links[module.path] = _linked(module, root)
+            self._links[module.path] = _linked(module, catalogue)
         return self._links[module.path]
 
     def _read(self) -> tuple[str, set[str] | None] | None:

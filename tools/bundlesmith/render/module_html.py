@@ -215,7 +215,7 @@ def _neutral_url(url: str, base: str, module_paths: dict[str, str], assets: list
     if target in module_paths:
         linked.append(module_paths[target])
         return f"bs-module:{module_paths[target]}{fragment}"
-    if target.startswith(".."):
+    if target.startswith("..") or os.path.isabs(target):
         return "#"  # check refuses these; never point outside the project
     assets.append(target)
     return f"bs-asset:{target}{fragment}"
