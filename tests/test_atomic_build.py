@@ -143,15 +143,26 @@ def test_building_one_bundle_keeps_the_other_bundles_packages(monkeypatch, sampl
 
     from bundlesmith.render.packages import is_package_of
 
+    import hashlib
+
+    from bundlesmith.signing import seal
+
     out = tmp_path / "build"
     scorm = out / "scorm"
     scorm.mkdir(parents=True)
-    for bundle in ("national-induction", "national-induction-extra", "mid-career-managers"):
+    sealed = {}
+    for bundle in ("national-induction", "national-induction-extra", "mid-career-managers", "planted"):
         name = f"{bundle}-1.0.0-scorm12"
-        (scorm / f"{name}.zip").write_bytes(b"old " + bundle.encode())
-        (scorm / f"{name}.provenance.json").write_text(json.dumps({
+        data = b"old " + bundle.encode()
+        provenance = json.dumps({
             "bundle": bundle, "bundle_version": "1.0.0", "variant": None, "scorm_version": "1.2",
-            "package": {"filename": f"{name}.zip", "sha256": "ab" * 32, "size": 9}}))
+            "package": {"filename": f"{name}.zip", "sha256": hashlib.sha256(data).hexdigest(), "size": 9}}).encode()
+        (scorm / f"{name}.zip").write_bytes(data)
+        (scorm / f"{name}.provenance.json").write_bytes(provenance)
+        if bundle != "planted":  # what the last build wrote, as its sealed record says
+            sealed[f"{name}.zip"] = {"key": "k", "zip": hashlib.sha256(data).hexdigest(),
+                                     "provenance": hashlib.sha256(provenance).hexdigest()}
+    (scorm / ".bundlesmith-packages.json").write_text(seal("packages", sealed))
     seen = {}
 
     def record_reports(catalogue, out_dir, packages, options, **kwargs):
@@ -168,6 +179,7 @@ def test_building_one_bundle_keeps_the_other_bundles_packages(monkeypatch, sampl
     assert "national-induction-1.0.0-scorm12.zip" not in names  # replaced by this build
     assert "half-written.zip" in names  # what the (fake) packager wrote for it
     assert "national-induction-extra-1.0.0-scorm12.zip" in names and "mid-career-managers-1.0.0-scorm12.zip" in names
+    assert "planted-1.0.0-scorm12.zip" not in names, "a zip no build of ours recorded is not carried over"
     assert seen["packages"] == ["mid-career-managers-1.0.0-scorm12.zip", "national-induction-extra-1.0.0-scorm12.zip",
                                 "national-induction.zip"]
     assert is_package_of("national-induction-2.1.0-riverside-ics-scorm2004.zip", "national-induction")

@@ -7,7 +7,11 @@ must never change what a check says.
 
 from __future__ import annotations
 
-import pickle
+import hashlib
+import hmac
+import json
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -18,12 +22,13 @@ from click.testing import CliRunner
 from bundlesmith import pipeline
 from bundlesmith.cli import cli
 from bundlesmith.diagnostics import Span, error
+from bundlesmith import signing
 from bundlesmith.load import cache as load_cache
 from bundlesmith.load import project as project_loader
 from test_check_bad_input import CASES, make_project, parse_case
 
 TODAY = "2026-11-23"
-CACHE = Path("build") / ".bundlesmith-cache" / "load.pickle"
+CACHE = Path("build") / ".bundlesmith-cache" / "load.json"
 
 
 def check(root: Path, *args: str):
@@ -101,15 +106,32 @@ def test_editing_one_module_reparses_it_alone_and_its_new_problem_is_reported(tm
     assert fixed.exit_code == 0 and fixed.stdout == ""
 
 
+def _read(cache_file: Path) -> tuple[dict, list]:
+    """The cache as the user could read it: a JSON header line, then a JSON list of signed entries."""
+    header, _, body = cache_file.read_bytes().partition(b"\n")
+    return json.loads(header), json.loads(body)
+
+
+def _write(cache_file: Path, header: dict, entries: list) -> None:
+    cache_file.write_bytes(json.dumps(header, separators=(",", ":")).encode() + b"\n"
+                           + json.dumps(entries, separators=(",", ":")).encode())
+
+
+def _sign(secret: bytes, tool: str, key: str, digest: str, value: bytes) -> str:
+    """The documented entry signature: HMAC-SHA256 over the tool key, entry key, file digest and value."""
+    return hmac.new(secret, b"\0".join((tool.encode(), key.encode(), digest.encode(), value)), hashlib.sha256).hexdigest()
+
+
 @pytest.mark.parametrize("damage", [
-    lambda data: b"not a pickle at all",
+    lambda data: b"not a cache at all",
     lambda data: data[: len(data) // 2],
     lambda data: b"",
-    lambda data: pickle.dumps(["a", "list", "not", "a", "cache"]),
-    lambda data: pickle.dumps({**pickle.loads(data), "entries": {
-        1: "x", ("module", 2, "p", ()): ("d", b"b"),
-        **{key: (digest, b"not a pickle") for key, (digest, _) in pickle.loads(data)["entries"].items()}}}),
-], ids=["garbage", "truncated", "empty", "wrong-shape", "damaged-entries"])
+    lambda data: data.partition(b"\n")[0] + b"\n" + b'{"a": "dict, not a list"}',
+    lambda data: data.partition(b"\n")[0] + b"\n" + json.dumps(
+        [[1, "x"], ["k", "d", "m", {"x": 1}]] + [[k, d, m, {"not": "a module"}] for k, d, m, _ in
+                                               json.loads(data.partition(b"\n")[2])]).encode(),
+    lambda data: b"\x80\x04\x95" + data,  # a pickle header in front of it
+], ids=["garbage", "truncated", "empty", "wrong-shape", "damaged-entries", "pickle-prefix"])
 def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, parses, damage):
     files, expected, code = parse_case((Path(__file__).parent / "fixtures/bad-input/duplicate-key.case").read_text())
     root = make_project(tmp_path, files)
@@ -127,23 +149,29 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, parses, damage):
     assert parses == [], "the damaged cache was replaced by a good one"
 
 
-def _poison(cache_file: Path, key: str | None = None) -> None:
-    """Rewrite every entry of the cache to claim its file has a problem it does not have."""
-    stored = pickle.loads(cache_file.read_bytes())
-    if key is not None:
-        stored["key"] = key
-    for entry_key, (digest, blob) in stored["entries"].items():
-        result = pickle.loads(blob)
-        fake = error(Span(entry_key[2], 1), "stale", "this came from the cache")
-        stored["entries"][entry_key] = (digest, pickle.dumps((*result[:-1], [fake])))
-    cache_file.write_bytes(pickle.dumps(stored))
+def _poison(cache_file: Path, *, tool: str | None = None, secret: bytes | None = None) -> None:
+    """Rewrite every entry of the cache to claim its file has a problem it does not have, signed with
+    `secret` (none: the signatures are left as they were, so they no longer match)."""
+    header, entries = _read(cache_file)
+    if tool is not None:
+        header["tool"] = tool
+    for entry in entries:
+        key, digest, _, value = entry
+        fake = {"span": {"path": json.loads(key)[2], "line": 1}, "severity": "error", "code": "stale",
+                "message": "this came from the cache", "hint": ""}
+        value = value[:-1] + [[fake]]
+        entry[3] = value
+        if secret is not None:
+            entry[2] = _sign(secret, header["tool"], key, digest, json.dumps(value, separators=(",", ":")).encode())
+    _write(cache_file, header, entries)
 
 
 def test_the_poisoned_cache_is_what_a_check_would_read(tmp_path):
-    """The next test depends on `_poison` reaching the results a warm check reads."""
+    """The next tests depend on `_poison` reaching the results a warm check reads: signed with this
+    user's key, a changed entry is used."""
     root = make_project(tmp_path, {})
     check(root)
-    _poison(root / CACHE)
+    _poison(root / CACHE, secret=signing.signing_key())
 
     assert "this came from the cache" in check(root).stdout
 
@@ -151,7 +179,7 @@ def test_the_poisoned_cache_is_what_a_check_would_read(tmp_path):
 def test_a_cache_written_by_another_version_of_bundlesmith_is_ignored(tmp_path):
     root = make_project(tmp_path, {})
     cold = check(root)
-    _poison(root / CACHE, key="written by bundlesmith 0.0.1")
+    _poison(root / CACHE, tool="written by bundlesmith 0.0.1", secret=signing.signing_key())
 
     again = check(root)
 
@@ -159,33 +187,61 @@ def test_a_cache_written_by_another_version_of_bundlesmith_is_ignored(tmp_path):
     assert again.stdout == cold.stdout and again.exit_code == cold.exit_code == 0
 
 
-def test_the_cache_key_changes_with_the_version_and_the_code(monkeypatch, tmp_path):
-    import bundlesmith
-    from bundlesmith import fingerprint
+@pytest.mark.parametrize("secret", [None, b"another user's key, or none at all"], ids=["unsigned", "other-key"])
+def test_a_forged_or_copied_cache_entry_is_a_miss(tmp_path, parses, secret):
+    """A build/ from a CI cache, a shared drive or an archive: entries not signed with this user's key
+    are parsed again, so no cached HTML can get past the sanitiser."""
+    root = make_project(tmp_path, {})
+    cold = check(root)
+    _poison(root / CACHE, secret=secret)
+    parses.clear()
 
-    def forget() -> None:  # both are worked out once per process
-        load_cache.tool_key.cache_clear()
-        fingerprint.tool_digest.cache_clear()
+    again = check(root)
 
-    forget()
-    original = load_cache.tool_key()
-    monkeypatch.setattr(bundlesmith, "__version__", "99.0.0")
-    forget()
-    assert load_cache.tool_key() != original
+    assert "this came from the cache" not in again.stdout
+    assert again.stdout == cold.stdout and again.exit_code == 0
+    assert len(parses) == 2
 
-    monkeypatch.undo()
-    tool = tmp_path / "tool"
-    (tool / "load").mkdir(parents=True)
-    (tool / "load" / "modules.py").write_text("one")
-    monkeypatch.setattr(fingerprint, "_TOOL", tool)
-    forget()
-    before = load_cache.tool_key()
-    (tool / "load" / "modules.py").write_text("two")
-    forget()
-    assert load_cache.tool_key() != before
-    monkeypatch.undo()
-    forget()
-    assert load_cache.tool_key() == original
+
+def test_a_pickle_planted_in_the_cache_folder_never_runs(tmp_path):
+    """bundlesmith before 0.2 unpickled build/.bundlesmith-cache/load.pickle: a crafted one ran code."""
+    import pickle
+
+    root = make_project(tmp_path, {})
+    check(root)
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    for name in ("load.pickle", "load.json"):
+        (root / CACHE).with_name(name).write_bytes(pickle.dumps(Payload()))
+        result = subprocess.run([sys.executable, "-m", "bundlesmith", "-C", str(root), "check", "--today", TODAY],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert not marker.exists(), f"{name} was unpickled"
+
+
+def test_the_signing_key_is_private_to_the_user(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    key = signing.signing_key()
+    file = tmp_path / "xdg" / "bundlesmith" / "key"
+
+    assert key is not None and len(key) >= 32
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600
+    assert signing.signing_key() == key, "the same key every time"
+
+
+def test_without_a_writable_user_cache_folder_check_works_uncached(tmp_path, monkeypatch):
+    (tmp_path / "xdg").write_text("a file where the folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    root = make_project(tmp_path, {})
+
+    result = check(root)
+
+    assert result.exit_code == 0 and result.exception is None
+    assert not (root / CACHE).exists()
 
 
 def test_a_moved_project_is_not_served_another_folders_results(tmp_path, parses):
@@ -231,9 +287,9 @@ def test_two_checks_at_once_leave_a_usable_cache(tmp_path):
     outputs = [run.communicate(timeout=120) for run in runs]
 
     assert {out for out, _ in outputs} == {expected + "\n"}
-    stored = pickle.loads((root / CACHE).read_bytes())
-    assert len(stored["entries"]) == 4  # two modules, the framework and the bundle
-    assert not [p for p in (root / CACHE).parent.iterdir() if p.name != "load.pickle"], "no temporary files left"
+    _, entries = _read(root / CACHE)
+    assert len(entries) == 4  # two modules, the framework and the bundle
+    assert not [p for p in (root / CACHE).parent.iterdir() if p.name != "load.json"], "no temporary files left"
     assert check(root).stdout == expected + "\n"
 
 
@@ -323,7 +379,7 @@ def test_temporary_files_left_by_a_killed_check_are_swept_away(tmp_path):
     root = make_project(tmp_path, {})
     folder = root / CACHE.parent
     folder.mkdir(parents=True)
-    old, recent = folder / ".load.pickle-old.tmp", folder / ".load.pickle-recent.tmp"
+    old, recent = folder / ".load.json-old.tmp", folder / ".load.json-recent.tmp"
     old.write_bytes(b"half written")
     recent.write_bytes(b"being written by another check")
     two_hours_ago = time.time() - 7200

@@ -41,5 +41,5 @@ def test_modules_parsed_in_several_processes_give_the_same_catalogue_and_message
     assert seen(pipeline.check_all(corpus, jobs=2)) == one
     cache = tmp_path / "cache"
     assert seen(pipeline.check_all(corpus, jobs=2, cache_dir=cache)) == one  # parsed in processes, then kept
-    assert (cache / "load.pickle").is_file()
+    assert (cache / "load.json").is_file()
     assert seen(pipeline.check_all(corpus, jobs=2, cache_dir=cache)) == one  # served from the cache

@@ -164,7 +164,7 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                      + (f"; {reuse.reused} unchanged since the last build, kept" if reuse.reused else ""))
                 written.append("scorm")
                 if options.bundles:
-                    carried = _carry_over_packages(stage, options)
+                    carried = _carry_over_packages(stage, options, reuse)
                     packages += carried
             stages = len(views) if reports is not None or site is not None else 0
             mine: dict[int, list] = {}
@@ -223,9 +223,9 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                 running.close()
         if stages:
             progress("done", stages, stages)
-        stage.commit(dict.fromkeys(written))
         if scorm is not None:
             reuse.record(packages)
+        stage.commit(dict.fromkeys(written))
     result.outputs = list(dict.fromkeys(written))
     for output in dict.fromkeys(written):
         result.summary.append(f"wrote {(options.out / output).relative_to(options.root) if options.out.is_relative_to(options.root) else options.out / output}/")
@@ -377,26 +377,36 @@ class _Feeder:
 class _PackageReuse:
     """Packages whose inputs did not change since the last build are carried over instead of built again.
 
-    build/.bundlesmith-packages.json maps each zip in build/scorm/ to the key of what it was built from
-    (scorm.package_key). With --force every package is built again.
+    build/scorm/.bundlesmith-packages.json, inside the folder it describes (so it is swapped in with it),
+    maps each zip to the key of what it was built from (scorm.package_key) and the sha256 of the zip and
+    of its provenance file, sealed with this user's key (signing.py). A package is reused only when the
+    record is ours and both files still have those hashes; a file that is a symlink is never read. With
+    --force every package is built again.
     """
 
     FILE = ".bundlesmith-packages.json"
 
     def __init__(self, options: BuildOptions, stage: Staging):
-        import json
-
         from bundlesmith.fingerprint import tool_digest
+        from bundlesmith.signing import unseal
 
         self.options, self.stage = options, stage
         self.keys: dict[str, str] = {}
         self.known: dict = {}
         self.reused = 0
-        try:
-            self.previous = {} if options.force else json.loads((options.out / self.FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.previous = {}
+        previous = None if options.force or not _real_folder(options.out / "scorm", options.out) else \
+            unseal("packages", options.out / "scorm" / self.FILE)
+        self.previous: dict = previous if isinstance(previous, dict) else {}
         self.tool = tool_digest()
+
+    def verified(self, name: str) -> bool:
+        """Whether build/scorm/<name> and its provenance are exactly what the last build wrote."""
+        from bundlesmith.signing import file_sha256
+
+        entry = self.previous.get(name)
+        current = self.options.out / "scorm"
+        return (isinstance(entry, dict) and file_sha256(current / name) == entry.get("zip")
+                and file_sha256(current / _provenance_name(name)) == entry.get("provenance"))
 
     def __call__(self, target):
         from bundlesmith.render.packages import package_filename, read_record
@@ -405,13 +415,13 @@ class _PackageReuse:
         variant = target.catalogue.variant.id if target.catalogue.variant else None
         name = package_filename(target.bundle.id, target.bundle.version, variant, target.scorm_version)
         key = self.keys[name] = package_key(target, self.tool, self.known)
-        if not isinstance(self.previous, dict) or self.previous.get(name) != key:
+        entry = self.previous.get(name)
+        if not isinstance(entry, dict) or entry.get("key") != key or not self.verified(name):
             return None
         current = self.options.out / "scorm"
-        provenance = name[:-len(".zip")] + ".provenance.json"
+        provenance = _provenance_name(name)
         record = read_record(current / provenance)
-        zip_path = current / name
-        if record is None or record.filename != name or not zip_path.is_file() or zip_path.stat().st_size != record.size:
+        if record is None or record.filename != name or record.sha256 != entry.get("zip"):
             return None
         staged = self.stage.path / "scorm"
         staged.mkdir(parents=True, exist_ok=True)
@@ -421,25 +431,42 @@ class _PackageReuse:
         return record
 
     def record(self, packages) -> None:
-        import json
+        """Seal what the staged build/scorm/ holds into it, before it is swapped in."""
+        from bundlesmith.signing import file_sha256, seal
 
-        keys = {p.filename: self.keys[p.filename] if p.filename in self.keys else self.previous.get(p.filename)
-                for p in packages}
-        keys = {name: key for name, key in sorted(keys.items()) if key}
-        (self.options.out / self.FILE).write_text(json.dumps(keys, indent=0) + "\n", encoding="utf-8")
+        staged = self.stage.path / "scorm"
+        entries = {}
+        for p in packages:
+            key = self.keys.get(p.filename) or (self.previous.get(p.filename) or {}).get("key")
+            if key:
+                entries[p.filename] = {"key": key, "zip": p.sha256,
+                                       "provenance": file_sha256(staged / _provenance_name(p.filename))}
+        staged.mkdir(parents=True, exist_ok=True)
+        (staged / self.FILE).write_text(seal("packages", dict(sorted(entries.items()))), encoding="utf-8")
 
 
-def _carry_over_packages(stage: Staging, options: BuildOptions) -> list:
-    """With --bundle, the other bundles' packages stay as they were, and reports still describe them."""
+def _provenance_name(zip_name: str) -> str:
+    return zip_name[:-len(".zip")] + ".provenance.json"
+
+
+def _real_folder(folder: Path, out: Path) -> bool:
+    """Whether `folder` is a real folder inside `out`, not a symlink to somewhere else."""
+    return folder.is_dir() and not folder.is_symlink() and folder.resolve().is_relative_to(out.resolve())
+
+
+def _carry_over_packages(stage: Staging, options: BuildOptions, reuse: _PackageReuse) -> list:
+    """With --bundle, the other bundles' packages stay as they were, and reports still describe them:
+    only those the last build's sealed record vouches for, never through a symlink."""
     from bundlesmith.render.packages import is_package_of, read_record
 
     current = options.out / "scorm"
-    if not current.is_dir():
+    if not _real_folder(current, options.out):
         return []
-    kept = [p.name for p in sorted(current.iterdir())
-            if p.is_file() and not any(is_package_of(p.name, b) for b in options.bundles)]
-    stage.keep_existing("scorm", kept)
-    records = [read_record(stage.path / "scorm" / name) for name in kept if name.endswith(".provenance.json")]
+    zips = [p.name for p in sorted(current.iterdir())
+            if p.name.endswith(".zip") and not any(is_package_of(p.name, b) for b in options.bundles)
+            and reuse.verified(p.name)]
+    stage.keep_existing("scorm", [f for name in zips for f in (name, _provenance_name(name))])
+    records = [read_record(stage.path / "scorm" / _provenance_name(name)) for name in zips]
     return [r for r in records if r is not None and (stage.path / "scorm" / r.filename).is_file()]
 
 

@@ -45,9 +45,9 @@ class Staging:
         staged = self.path / name
         for rel in keep:
             source = current / rel
-            if source.is_file() and not (staged / rel).exists():
+            if _regular(source) and not (staged / rel).exists():
                 (staged / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, staged / rel)
+                link_or_copy(source, staged / rel)
 
     def commit(self, names: Iterable[str]) -> None:
         """Swap each staged output folder into build/ with renames; if any rename fails, undo the others."""
@@ -80,9 +80,20 @@ class Staging:
         self._committed = True
 
 
+def _regular(path: Path) -> bool:
+    """A regular file, not a symlink (one planted in build/ must never pull a file from elsewhere in)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def link_or_copy(source: Path, target: Path) -> None:
     """Put a file of the last build (or of this one) at `target`: a hard link on the same filesystem, else
-    a copy. Only for build outputs, which are never changed in place (a project file may be: copy it)."""
+    a copy. Only for build outputs, which are never changed in place (a project file may be: copy it).
+    A symlink is refused: nothing found in build/ is followed."""
+    if not _regular(source):
+        raise FileNotFoundError(f"not a regular file: {source}")
     target.unlink(missing_ok=True)
     try:
         os.link(source, target)

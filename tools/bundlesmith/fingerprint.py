@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -58,15 +59,40 @@ def tool_digest() -> str:
 
 
 def unchanged(out: Path, value: str) -> bool:
-    """Whether build/ holds the outputs of a build with this fingerprint, all still in place."""
-    try:
-        recorded = json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """Whether build/ holds exactly the outputs of a build with this fingerprint.
+
+    The record is sealed with this user's key (a build/ from elsewhere is never "up to date") and holds a
+    digest of each output folder's listing (every path, size and modification time): a build killed
+    while it swapped its folders in, or a file changed, added or removed since, makes it false."""
+    from bundlesmith.signing import unseal
+
+    recorded = unseal("build", out / CACHE_FILE)
+    if not isinstance(recorded, dict) or recorded.get("fingerprint") != value:
         return False
-    return (recorded.get("fingerprint") == value
-            and all((out / name).exists() for name in recorded.get("outputs", [])))
+    outputs = recorded.get("outputs")
+    return isinstance(outputs, dict) and bool(outputs) and all(
+        isinstance(name, str) and listing_digest(out, name) == digest for name, digest in outputs.items())
+
+
+def listing_digest(out: Path, name: str) -> str | None:
+    """A digest of build/<name>/'s tree: each entry's path, type, size and modification time; None when
+    it is missing or a symlink."""
+    top = out / name
+    if top.is_symlink() or not top.is_dir():
+        return None
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(top):
+        dirs.sort()
+        for entry in sorted(files) + [d + "/" for d in dirs]:
+            path = os.path.join(folder, entry.rstrip("/"))
+            info = os.lstat(path)
+            digest.update(f"{os.path.relpath(path, top)}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def record(out: Path, value: str, outputs: list[str]) -> None:
-    (out / CACHE_FILE).write_text(json.dumps({"fingerprint": value, "outputs": sorted(outputs)}, indent=2) + "\n",
-                                  encoding="utf-8")
+    """Say that build/ now holds the outputs of a build with this fingerprint (see unchanged)."""
+    from bundlesmith.signing import seal
+
+    listing = {name: listing_digest(out, name) for name in sorted(outputs)}
+    (out / CACHE_FILE).write_text(seal("build", {"fingerprint": value, "outputs": listing}), encoding="utf-8")

@@ -161,6 +161,27 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PreparedBody:
+    """What rendering a module needs from its Markdown, made from the tokens its load parsed (so the
+    Markdown is parsed once per build): the sanitised body with every relative link as `bs-ref:<n>`, the
+    n-th of `refs` (resolved to a module or a file only when the catalogue is known), slots as sections."""
+
+    html: str
+    refs: tuple[str, ...]
+    headings: tuple[Heading, ...]
+    quiz_title: str
+    quiz_anchor: str
+    placeholder: str  # where the knowledge check goes in `html`
+
+
+@dataclass(frozen=True)
 class Module:
     id: str
     title: str
@@ -188,7 +209,7 @@ class Module:
     local: bool = False  # from a variant
     local_slots: tuple[str, ...] = ()  # slots a variant filled
     raw_html: tuple[Span, ...] = ()  # where the Markdown holds raw HTML (sanitised when rendered)
-    prepared: object = None  # render/module_html.PreparedBody: the body as its load parsed it, ready to render
+    prepared: PreparedBody | None = None  # the body as its load parsed it, ready to render (render/module_html)
 
     @property
     def minutes(self) -> int:

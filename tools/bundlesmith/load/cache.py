@@ -3,26 +3,32 @@
 `bundlesmith check` (and the load step of `bundlesmith build`) parse every Markdown module, its YAML
 front matter and its quiz, and check each against the contract's schemas. What that produces for one
 file depends only on the file's bytes, where it is, and bundlesmith itself, so it is kept in
-`build/.bundlesmith-cache/load.pickle` and reused while none of those change:
+`build/.bundlesmith-cache/load.json` and reused while none of those change.
 
-- each entry is keyed by the kind of file, its path (as given and relative to the project) and how it
-  is loaded (national or local to a variant), and holds a hash of the file's bytes with the pickled
-  result: a file whose bytes changed is parsed again, the others are not;
-- the whole file is keyed by bundlesmith's version, a digest of its own source (code, schemas,
-  templates), the Python version and the installed parsing libraries: any change starts afresh.
+`build/` is untrusted (it may come from a CI cache, a shared drive or an archive), so the cache is
+data only and authenticated:
+
+- the file is JSON: a header line (format, and a key of bundlesmith's version, its own source, the
+  Python version and the parsing libraries), checked before anything else is decoded, then the entries;
+- each entry is keyed by the kind of file, its path and how it is loaded (national or local to a
+  variant), holds a hash of the file's bytes and the result as typed JSON (load/codec.py: only the
+  model's dataclasses can come out of it, never code), and is signed with an HMAC-SHA256 whose key
+  lives in the user's own cache folder (`$XDG_CACHE_HOME/bundlesmith/key`, mode 0600). A cache written
+  by anyone else, copied from another machine, edited, truncated or of another version is a miss,
+  never an error, and never changes what is loaded.
 
 Cross-file rules (validate/) and anything that reads several files (a variant's manifest and slot
-fills) are never cached. A missing, unreadable, corrupt or other-version cache is ignored and
-rebuilt; writes go to a temporary file that replaces the cache in one step, so two checks running at
-once never leave a broken cache behind (the last one to finish wins). If the folder cannot be
-written the check still works, only without the cache.
+fills) are never cached. Writes go to a temporary file that replaces the cache in one step, so two
+checks running at once never leave a broken cache behind (the last one to finish wins). If the folder
+or the key cannot be written the check still works, only without the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 import os
-import pickle
 import sys
 import tempfile
 import time
@@ -30,12 +36,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
+import msgspec
+
+from bundlesmith import signing
+from bundlesmith.load import codec
 from bundlesmith.load.yaml_source import MAX_FILE_BYTES
 
 FOLDER = ".bundlesmith-cache"
-FILE = "load.pickle"
-FORMAT = 1
-_LIBRARIES = ("markdown_it", "mdit_py_plugins", "yaml", "jsonschema")  # what parsing a file depends on
+FILE = "load.json"
+FORMAT = 2
+_LIBRARIES = ("markdown_it", "mdit_py_plugins", "yaml", "jsonschema", "nh3", "msgspec")  # what parsing a file depends on
 
 
 def folder_for(out: Path) -> Path:
@@ -80,27 +90,67 @@ def _installed(package: str) -> str:
     return "|".join(stamp)
 
 
+class _Entry(msgspec.Struct, array_like=True):
+    key: str
+    digest: str
+    mac: str
+    value: msgspec.Raw
+
+
+_ENTRIES = msgspec.json.Decoder(list[_Entry])
+_ENCODE = msgspec.json.Encoder()
+HEADER_LIMIT = 1024  # the header line is short: anything longer is not ours
+
+
+def _key(kind: str, file: Path, path: str, options: dict) -> str:
+    return json.dumps([kind, str(file), path, sorted(options.items())], separators=(",", ":"))
+
+
 class LoadCache:
     """Results of loading single files, reused while the file's bytes and bundlesmith are unchanged."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, secret: bytes):
         self.folder = Path(folder)
-        self.entries: dict[tuple, tuple[bytes, bytes]] = {}
-        self.fresh: dict[tuple, tuple[bytes, bytes]] = {}
+        self.secret = secret
+        self.entries: dict[str, _Entry] = {}
+        self.fresh: dict[str, _Entry] = {}
         self.hits = 0
         self.misses = 0
         self._read()
 
+    def _header(self) -> bytes:
+        return json.dumps({"format": "bundlesmith-load-cache", "version": FORMAT, "tool": tool_key()},
+                          separators=(",", ":")).encode()
+
     def _read(self) -> None:
+        """Every entry of a cache written by this bundlesmith; nothing at all from any other file."""
         try:
-            with open(self.folder / FILE, "rb") as handle:
-                stored = pickle.load(handle)
-            if (isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("key") == tool_key()
-                    and isinstance(stored.get("entries"), dict)):
-                self.entries = {key: value for key, value in stored["entries"].items()
-                                if isinstance(key, tuple) and len(key) == 4 and isinstance(key[1], str)}
-        except Exception:  # missing, unreadable, truncated or not ours: start afresh
-            self.entries = {}
+            with open(os.open(self.folder / FILE, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as handle:
+                header = handle.readline(HEADER_LIMIT)
+                if header.rstrip(b"\n") != self._header():
+                    return
+                entries = _ENTRIES.decode(handle.read())
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            return
+        self.entries = {entry.key: entry for entry in entries}
+
+    def _mac(self, key: str, digest: str, value: bytes) -> str:
+        return signing.mac(self.secret, tool_key().encode(), key.encode(), digest.encode(), value)
+
+    def _stored(self, kind: str, key: str, digest: str):
+        """The stored result for this key and file digest, if its signature and its data are sound."""
+        entry = self.entries.get(key)
+        if entry is None or entry.digest != digest:
+            return None
+        value = bytes(entry.value)
+        if not hmac.compare_digest(entry.mac, self._mac(key, digest, value)):
+            return None
+        try:
+            result = codec.decode(kind, value)
+        except codec.Undecodable:
+            return None
+        self.hits += 1
+        return result
 
     def cached(self, kind: str, file: Path, path: str, **options):
         """What loading the file gave last time for the same bytes, or None (then parse it, and remember())."""
@@ -108,46 +158,30 @@ class LoadCache:
             if file.stat().st_size > MAX_FILE_BYTES:
                 return None
             digest = file_digest(file.read_bytes())
-            stored = self.entries.get((kind, str(file), path, tuple(sorted(options.items()))))
-            if stored is not None and stored[0] == digest:
-                result = pickle.loads(stored[1])
-                self.hits += 1
-                return result
-        except Exception:  # unreadable, or a damaged entry: parse the file
-            pass
-        return None
+        except OSError:
+            return None
+        return self._stored(kind, _key(kind, file, path, options), digest)
 
-    def remember(self, kind: str, file: Path, path: str, digest: bytes, pickled: bytes, **options) -> None:
-        """Keep a result parsed elsewhere (another process): `pickled` for the file bytes with `digest`."""
+    def remember(self, kind: str, file: Path, path: str, digest: str, encoded: bytes, **options) -> None:
+        """Keep a result parsed elsewhere (another process): `encoded` (codec) for the bytes with `digest`."""
         self.misses += 1
-        self.fresh[(kind, str(file), path, tuple(sorted(options.items())))] = (digest, pickled)
+        key = _key(kind, file, path, options)
+        self.fresh[key] = _Entry(key, digest, self._mac(key, digest, encoded), msgspec.Raw(encoded))
 
     def load(self, kind: str, loader: Callable, file: Path, path: str, **options):
         """`loader(file, path, **options)`, or what it returned last time for the same bytes."""
         try:
-            size = file.stat().st_size
-            if size > MAX_FILE_BYTES:
+            if file.stat().st_size > MAX_FILE_BYTES:
                 return loader(file, path, **options)  # refused by size without reading it; not worth keeping
             raw = file.read_bytes()
         except OSError:
             return loader(file, path, **options)  # the loader reports why the file cannot be read
-        key = (kind, str(file), path, tuple(sorted(options.items())))
         digest = file_digest(raw)
-        stored = self.entries.get(key)
+        stored = self._stored(kind, _key(kind, file, path, options), digest)
         if stored is not None:
-            try:
-                if stored[0] == digest:
-                    result = pickle.loads(stored[1])
-                    self.hits += 1
-                    return result
-            except Exception:  # a damaged entry: parse the file again
-                pass
+            return stored
         result = loader(file, path, raw=raw, **options)
-        self.misses += 1
-        try:
-            self.fresh[key] = (digest, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-        except Exception:  # pragma: no cover - every model object pickles; never let the cache fail a check
-            pass
+        self.remember(kind, file, path, digest, codec.encode(result), **options)
         return result
 
     def save(self) -> None:
@@ -155,20 +189,22 @@ class LoadCache:
         if not self.fresh:
             return
         entries = {key: value for key, value in self.entries.items()
-                   if key not in self.fresh and os.path.exists(key[1])}
+                   if key not in self.fresh and os.path.exists(json.loads(key)[1])}
         entries.update(self.fresh)
         temp = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            if self.folder.is_symlink():
+                return  # never write through a link planted in build/
             fd, temp = tempfile.mkstemp(prefix=f".{FILE}-", suffix=".tmp", dir=self.folder)
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"format": FORMAT, "key": tool_key(), "entries": entries}, handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(self._header() + b"\n")
+                handle.write(_ENCODE.encode([entries[key] for key in sorted(entries)]))
             os.replace(temp, self.folder / FILE)
             temp = None
             self.entries, self.fresh = entries, {}
             self._sweep()
-        except (OSError, pickle.PickleError):
+        except OSError:
             pass
         finally:
             if temp is not None:
@@ -178,7 +214,8 @@ class LoadCache:
                     pass
 
     def _sweep(self) -> None:
-        """Remove temporary files that a check killed while writing left behind (an hour old or more)."""
+        """Remove temporary files that a check killed while writing left behind (an hour old or more),
+        and the pickle cache of bundlesmith before 0.2, which is never read."""
         cutoff = time.time() - 3600
         for stale in self.folder.glob(f".{FILE}-*.tmp"):
             try:
@@ -186,13 +223,21 @@ class LoadCache:
                     stale.unlink()
             except OSError:
                 pass
+        try:
+            (self.folder / "load.pickle").unlink()
+        except OSError:
+            pass
 
 
-def file_digest(raw: bytes) -> bytes:
+def file_digest(raw: bytes) -> str:
     """What an entry's file bytes are compared by."""
-    return hashlib.blake2b(raw, digest_size=20).digest()
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 
 def open_cache(folder: Path | None) -> LoadCache | None:
-    return LoadCache(folder) if folder is not None else None
+    """The cache in `folder`, or None (load everything) for no folder or when this user has no signing key."""
+    if folder is None:
+        return None
+    secret = signing.signing_key()
+    return LoadCache(folder, secret) if secret is not None else None
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
-import pickle
 from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error, warning
+from bundlesmith.load import codec
 from bundlesmith.load.cache import LoadCache
 from bundlesmith.load.bundles import load_bundle
 from bundlesmith.load.frameworks import load_framework
@@ -146,15 +146,15 @@ def _load_modules(cache: LoadCache | None, files: list[Path], root: Path, jobs: 
 
     work = [(files[i], paths[i]) for i in todo]
     with multiprocessing.get_context("fork").Pool(jobs, initializer=ignore_interrupts) as pool:
-        for i, (digest, pickled) in zip(todo, pool.imap(_parse_module, work, chunksize=max(1, len(work) // (jobs * 8)))):
-            results[i] = pickle.loads(pickled)
+        for i, (digest, encoded) in zip(todo, pool.imap(_parse_module, work, chunksize=max(1, len(work) // (jobs * 8)))):
+            results[i] = codec.decode("module", encoded)
             if cache is not None and digest is not None:
-                cache.remember("module", files[i], paths[i], digest, pickled)
+                cache.remember("module", files[i], paths[i], digest, encoded)
     return results
 
 
-def _parse_module(item: tuple[Path, str]) -> tuple[bytes | None, bytes]:
-    """In a parsing process: one module's load, pickled, with the digest of the bytes it was read from."""
+def _parse_module(item: tuple[Path, str]) -> tuple[str | None, bytes]:
+    """In a parsing process: one module's load as typed JSON (codec), with the digest of the bytes it was read from."""
     from bundlesmith.load.cache import file_digest
     from bundlesmith.load.yaml_source import MAX_FILE_BYTES
 
@@ -164,8 +164,8 @@ def _parse_module(item: tuple[Path, str]) -> tuple[bytes | None, bytes]:
     except OSError:
         raw = None
     if raw is None:  # too big or unreadable: the loader says so, and the result is not kept
-        return None, pickle.dumps(load_module(file, path), protocol=pickle.HIGHEST_PROTOCOL)
-    return file_digest(raw), pickle.dumps(load_module(file, path, raw=raw), protocol=pickle.HIGHEST_PROTOCOL)
+        return None, codec.encode(load_module(file, path))
+    return file_digest(raw), codec.encode(load_module(file, path, raw=raw))
 
 
 def apply_variant(national: Catalogue, name: str,

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 import nh3
 
 from bundlesmith.markdown import SLOT_INFO, parser
-from bundlesmith.model import Catalogue, Module, Quiz
+from bundlesmith.model import Catalogue, Heading, Module, PreparedBody, Quiz
 
 ALLOWED_TAGS = (set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "details", "summary", "aside"}) - {
     "area", "map", "center", "strike", "tt", "acronym"}
@@ -36,13 +36,6 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel", "bs-asset", "bs-module", "bs-ref"}
 STYLE_PROPERTIES = {"text-align"}
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    id: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -71,20 +64,6 @@ def sanitise(fragment: str) -> str:
                             "textarea", "select", "svg", "math"},
         filter_style_properties=STYLE_PROPERTIES, link_rel="noopener noreferrer", strip_comments=True,
     )
-
-
-@dataclass(frozen=True)
-class PreparedBody:
-    """What rendering a module needs from its Markdown, made from the tokens its load parsed (so the
-    Markdown is parsed once per build): the sanitised body with every relative link as `bs-ref:<n>`, the
-    n-th of `refs` (resolved to a module or a file only when the catalogue is known), slots as sections."""
-
-    html: str
-    refs: tuple[str, ...]
-    headings: tuple[Heading, ...]
-    quiz_title: str
-    quiz_anchor: str
-    placeholder: str  # where the knowledge check goes in `html`
 
 
 def prepare_body(tokens, body: str) -> PreparedBody:

@@ -11,6 +11,7 @@ Links to modules and standards are relative to the site's copy of this folder, s
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from bundlesmith.coverage.provenance import Sources
 from bundlesmith.emit import link_or_copy
 from bundlesmith.fingerprint import tool_digest
 from bundlesmith.model import Catalogue
+from bundlesmith.signing import file_sha256, seal, unseal
 
 FORMATS = ("html", "xlsx", "csv", "json", "md")
 
@@ -120,7 +122,7 @@ def build_reports(catalogue: Catalogue, out_dir: Path, packages, options, previo
             doc = bundle_coverage(catalogue, bundle, packages, today, None, sources, made_from)
             files = bundle_files(doc)
             write_tree(out_dir / bid, files)
-            keys[bid] = {"key": key, "files": sorted(files)}
+            keys[bid] = {"key": key, "files": _hashes(files)}
         else:
             keys[bid] = old[bid]
         docs.append(doc)
@@ -130,39 +132,41 @@ def build_reports(catalogue: Catalogue, out_dir: Path, packages, options, previo
     if _reuse(old.get(""), key, previous, out_dir) is None:
         files = summary_files(catalogue, docs)
         write_tree(out_dir, files)
-        keys[""] = {"key": key, "files": sorted(files)}
+        keys[""] = {"key": key, "files": _hashes(files)}
     else:
         keys[""] = old[""]
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / KEYS).write_text(json.dumps(keys, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    (out_dir / KEYS).write_text(seal("report-keys", keys), encoding="utf-8")
     return docs
 
 
-def _key(*parts) -> str:
-    import hashlib
+def _hashes(files: dict[str, bytes]) -> dict[str, str]:
+    """Each file written at the top of a reports folder with its sha256: reused only while it still has it."""
+    return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items()) if "/" not in name}
 
+
+def _key(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def _read_keys(previous: Path | None) -> dict:
     if previous is None:
         return {}
-    try:
-        keys = json.loads((previous / KEYS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    keys = unseal("report-keys", previous / KEYS) if previous.is_dir() and not previous.is_symlink() else None
     return keys if isinstance(keys, dict) else {}
 
 
 def _reuse(entry, key: str, source: Path | None, target: Path, document: str | None = None):
-    """When `entry` (what the last build recorded) has this key and its files are all in `source`, link
-    them into `target` and return True, or the parsed `document` among them; else None."""
+    """When `entry` (what the last build recorded, sealed) has this key and its files are all in `source`
+    with the sha256 recorded for each, link them into `target` and return True, or the parsed `document`
+    among them; else None."""
     if source is None or not isinstance(entry, dict) or entry.get("key") != key:
         return None
-    names = entry.get("files")
-    if not isinstance(names, list) or not all(isinstance(n, str) and "/" not in n and (source / n).is_file()
-                                              for n in names):
+    hashes = entry.get("files")
+    if not isinstance(hashes, dict) or not all(isinstance(n, str) and "/" not in n and file_sha256(source / n) == h
+                                               for n, h in hashes.items()):
         return None
+    names = sorted(hashes)
     result = True
     if document is not None:
         try:
