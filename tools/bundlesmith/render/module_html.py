@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import nh3
 
+from bundlesmith.file_types import place_refusal
 from bundlesmith.markdown import SLOT_INFO, parser
 from bundlesmith.model import Catalogue, Heading, Module, PreparedBody, Quiz
 
@@ -194,8 +195,8 @@ def _neutral_url(url: str, base: str, module_paths: dict[str, str], assets: list
     if target in module_paths:
         linked.append(module_paths[target])
         return f"bs-module:{module_paths[target]}{fragment}"
-    if target.startswith("..") or os.path.isabs(target):
-        return "#"  # check refuses these; never point outside the project
+    if target.startswith("..") or os.path.isabs(target) or place_refusal(target) is not None:
+        return "#"  # check refuses these; never point outside content/ or at a hidden file
     assets.append(target)
     return f"bs-asset:{target}{fragment}"
 

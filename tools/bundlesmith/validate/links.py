@@ -7,16 +7,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bundlesmith.diagnostics import Diagnostic, did_you_mean, error
+from bundlesmith.file_types import Refusal, place_refusal, type_refusal
 from bundlesmith.model import Catalogue, Module, Reference
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
-IMAGE_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-)
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 
 
 def check_links(catalogue: Catalogue, seen: dict | None = None) -> list[Diagnostic]:
@@ -25,6 +19,7 @@ def check_links(catalogue: Catalogue, seen: dict | None = None) -> list[Diagnost
     problems: list[Diagnostic] = []
     root = catalogue.root.resolve()
     files: dict = seen.setdefault("files", {}) if seen is not None else {}
+    module_files = frozenset(m.path for m in catalogue.modules.values())
     for module in catalogue.modules.values():
         earlier = seen.get((id(module), root)) if seen is not None else None
         if earlier is not None and earlier[0] is module:
@@ -32,7 +27,7 @@ def check_links(catalogue: Catalogue, seen: dict | None = None) -> list[Diagnost
             continue
         found: list[Diagnostic] = []
         for reference in module.references:
-            found += check_reference(reference, module, root, files)
+            found += check_reference(reference, module, root, files, module_files)
         if seen is not None:
             seen[(id(module), root)] = (module, found)
         problems += found
@@ -43,14 +38,6 @@ def check_raw_html(catalogue: Catalogue) -> list[Diagnostic]:
     """With --no-raw-html, raw HTML is refused rather than sanitised."""
     return [error(span, "raw-html", "raw HTML is not allowed in this project; use Markdown instead")
             for module in catalogue.modules.values() for span in module.raw_html]
-
-
-def is_image(file: Path) -> bool:
-    with open(file, "rb") as handle:
-        head = handle.read(16)
-    if file.suffix.lower() == ".webp":
-        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    return any(head.startswith(sig) for sig, _ in IMAGE_SIGNATURES)
 
 
 def resolve_reference(reference: Reference, root: Path) -> Path | None:
@@ -85,8 +72,9 @@ def _resolved(file: Path, files: dict | None) -> Path:
 
 
 def check_reference(reference: Reference, module: Module, root: Path,
-                    files: dict | None = None) -> list[Diagnostic]:
-    """The problems of one link or image. `files` remembers what was found about each file it points at."""
+                    files: dict | None = None, module_files: frozenset[str] = frozenset()) -> list[Diagnostic]:
+    """The problems of one link or image. `files` remembers what was found about each file it points at;
+    `module_files` are the project paths of modules (a link to one is a link to its page, not a file)."""
     target = reference.target.strip()
     span = reference.span
     what = "image" if reference.kind == "image" else "link"
@@ -117,10 +105,20 @@ def check_reference(reference: Reference, module: Module, root: Path,
         return [error(span, "missing-file", f"{what} '{target}' points at a file that does not exist")]
     if not inside:
         return [error(span, "symlink-outside", f"{what} '{target}' is a symlink that leaves the project")]
-    if reference.kind == "image":
-        if not _remembered(files, ("image", file), lambda: not file.is_dir()
-                           and file.suffix.lower() in IMAGE_SUFFIXES and is_image(file)):
-            return [error(span, "not-an-image",
-                          f"image '{target}' is not a PNG, JPEG, GIF or WebP image")]
+    project_path = normal.relative_to(root).as_posix()
+    if reference.kind == "link" and (project_path in module_files or _in_modules_folder(project_path)):
+        return []  # a module's page (a module that failed to load is reported at its own file)
+    refusal = place_refusal(project_path) or _remembered(
+        files, ("type", file, reference.kind), lambda: type_refusal(file, reference.kind == "image")
+        if not file.is_dir() else Refusal("file-type", "is a folder; link a file inside it"))
+    if refusal is not None and reference.kind == "image" and refusal.code == "file-content":
+        return [error(span, "not-an-image", f"image '{target}' is not a PNG, JPEG, GIF or WebP image")]
+    if refusal is not None:
+        return [error(span, refusal.code, f"{what} '{target}' {refusal.message}")]
     return []
 
+
+def _in_modules_folder(project_path: str) -> bool:
+    parts = project_path.split("/")
+    return project_path.endswith(".md") and (parts[:2] == ["content", "modules"] or (
+        len(parts) > 4 and parts[:2] == ["content", "variants"] and parts[3] == "modules"))

@@ -1,0 +1,106 @@
+"""Attacks on a project, as data: each case in tests/fixtures/attacks/*.case is a small mutation of the
+minimal fixture project (tests/fixtures/minimal/) that an attacker could commit as a co-creator, with what
+`bundlesmith check` must answer: refused, at the exact file and line, before anything is published."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from test_check_bad_input import make_project, parse_case, run_check
+
+ATTACKS = sorted((Path(__file__).parent / "fixtures" / "attacks").glob("*.case"))
+
+
+@pytest.mark.parametrize("case", ATTACKS, ids=[c.stem for c in ATTACKS])
+def test_each_attack_is_refused_exactly(tmp_path, case):
+    files, expected, code = parse_case(case.read_text(encoding="utf-8"))
+    root = make_project(tmp_path, files)
+
+    result = run_check(root)
+
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stdout.strip() == expected
+    assert result.exit_code == code
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+DOCX = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}
+SAFE_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 4 4" '
+            b'role="img" aria-label="A square"><defs><linearGradient id="g"><stop offset="0" stop-color="#036"/>'
+            b'</linearGradient></defs><title>A square</title><rect id="r" width="4" height="4" fill="url(#g)"/>'
+            b'<use xlink:href="#r"/></svg>')
+
+GOOD_FILES = {
+    "workbook.pdf": b"%PDF-1.7\n...",
+    "handout.docx": _zip(DOCX),
+    "rota.xlsx": _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
+    "slides.pptx": _zip({"[Content_Types].xml": b"<Types/>", "ppt/presentation.xml": b"<p/>"}),
+    "notes.odt": _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<c/>"}),
+    "read-me.txt": "Plain words, and a < sign.\n".encode(),
+    "contacts.csv": b"name,phone\nDesk,0100\n",
+    "captions.vtt": b"WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n",
+    "talk.mp3": b"ID3\x04\x00\x00\x00\x00\x00\x00",
+    "film.mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00",
+    "diagram.svg": SAFE_SVG,
+}
+BAD_FILES = {
+    "macros.docx": (_zip({**DOCX, "word/vbaProject.bin": b"\x00"}), "holds macros or scripts"),
+    "renamed.docx": (b"PK\x03\x04 not really", "not a readable zip"),
+    "sheet.xlsx": (_zip(DOCX), "the parts of one are missing"),
+    "notes.odt": (_zip({"content.xml": b"<c/>"}), "no matching 'mimetype' entry first"),
+    "captions.vtt": (b"1\n00:00:00,000 --> 00:00:01,000\nHello\n", "not a WebVTT file"),
+    "film.mp4": (b"<html></html>", "does not look like an MP4"),
+    "styled.svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(x.css);</style></svg>', "<style>"),
+    "link.svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><a href="https://example.org"><rect/></a></svg>', "<a>"),
+    "page.svg": (b'<html xmlns="http://www.w3.org/1999/xhtml"/>', "its root element is not <svg>"),
+    "binary.txt": (b"text\x00more", "NUL bytes"),
+}
+
+
+def test_every_allowed_type_is_published_by_its_content(tmp_path):
+    from bundlesmith.file_types import type_refusal
+
+    for name, data in GOOD_FILES.items():
+        (tmp_path / name).write_bytes(data)
+        assert type_refusal(tmp_path / name, image=False) is None, name
+    assert type_refusal(tmp_path / "diagram.svg", image=True) is None
+    assert type_refusal(tmp_path / "workbook.pdf", image=True).code == "file-type", "a PDF is not an image"
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_a_file_that_is_not_what_its_name_says_is_refused(tmp_path, name):
+    from bundlesmith.file_types import type_refusal
+
+    data, reason = BAD_FILES[name]
+    (tmp_path / name).write_bytes(data)
+    refusal = type_refusal(tmp_path / name, image=False)
+    assert refusal is not None and reason in refusal.message, (name, refusal)
+
+
+def test_allowed_files_are_linked_and_shipped_in_the_site_and_the_package(tmp_path):
+    from bundlesmith import build
+
+    module = (Path(__file__).parent / "fixtures/minimal/content/modules/listening.md").read_text()
+    links = "\n".join(f"- [{name}](../assets/{name})" for name in sorted(GOOD_FILES))
+    files = {f"content/assets/{name}": data for name, data in GOOD_FILES.items()}
+    files["content/modules/listening.md"] = module.replace("## Why listening matters", f"{links}\n\n## Why listening matters")
+    root = make_project(tmp_path, files)
+
+    assert run_check(root).exit_code == 0, run_check(root).stdout
+    result = build.run(build.BuildOptions(root=root, out=root / "build", only=frozenset({"scorm"}), variants=()))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    package = next((root / "build/scorm").glob("*scorm12.zip"))
+    names = zipfile.ZipFile(package).namelist()
+    for name in GOOD_FILES:
+        assert any(n.endswith(f"/{name}") for n in names), name
