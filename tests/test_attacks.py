@@ -104,3 +104,34 @@ def test_allowed_files_are_linked_and_shipped_in_the_site_and_the_package(tmp_pa
     names = zipfile.ZipFile(package).namelist()
     for name in GOOD_FILES:
         assert any(n.endswith(f"/{name}") for n in names), name
+
+
+def test_csv_cells_from_content_never_start_a_formula_and_markdown_shows_html_as_text(tmp_path):
+    """A co-creator's title that a spreadsheet would run, or HTML that a Markdown viewer would render."""
+    import csv
+
+    from click.testing import CliRunner
+
+    from bundlesmith.cli import cli
+
+    module = (Path(__file__).parent / "fixtures/minimal/content/modules/listening.md").read_text()
+    hostile = module.replace("title: Listening well", "title: '=HYPERLINK(\"https://example.org\",\"Listening\")'", 1)
+    hostile = hostile.replace("summary:", "keywords: ['@SUM(1+1)']\nsummary:", 1)
+    hostile = hostile.replace("- role: ", "- role: ", 1)
+    root = make_project(tmp_path, {"content/modules/listening.md": hostile.replace(
+        "id: LO1\n    text: ", "id: LO1\n    text: <img src=x onerror=alert(1)> [click](javascript:alert(1)) ", 1)})
+    assert run_check(root).exit_code == 0, run_check(root).stdout
+    out = tmp_path / "reports"
+
+    for fmt in ("csv", "md"):
+        result = CliRunner().invoke(cli, ["-C", str(root), "coverage", "--today", "2026-11-23", "--format", fmt,
+                                          "-o", str(out / fmt)])
+        assert result.exit_code in (0, 1), result.output
+    for file in (out / "csv").rglob("*.csv"):
+        for row in csv.reader(file.read_text(encoding="utf-8").splitlines()):
+            assert not [cell for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")], (file.name, row)
+    alignments = (out / "csv" / "alignments.csv").read_text()
+    assert "'=HYPERLINK(" in alignments
+    markdown = next((out / "md").rglob("*.md")).read_text() if (out / "md").is_dir() else (out / "md").read_text()
+    assert "<img" not in markdown and "&lt;img src=x onerror=alert(1)&gt;" in markdown
+    assert "[click](javascript" not in markdown

@@ -20,11 +20,19 @@ from mdit_py_plugins.footnote import footnote_plugin
 SLOT_INFO = re.compile(r"^\s*slot\s+([a-z][a-z0-9-]*)\s*$")
 
 
+RESERVED_ID_PREFIX = "bs-"  # ids of bundlesmith's own page parts (bs-config, bs-quiz-title, ...)
+
+
 def slugify(text: str) -> str:
-    """A heading's anchor: lower case, punctuation dropped, spaces to '-' (as documented for `evidence`)."""
+    """A heading's anchor: lower case, punctuation dropped, spaces to '-' (as documented for `evidence`).
+
+    Anchors are lower case, so content can never name an element after a global the SCORM runtime looks
+    for (`API`, `API_1484_11`), and one that would start with `bs-` is written `section-bs-...`, so content
+    never takes the id of one of bundlesmith's own page parts."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = re.sub(r"[^\w\s-]", "", text.strip().lower())
-    return re.sub(r"[\s]+", "-", text).strip("-") or "section"
+    slug = re.sub(r"[\s]+", "-", text).strip("-") or "section"
+    return f"section-{slug}" if slug.startswith(RESERVED_ID_PREFIX) else slug
 
 
 def _validate_slot(params: str, *args) -> bool:

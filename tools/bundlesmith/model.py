@@ -170,8 +170,9 @@ class Heading:
 @dataclass(frozen=True)
 class PreparedBody:
     """What rendering a module needs from its Markdown, made from the tokens its load parsed (so the
-    Markdown is parsed once per build): the sanitised body with every relative link as `bs-ref:<n>`, the
-    n-th of `refs` (resolved to a module or a file only when the catalogue is known), slots as sections."""
+    Markdown is parsed once per build): the sanitised body with every relative link as `<ref_scheme>:<n>`,
+    the n-th of `refs` (resolved to a module or a file only when the catalogue is known), slots as sections.
+    `ref_scheme` holds a hash of the body, so the body itself can never write such a link."""
 
     html: str
     refs: tuple[str, ...]
@@ -179,6 +180,7 @@ class PreparedBody:
     quiz_title: str
     quiz_anchor: str
     placeholder: str  # where the knowledge check goes in `html`
+    ref_scheme: str = "bsref"
 
 
 @dataclass(frozen=True)

@@ -51,12 +51,26 @@ def cell_text(cell: dict | None) -> str:
     return cell["letter"] if cell["counts"] else f"({cell['letter']})"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A cell a spreadsheet shows as text: one starting like a formula (=, +, -, @, tab, CR) gets a leading
+    apostrophe, the usual defence against CSV formula injection. Numbers and flags are left as they are."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _write(header, rows) -> bytes:
+    """Every CSV view is written here, so every cell that came from content goes through safe_cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([safe_cell(v) for v in header])
     for row in rows:
-        writer.writerow(["true" if v is True else "false" if v is False else v for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return buffer.getvalue().encode("utf-8")
 
 

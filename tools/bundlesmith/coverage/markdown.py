@@ -38,7 +38,20 @@ def local_content(doc: dict) -> str:
     return "; ".join(parts) or "none: national content only"
 
 
+def _inert(value):
+    """The document with every text made inert in Markdown: co-creators' HTML (`<script>`, `<img
+    onerror>`) shows as text, and brackets cannot make links, in any viewer that renders the file."""
+    if isinstance(value, str):
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("[", "\\[").replace("]", "\\]")
+    if isinstance(value, dict):
+        return {k: _inert(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_inert(v) for v in value]
+    return value
+
+
 def render(doc: dict) -> bytes:
+    doc = _inert(doc)
     b, s, p = doc["bundle"], doc["summary"], doc["provenance"]
     variant = f" — {b['variant']['title']} variant" if b["variant"] else ""
     out = [f"# Coverage report: {b['title']} {b['version']}{variant}", ""]
@@ -132,6 +145,7 @@ def render(doc: dict) -> bytes:
 
 
 def render_framework(doc: dict) -> bytes:
+    doc = _inert(doc)
     variant = f" — {doc['variant']['title']} variant" if doc["variant"] else ""
     out = [f"# Framework coverage across bundles{variant}", "",
            "Each cell: the strongest level at which the bundle's counting modules meet the standard "

@@ -8,12 +8,22 @@ a problem rather than a silent overwrite.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from bundlesmith.diagnostics import Diagnostic, Span, error
+from bundlesmith.diagnostics import Diagnostic, Span, error, warning
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# Characters XML 1.0 does not allow (every page, manifest and report is XML or HTML): refused anywhere in
+# content, whether typed or written as a YAML escape ("\\v", "\\0", "\\e", "\\uFFFE").
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Bidirectional overrides and isolates can make text read differently from what it holds ("Trojan Source").
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def forbidden_message(char: str) -> str:
+    return f"character U+{ord(char):04X} is not allowed in content (XML 1.0 forbids it); remove it"
 
 
 class YMap(dict):
@@ -82,8 +92,12 @@ _STR = "tag:yaml.org,2002:str"
 def _construct(loader, node):
     """`loader.construct_object(node, deep=True)`, short-cut for plain text (most of any content file),
     which is the node's own value."""
-    if node.tag == _STR and node.id == "scalar":
-        return node.value
+    if node.id == "scalar":
+        bad = FORBIDDEN.search(node.value)
+        if bad:
+            loader.problems.append((loader._line(node), "control-character", forbidden_message(bad.group())))
+        if node.tag == _STR:
+            return node.value
     return loader.construct_object(node, deep=True)
 
 
@@ -175,7 +189,18 @@ def read_text(file: Path, path: str, raw: bytes | None = None) -> tuple[str | No
         return None, [error(Span(path, line), "binary", "file contains a NUL byte; is it a text file?")]
     if not text.strip():
         return None, [error(span, "empty-file", "file is empty")]
-    return text.replace("\r\n", "\n"), []
+    bad = FORBIDDEN.search(text)
+    if bad:
+        line = text[: bad.start()].count("\n") + 1
+        return None, [error(Span(path, line), "control-character", forbidden_message(bad.group()))]
+    problems = []
+    for found in BIDI.finditer(text):
+        line = text[: found.start()].count("\n") + 1
+        problems.append(warning(Span(path, line), "bidi-control",
+                                f"character U+{ord(found.group()):04X} changes the direction text is shown in, "
+                                "so it may read differently from what it says; remove it unless it is needed"))
+        break
+    return text.replace("\r\n", "\n"), problems
 
 
 def load_yaml_file(file: Path, path: str, raw: bytes | None = None) -> tuple[object, list[Diagnostic]]:

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 import nh3
 
 from bundlesmith.file_types import place_refusal
-from bundlesmith.markdown import SLOT_INFO, parser
+from bundlesmith.markdown import SLOT_INFO, parser, slugify
 from bundlesmith.model import Catalogue, Heading, Module, PreparedBody, Quiz
 
 ALLOWED_TAGS = (set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "details", "summary", "aside"}) - {
@@ -35,7 +35,9 @@ ALLOWED_ATTRIBUTES = {
     **{f"h{n}": {"id"} for n in range(1, 7)},
     "ol": {"start", "type"}, "li": {"id"}, "sup": {"id", "class"},
 }
-URL_SCHEMES = {"http", "https", "mailto", "tel", "bs-asset", "bs-module", "bs-ref"}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# What content could write that looks like one of the neutral URLs below: kept as text, never matched.
+_MARKER_LOOKALIKE = re.compile(r"bs-(asset|module|ref):", re.IGNORECASE)
 STYLE_PROPERTIES = {"text-align"}
 
 
@@ -58,9 +60,19 @@ class RenderedModule:
         return text
 
 
-def sanitise(fragment: str) -> str:
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    """Ids in content are anchors (markdown.slugify's form): never a global's name, never one of ours."""
+    if attribute == "id":
+        return value if value == slugify(value) else slugify(value)
+    return value
+
+
+def sanitise(fragment: str, ref_scheme: str | None = None) -> str:
+    """Co-created HTML made safe. `ref_scheme` is the one extra URL scheme the body's own links use."""
+    schemes = URL_SCHEMES | {ref_scheme} if ref_scheme else URL_SCHEMES
     return nh3.clean(
-        fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+        fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=schemes,
+        attribute_filter=_attribute_filter,
         clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript",
                             "textarea", "select", "svg", "math"},
         filter_style_properties=STYLE_PROPERTIES, link_rel="noopener noreferrer", strip_comments=True,
@@ -72,7 +84,10 @@ def prepare_body(tokens, body: str) -> PreparedBody:
     md = parser()
     refs: list[str] = []
     headings: list[Heading] = []
-    placeholder = f"<p>bsquiz{hashlib.sha256(body.encode()).hexdigest()[:16]}</p>"
+    # Markers that content cannot write: they carry a hash of the body they are in.
+    token = hashlib.sha256(body.encode()).hexdigest()[:16]
+    placeholder = f"<p>bsquiz{token}</p>"
+    ref_scheme = f"bsref{token}"
     quiz_title, quiz_anchor = "Knowledge check", ""
 
     for index, token in enumerate(tokens):
@@ -97,13 +112,14 @@ def prepare_body(tokens, body: str) -> PreparedBody:
                 attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
                 if attr and isinstance(child.attrs.get(attr), str) and _relative(child.attrs[attr]):
                     refs.append(child.attrs[attr])
-                    child.attrs[attr] = f"bs-ref:{len(refs) - 1}"
+                    child.attrs[attr] = f"{ref_scheme}:{len(refs) - 1}"
 
     md.renderer.rules.setdefault("container_slot_open", None)
     rendered = md.renderer.render(tokens, md.options, {})
     rendered = rendered.replace('<div class="bs-slot', '<section class="bs-slot')
-    return PreparedBody(sanitise(_close_sections(rendered)), tuple(refs), tuple(headings), quiz_title, quiz_anchor,
-                        placeholder)
+    safe = sanitise(_close_sections(rendered), ref_scheme)
+    safe = _MARKER_LOOKALIKE.sub(lambda m: m.group(0).replace("-", "&#45;"), safe)  # reads the same, matches nothing
+    return PreparedBody(safe, tuple(refs), tuple(headings), quiz_title, quiz_anchor, placeholder, ref_scheme)
 
 
 def render_module(module: Module, module_paths: dict[str, str], root_path: str = "") -> RenderedModule:
@@ -118,10 +134,11 @@ def render_module(module: Module, module_paths: dict[str, str], root_path: str =
     base = os.path.dirname(module.path)
 
     def resolve(match) -> str:
-        url = _neutral_url(prepared.refs[int(match.group(1))], base, module_paths, assets, linked)
+        index = int(match.group(1))
+        url = _neutral_url(prepared.refs[index], base, module_paths, assets, linked) if index < len(prepared.refs) else "#"
         return '"' + url.replace("&", "&amp;").replace('"', "&quot;").replace("\xa0", "&nbsp;") + '"'
 
-    body = _REF.sub(resolve, prepared.html)
+    body = re.sub(rf'"{re.escape(prepared.ref_scheme)}:(\d+)"', resolve, prepared.html)
     for name in module.local_slots:  # a slot the variant filled
         body = re.sub(rf'<section class="bs-slot([^"]*)" data-slot="{re.escape(name)}">',
                       rf'<section class="bs-slot bs-local\1" data-slot="{name}" data-local="true">', body)
@@ -129,9 +146,6 @@ def render_module(module: Module, module_paths: dict[str, str], root_path: str =
     body = body.replace(prepared.placeholder, '<div class="bs-quiz-slot"></div>')
     return RenderedModule(module.id, body, quiz_html, prepared.headings, tuple(dict.fromkeys(assets)),
                           tuple(dict.fromkeys(linked)), prepared.quiz_title)
-
-
-_REF = re.compile(r'"bs-ref:(\d+)"')
 
 
 def _relative(url: str) -> bool:
