@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from bundlesmith import __version__
 from bundlesmith.cli import cli
 
+ROOT = Path(__file__).resolve().parent.parent
+
 TODAY = "2026-11-23"
 
 
@@ -148,3 +150,39 @@ def test_an_unexpected_error_prints_one_line_and_saves_the_traceback(monkeypatch
     assert match
     saved = Path(match.group(1)).read_text()
     assert "Traceback" in saved and "disk on fire" in saved
+
+
+def test_serve_on_a_port_in_use_says_so_and_suggests_another(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["-C", str(ROOT), "serve", "--dev-addr", f"127.0.0.1:{port}"])
+    assert result.exit_code == 1
+    assert f"cannot serve on 127.0.0.1:{port}: already in use; choose another with --dev-addr" in result.output
+    bad = CliRunner().invoke(cli, ["-C", str(ROOT), "serve", "--dev-addr", "localhost"])
+    assert bad.exit_code == 2 and "is not IP:PORT" in bad.output
+
+
+def test_coverage_since_a_deeply_nested_json_is_a_clear_error(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    result = CliRunner().invoke(cli, ["-C", str(ROOT), "coverage", "national-induction", "--since", str(deep)])
+    assert result.exit_code == 2
+    assert "nested too deeply to be a coverage.json" in result.output
+
+
+def test_new_module_refuses_an_id_another_file_already_declares(tmp_path):
+    import shutil
+
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "tests/fixtures/minimal", root)
+    (root / "content/modules/listening.md").rename(root / "content/modules/renamed.md")
+
+    result = CliRunner().invoke(cli, ["-C", str(root), "new", "module", "listening"])
+
+    assert result.exit_code == 2
+    assert "a module with id 'listening' already exists in content/modules/renamed.md" in result.output
+    assert not (root / "content/modules/listening.md").exists()

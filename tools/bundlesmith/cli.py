@@ -26,12 +26,23 @@ def _fail_unexpected(exc: BaseException) -> None:
     raise SystemExit(1)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI runner's timeout, `kill`): unwound like Ctrl-C, so workers stop and staging goes."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
 class SafeGroup(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except Terminated:
+            click.echo("bundlesmith: terminated; build/ is unchanged", err=True)
+            raise SystemExit(143)
         except KeyboardInterrupt:
             click.echo("bundlesmith: interrupted; build/ is unchanged", err=True)
             raise SystemExit(130)
@@ -50,6 +61,23 @@ def _validate_variant(root: Path, variant: str | None) -> None:
         names = ", ".join(available_variants(root)) or "none"
         raise click.BadParameter(f"no variant '{variant}' in content/variants/ (available: {names})",
                                  param_hint="--variant")
+
+
+def _check_address(dev_addr: str) -> None:
+    """A clear message, before anything is built, when the preview's address is malformed or taken."""
+    import socket
+
+    host, _, port = dev_addr.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter(f"'{dev_addr}' is not IP:PORT (for example 127.0.0.1:8000)", param_hint="--dev-addr")
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), int(port), type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        reason = "already in use" if getattr(exc, "errno", None) == 98 else (exc.strerror or str(exc))
+        raise click.ClickException(f"cannot serve on {dev_addr}: {reason}; choose another with --dev-addr, "
+                                   f"for example --dev-addr {host}:{int(port) + 1}") from None
 
 
 def _today(value: str | None) -> date | None:
@@ -348,6 +376,7 @@ def serve(ctx, variant, dev_addr, open_browser):
 
     root = project_root(ctx)
     _validate_variant(root, variant)
+    _check_address(dev_addr)
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
@@ -386,4 +415,7 @@ def inspect_(package, schemas):
 
 
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="bundlesmith")

@@ -31,6 +31,7 @@ class Staging:
 
     def __enter__(self) -> "Staging":
         self.out.mkdir(parents=True, exist_ok=True)
+        remove_stale(self.out)
         if self.path.exists():
             shutil.rmtree(self.path)
         self.path.mkdir()
@@ -78,6 +79,26 @@ class Staging:
         finally:
             shutil.rmtree(trash, ignore_errors=True)
         self._committed = True
+
+
+def remove_stale(out: Path) -> None:
+    """Remove staging and parked folders left by builds that were killed: their process no longer exists."""
+    for folder in out.glob(".staging-*"):
+        _remove_if_orphaned(folder, folder.name[len(".staging-"):])
+    for folder in out.glob(".old-*"):
+        _remove_if_orphaned(folder, folder.name[len(".old-"):])
+
+
+def _remove_if_orphaned(folder: Path, pid: str) -> None:
+    if not pid.isdigit() or int(pid) == os.getpid() or folder.is_symlink():
+        return
+    try:
+        os.kill(int(pid), 0)
+        return  # a build still running (or a process that has its number): not ours to touch
+    except ProcessLookupError:
+        shutil.rmtree(folder, ignore_errors=True)
+    except (PermissionError, OverflowError):
+        return
 
 
 def _regular(path: Path) -> bool:

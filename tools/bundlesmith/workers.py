@@ -11,8 +11,10 @@ import signal
 
 
 def ignore_interrupts() -> None:
-    """Pool initializer: Ctrl-C is the main process's business."""
+    """Pool initializer: Ctrl-C is the main process's business; SIGTERM ends a worker at once (the main
+    process's handler, inherited by fork, would turn it into an exception here)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def background_worker() -> None:

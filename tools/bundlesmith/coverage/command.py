@@ -40,6 +40,8 @@ def read_since(path: Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CoverageError(f"cannot read '{path}' as a coverage.json: {exc}") from None
+    except RecursionError:
+        raise CoverageError(f"'{path}' is nested too deeply to be a coverage.json") from None
     if (not isinstance(data, dict) or data.get("kind") != "bundle-coverage" or not isinstance(data.get("modules"), list)
             or not isinstance(data.get("bundle"), dict)):
         raise CoverageError(f"'{path}' is not a bundle's coverage.json (schema {SCHEMA_VERSION})")
