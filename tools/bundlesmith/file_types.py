@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 CONTENT_DIR = "content"
@@ -37,6 +38,7 @@ class Refusal:
     message: str
 
 
+@lru_cache(maxsize=4096)
 def place_refusal(project_path: str) -> Refusal | None:
     """Whether a project-relative path may be published at all: under content/, no dot-parts."""
     parts = PurePosixPath(project_path).parts

@@ -105,7 +105,7 @@ def check_reference(reference: Reference, module: Module, root: Path,
         return [error(span, "missing-file", f"{what} '{target}' points at a file that does not exist")]
     if not inside:
         return [error(span, "symlink-outside", f"{what} '{target}' is a symlink that leaves the project")]
-    project_path = normal.relative_to(root).as_posix()
+    project_path = str(normal)[len(str(root)) + 1:].replace(os.sep, "/")
     if reference.kind == "link" and (project_path in module_files or _in_modules_folder(project_path)):
         return []  # a module's page (a module that failed to load is reported at its own file)
     refusal = place_refusal(project_path) or _remembered(
