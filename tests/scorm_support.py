@@ -17,7 +17,7 @@ from lxml import etree
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
-SCHEMAS = ROOT.parent / "shared" / "scorm-schemas"  # CI has ../shared beside the clone
+SCHEMAS = ROOT / "scorm" / "schemas-official"  # the official files, unmodified, carried in the repository
 SCORM_AGAIN = ROOT / "node_modules" / "scorm-again" / "dist"
 LMS_PAGE = TESTS / "scorm_lms.html"
 

@@ -388,7 +388,7 @@ def serve(ctx, variant, dev_addr, open_browser):
                                      "  bundlesmith inspect course.zip --schemas ../shared/scorm-schemas")
 @click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--schemas", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
-              help="Folder of the official SCORM XSDs (default: $BUNDLESMITH_SCORM_SCHEMAS or ../shared/scorm-schemas).")
+              help="Folder of the official SCORM XSDs (default: $BUNDLESMITH_SCORM_SCHEMAS, else the unmodified copy bundlesmith carries).")
 def inspect_(package, schemas):
     """Check any SCORM zip as an LMS would and print its organisation tree.
 

@@ -22,6 +22,7 @@ from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.module_html import module_paths, referenced_assets
 from bundlesmith.render.packages import PackageRecord, package_filename
 from bundlesmith.render.scorm_manifest import build_manifest
+from bundlesmith.file_types import KINDS, place_refusal
 from bundlesmith.render.scorm_pages import asset_path, render_sco, runtime_files, schema_files
 from bundlesmith.render.scorm_plan import PROVENANCE, PackagePlan, plan_package
 
@@ -148,13 +149,16 @@ def package_entries(plan: PackagePlan, cache: RenderCache, known: dict[str, str 
         files = [sco.href]
         for asset in sco.assets:
             source = root / asset
-            if source.is_file():  # `check` reports missing files; never package something outside the project
+            # `check` refuses missing files and types that are not published; never package anything else
+            if source.is_file() and place_refusal(asset) is None and source.suffix.lower() in KINDS:
                 entries[asset_path(asset)] = source.read_bytes()
                 files.append(asset_path(asset))
         sco_files[sco.resource] = tuple(files)
     provenance = provenance_record(plan, entries, known)
     entries[PROVENANCE] = json.dumps(provenance, indent=2, sort_keys=True).encode("utf-8") + b"\n"
-    shared = tuple(sorted(name for name in entries if not any(name in files for files in sco_files.values())))
+    # Schema files are in the package for validators, not content the SCOs use: never listed as resource files.
+    shared = tuple(sorted(name for name in entries if not any(name in files for files in sco_files.values())
+                          and name not in schema_files(plan.scorm_version)))
     entries["imsmanifest.xml"] = build_manifest(plan, sco_files, shared)
     return entries
 

@@ -139,7 +139,12 @@ def _item(parent, node: Node, plan: PackagePlan, cp: str, v12: bool, records: li
 
 
 def _objectives(item, plan: PackagePlan, sco: Sco) -> None:
-    """The pass mark as the primary objective's minimum measure, and one objective per assessed standard."""
+    """The pass mark as the primary objective's minimum measure, and one objective per assessed standard.
+
+    Every objective carries the bundle's pass mark: some LMSs (Moodle, so Totara) set
+    `cmi.scaled_passing_score` from the objectives one after another, the last one winning, and take 1.0
+    for an objective with none. Only the primary objective is satisfied by its measure; the per-standard
+    ones keep the default (`satisfiedByMeasure` false), so they never drive sequencing."""
     sequencing = _sub(item, IMSSS, "sequencing")
     objectives = _sub(sequencing, IMSSS, "objectives")
     primary = _sub(objectives, IMSSS, "primaryObjective", objectiveID=f"urn:bundlesmith:sco:{sco.identifier}",
@@ -150,7 +155,8 @@ def _objectives(item, plan: PackagePlan, sco: Sco) -> None:
         for objective in plan.objectives(module):
             if objective.id not in seen:
                 seen.add(objective.id)
-                _sub(objectives, IMSSS, "objective", objectiveID=objective.id)
+                declared = _sub(objectives, IMSSS, "objective", objectiveID=objective.id)
+                _sub(declared, IMSSS, "minNormalizedMeasure", _measure(sco.mastery))
 
 
 def _measure(mastery: int) -> str:
