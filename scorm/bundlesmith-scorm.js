@@ -129,8 +129,20 @@
   function chosen(fieldset) {
     return Array.prototype.slice.call(fieldset.querySelectorAll("input:checked")).map(function (i) { return i.value; }).join("");
   }
+  /* The right answers, worked out when the learner answers: each choice's data-key is FNV-1a of
+   * salt|question|value|1 (|0 if wrong), as render/module_html.answer_key writes it. A check in the browser
+   * can never be a secret; this only keeps the answers out of plain view. */
+  function fnv(text) {
+    var bytes = new TextEncoder().encode(text), h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i += 1) { h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0; }
+    return ("0000000" + h.toString(16)).slice(-8);
+  }
   function correctAnswer(fieldset) {
-    return Array.prototype.slice.call(fieldset.querySelectorAll("input[data-correct='true']")).map(function (i) { return i.value; }).join("");
+    var quiz = fieldset.closest(".bs-quiz"), salt = quiz ? quiz.getAttribute("data-salt") : "";
+    var q = fieldset.getAttribute("data-question");
+    return Array.prototype.slice.call(fieldset.querySelectorAll("input")).filter(function (i) {
+      return i.getAttribute("data-key") === fnv(salt + "|" + q + "|" + i.value + "|1");
+    }).map(function (i) { return i.value; }).join("");
   }
   function showFeedback(fieldset) {
     var answer = chosen(fieldset), right = answer === correctAnswer(fieldset);
@@ -157,15 +169,10 @@
   }
 
   function pct(right, total) { return total ? Math.round((100 * right) / total) : 0; }
-  var masteryCache = null;
-  function mastery() { // the LMS's own pass mark when it sets one, else the bundle's
-    if (masteryCache !== null) { return masteryCache; }
-    var m = Number(config.mastery);
-    var fromLms = is2004 ? parseFloat(get("cmi.scaled_passing_score")) * 100 : parseFloat(get("cmi.student_data.mastery_score"));
-    if (!isNaN(fromLms) && fromLms >= 0 && fromLms <= 100) { m = fromLms; }
-    masteryCache = api ? m : null;
-    return m;
-  }
+  /* The pass mark is the bundle's, written into the package (what was accredited). An LMS may serve another
+   * (cmi.scaled_passing_score, cmi.student_data.mastery_score: Moodle serves 1.0 for an objective without
+   * one); it never fails a learner the bundle passes. docs/scorm.md, "Which pass mark wins". */
+  function mastery() { return Number(config.mastery); }
   function tally() { // every question of the page, so a single-SCO package scores the whole bundle
     var all = questions(), right = 0, answered = 0;
     all.forEach(function (f) {
@@ -261,25 +268,41 @@
     });
   }
 
-  /* Status written last, after the score: one well-known LMS breaks when status comes first. */
+  /* What the LMS held when this session began: a relaunch never lowers completion or success. */
+  var before = { completed: false, passed: false, failed: false };
+  function rememberLaunch() {
+    var completion = get(el("cmi.core.lesson_status", "cmi.completion_status"));
+    var success = is2004 ? get("cmi.success_status") : completion;
+    before.completed = completion === "completed" || completion === "passed" || completion === "failed";
+    before.passed = success === "passed";
+    before.failed = success === "failed";
+  }
+
+  /* Status written last, after the score: one well-known LMS breaks when status comes first. The score
+   * (and the objectives) are reported only once the module is complete: with Moodle's default "mastery
+   * score overrides status", a SCORM 1.2 score alone would turn an unfinished module into passed. */
   function report() {
     if (!api) { return; }
     var t = tally(), threshold = mastery(), hasQuiz = t.total > 0, checked = hasQuiz && allChecked();
-    if (checked) {
-      var score = pct(t.right, t.total);
+    var complete = allRead() && (!hasQuiz || checked);
+    var score = pct(t.right, t.total), passed = checked && score >= threshold;
+    var scored = checked && complete && !(before.passed && !passed); // a failed retry never replaces a pass
+    if (scored) {
       set(el("cmi.core.score.raw", "cmi.score.raw"), score);
       set(el("cmi.core.score.min", "cmi.score.min"), 0);
       set(el("cmi.core.score.max", "cmi.score.max"), 100);
       if (is2004) { set("cmi.score.scaled", (score / 100).toFixed(2)); }
       writeObjectives(threshold);
     }
-    var complete = allRead() && (!hasQuiz || checked);
-    var passed = checked && pct(t.right, t.total) >= threshold;
     if (is2004) {
-      set("cmi.completion_status", complete ? "completed" : "incomplete");
-      if (checked) { set("cmi.success_status", passed ? "passed" : "failed"); }
-    } else {
-      set("cmi.core.lesson_status", checked && complete ? (passed ? "passed" : "failed") : (complete ? "completed" : "incomplete"));
+      if (complete || !before.completed) { set("cmi.completion_status", complete ? "completed" : "incomplete"); }
+      if (scored) { set("cmi.success_status", passed ? "passed" : "failed"); }
+    } else if (scored) {
+      set("cmi.core.lesson_status", passed ? "passed" : "failed");
+    } else if (complete && !hasQuiz && !before.passed && !before.failed) {
+      set("cmi.core.lesson_status", "completed");
+    } else if (!complete && !before.completed) {
+      set("cmi.core.lesson_status", "incomplete");
     }
   }
 
@@ -372,17 +395,34 @@
   function finish() {
     if (terminated || !api) { return; }
     terminated = true;
-    var complete = allRead() && (tally().total === 0 || allChecked());
     saveState();
     set(el("cmi.core.session_time", "cmi.session_time"), sessionTime());
-    set(el("cmi.core.exit", "cmi.exit"), complete ? el("", "normal") : "suspend");
+    // Always "suspend", finished or not: after "normal" Moodle hands the next launch nothing (completion
+    // unknown, no suspend_data) yet keeps the same attempt, so the SCO could not tell it was finished.
+    set(el("cmi.core.exit", "cmi.exit"), "suspend");
     call("LMSFinish", "Terminate", "");
+  }
+
+  /* A link to another SCO of the package (SCORM 2004): ask the LMS to go there, never move the frame
+   * behind its back. Without an LMS, or when it does not allow that choice, say where to find the module. */
+  function onNav(event) {
+    var link = event.target.closest && event.target.closest("a.bs-nav[data-bs-nav]");
+    if (!link) { return; }
+    event.preventDefault();
+    var target = "{target=" + link.getAttribute("data-bs-nav") + "}";
+    if (api && is2004 && get("adl.nav.request_valid.choice." + target) !== "false") {
+      set("adl.nav.request", target + "choice");
+      finish();
+      return;
+    }
+    notice("Open \u201c" + link.textContent.trim() + "\u201d from the course menu to go to that module.");
   }
 
   function start() {
     Array.prototype.slice.call(document.querySelectorAll(".bs-check")).forEach(function (b) {
       b.addEventListener("click", onCheck);
     });
+    document.addEventListener("click", onNav);
     api = findApi();
     if (api) {
       var ok = call("LMSInitialize", "Initialize", "");
@@ -393,6 +433,7 @@
     } else {
       loadState();
       restoreAnswers();
+      rememberLaunch();
       var status = get(el("cmi.core.lesson_status", "cmi.completion_status"));
       if (status === "not attempted" || status === "unknown" || status === "") {
         set(el("cmi.core.lesson_status", "cmi.completion_status"), "incomplete");

@@ -84,3 +84,17 @@ def build(root: Path, out: Path) -> Path:
 def manifest(zip_path: Path) -> etree._Element:
     with zipfile.ZipFile(zip_path) as archive:
         return etree.fromstring(archive.read("imsmanifest.xml"))
+
+
+@functools.lru_cache(maxsize=1)
+def _sample_quizzes() -> dict:
+    from bundlesmith import pipeline
+
+    return {m.id: m.quiz for m in pipeline.check(ROOT).catalogue.modules.values() if m.quiz}
+
+
+def right_values(module_id: str, question_id: str) -> list[str]:
+    """The values ('a', 'b', ...) of a sample question's right answers, from the content (the pages carry
+    only hashed keys)."""
+    question = _sample_quizzes()[module_id].question(question_id)
+    return [chr(97 + n) for n, choice in enumerate(question.choices) if choice.correct]

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pytest
 
 from bundlesmith import pipeline
-from scorm_support import ROOT, build, guard_requests, lms_site, manifest, serve
+from scorm_support import ROOT, build, guard_requests, lms_site, manifest, right_values, serve
 
 MODULE = "compassionate-leadership-everyday"
 LABEL = {"1.2": "scorm12", "2004": "scorm2004"}
@@ -57,11 +57,17 @@ class Session:
                 break
         self.page.wait_for_timeout(350)
 
-    def answer(self, correctly: bool = True, by_mouse: bool = True) -> None:
-        ids = self.sco("""right => Array.from(document.querySelectorAll('fieldset.bs-question')).flatMap(f => {
-            const inputs = Array.from(f.querySelectorAll('input'));
-            const pick = inputs.filter(i => (i.dataset.correct === 'true') === right);
-            return (right ? pick : pick.slice(0, 1)).map(i => i.id); })""", correctly)
+    def answer(self, correctly: bool = True, by_mouse: bool = True, right: int | None = None) -> None:
+        """Answer every question: all right, all wrong, or the first `right` right and the rest wrong."""
+        questions = self.sco("""() => Array.from(document.querySelectorAll('fieldset.bs-question')).map(f => [
+            f.closest('article.bs-module').dataset.module, f.dataset.question,
+            Array.from(f.querySelectorAll('input')).map(i => [i.id, i.value])])""")
+        ids = []
+        for n, (module, question, inputs) in enumerate(questions):
+            good = right_values(module, question)
+            want = (n < right) if right is not None else correctly
+            pick = [i for i, value in inputs if (value in good) == want]
+            ids += pick if want else pick[:1]
         for input_id in ids:
             if by_mouse:
                 self.frame.locator(f"label[for='{input_id}']").click()
@@ -195,8 +201,8 @@ def test_a_learner_reads_answers_and_resumes_and_the_lms_records_it(packages, ca
     # A later visit shows the answers given, with their feedback, from suspend_data.
     with launch(package, f"sco/{MODULE}.html", version, {"suspend_data": stored["suspend_data"]}) as third:
         checked = third.sco("() => Array.from(document.querySelectorAll('fieldset.bs-question')).map(f => "
-                            "Array.from(f.querySelectorAll('input:checked')).map(i => i.dataset.correct).join())")
-        assert checked == [",".join("true" for c in q.choices if c.correct) for q in questions]
+                            "Array.from(f.querySelectorAll('input:checked')).map(i => i.value).join())")
+        assert checked == [",".join(right_values(MODULE, q.id)) for q in questions]
         assert third.frame.locator("fieldset[data-result='correct']").count() == len(questions)
 
 
@@ -298,7 +304,7 @@ def test_a_single_sco_package_scores_every_module_of_the_bundle(packages, catalo
         assert len(data["suspend_data"]) < 1000, "a whole bundle's answers stay well under SCORM 1.2's 4,096"
 
 
-def test_without_an_lms_the_module_works_and_says_progress_is_not_saved(packages, browser, tmp_path):
+def test_without_an_lms_the_module_works_and_says_progress_is_not_saved(packages, catalogue, browser, tmp_path):
     site = lms_site(packages / "national-induction-1.0.0-scorm12.zip", tmp_path / "site")
     with serve(site) as base:
         page = browser.new_page()
@@ -309,8 +315,9 @@ def test_without_an_lms_the_module_works_and_says_progress_is_not_saved(packages
         notice.wait_for(state="visible")
         assert "progress will not be saved" in notice.inner_text()
         assert page.evaluate("document.documentElement.dataset.bsRuntime") == "standalone"
-        for label in page.locator("input[data-correct='true']").all():
-            page.locator(f"label[for='{label.get_attribute('id')}']").click()
+        for question in catalogue.modules[MODULE].quiz.questions:
+            for value in right_values(MODULE, question.id):
+                page.locator(f"label[for='bs-{question.id}-{value}']").click()
         page.locator("button.bs-check").click()
         assert "You scored 100%" in page.locator(".bs-score").inner_text()
         page.close()

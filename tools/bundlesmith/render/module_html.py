@@ -221,7 +221,8 @@ def render_quiz(module_id: str, quiz: Quiz, title: str = "Knowledge check", anch
     `anchor` keeps the id of the author's heading the quiz replaced, so links and evidence to it still work.
     """
     e = lambda s: html.escape(s, quote=True)  # noqa: E731
-    parts = [f'<section class="bs-quiz" data-module="{e(module_id)}" aria-labelledby="bs-quiz-title">',
+    salt = quiz_salt(module_id, quiz)
+    parts = [f'<section class="bs-quiz" data-module="{e(module_id)}" data-salt="{salt}" aria-labelledby="bs-quiz-title">',
              (f'<span id="{e(anchor)}"></span>' if anchor else "")
              + f'<h2 id="bs-quiz-title" class="bs-quiz-title">{e(title)}</h2>']
     for number, question in enumerate(quiz.questions, start=1):
@@ -235,7 +236,7 @@ def render_quiz(module_id: str, quiz: Quiz, title: str = "Knowledge check", anch
             cid = f"{qid}-{chr(97 + index)}"
             parts.append(
                 f'<div class="bs-choice"><input type="{kind}" name="{qid}" id="{cid}" value="{chr(97 + index)}"'
-                f' data-correct="{"true" if choice.correct else "false"}">'
+                f' data-key="{answer_key(salt, question.id, chr(97 + index), choice.correct)}">'
                 f'<label for="{cid}">{e(choice.text)}</label>'
                 f'<p class="bs-choice-feedback" data-for="{cid}" hidden>{e(choice.feedback)}</p></div>'
             )
@@ -245,3 +246,21 @@ def render_quiz(module_id: str, quiz: Quiz, title: str = "Knowledge check", anch
     parts.append('<p><button type="button" class="bs-check md-button md-button--primary">Check answers</button></p>')
     parts.append('<p class="bs-score" role="status" aria-live="polite"></p></section>')
     return "\n".join(parts)
+
+
+def quiz_salt(module_id: str, quiz: Quiz) -> str:
+    """A salt for the answer keys of one knowledge check: the same for the same questions in every build."""
+    text = module_id + "\0" + "\0".join(f"{q.id}\0{q.prompt}\0" + "\0".join(c.text for c in q.choices)
+                                        for q in quiz.questions)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def answer_key(salt: str, question_id: str, value: str, correct: bool) -> str:
+    """What a choice carries instead of data-correct="true": FNV-1a (32 bits) of salt|question|value|1 for a
+    right answer, |0 for a wrong one. The pages' scripts (assets/site/bundlesmith.js, scorm/bundlesmith-scorm.js)
+    compute the same to tell them apart: not a secret (nothing checked in the browser can be), only not
+    the answer in plain view."""
+    digest = 0x811C9DC5
+    for byte in f"{salt}|{question_id}|{value}|{'1' if correct else '0'}".encode("utf-8"):
+        digest = ((digest ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return f"{digest:08x}"

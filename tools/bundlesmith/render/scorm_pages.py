@@ -7,6 +7,7 @@ every module of the bundle (single-SCO packaging, ids prefixed so they stay uniq
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import replace
@@ -61,11 +62,12 @@ def render_sco(plan: PackagePlan, sco: Sco, cache: RenderCache) -> str:
     catalogue = plan.catalogue
     single = len(sco.modules) > 1 or plan.bundle.scorm.packaging == "single-sco"
     pages = {m.id: f"{m.id}.html" for m in plan.modules}  # every module in the package
+    others = {m.id: (s.identifier, m.title) for s in plan.scos for m in s.modules}  # for links between SCOs
     modules, toc, config_modules = [], [], []
     for module in sco.modules:
         rendered = cache.get(module, catalogue)
         prefix = f"m-{module.id}--" if single else ""
-        body = _module_body(rendered, prefix, pages)
+        body = _module_body(rendered, prefix, pages, others, plan.scorm_version)
         has_h1 = any(h.level == 1 for h in rendered.headings)
         level = 2 if single else 1
         head, rest = _split_after_title(body, level)
@@ -102,7 +104,8 @@ def render_sco(plan: PackagePlan, sco: Sco, cache: RenderCache) -> str:
     )
 
 
-def _module_body(rendered: RenderedModule, prefix: str, pages: dict[str, str]) -> str:
+def _module_body(rendered: RenderedModule, prefix: str, pages: dict[str, str],
+                 others: dict[str, tuple[str, str]] | None = None, scorm_version: str = "2004") -> str:
     """The module's HTML with its knowledge check in place and this package's URLs; `prefix` (single-SCO
     pages) keeps ids unique across modules and demotes headings so the page keeps one h1."""
     body = rendered.html
@@ -113,7 +116,7 @@ def _module_body(rendered: RenderedModule, prefix: str, pages: dict[str, str]) -
             body += "\n" + rendered.quiz_html
     if prefix:  # before module links are resolved, so their targets are not prefixed twice
         body = _prefix_ids(_demote(body), prefix)
-    body = _module_links(body, pages, bool(prefix))
+    body = _module_links(body, pages, bool(prefix), others or {}, scorm_version)
     return replace(rendered, html=body).with_urls("../" + ASSET_DIR, lambda mid: pages.get(mid, "#"))
 
 
@@ -128,17 +131,25 @@ def _standards(plan: PackagePlan, module: Module) -> list[_Item]:
     return out
 
 
-def _module_links(body: str, pages: dict[str, str], single: bool) -> str:
-    """Links to other modules: to their page (or section) when in this package, else plain text."""
+def _module_links(body: str, pages: dict[str, str], single: bool, others: dict[str, tuple[str, str]],
+                  scorm_version: str) -> str:
+    """Links to other modules. On one page (single SCO): to their section. In another SCO of the package the
+    LMS must stay in charge, so never a plain link that would move the frame behind its back: in SCORM 2004
+    a navigation request to that SCO's item (the bundle's sequencing allows choice; the runtime asks the
+    LMS first), in SCORM 1.2 a reference by title. Modules not in the package: plain text."""
     def replace(match: re.Match) -> str:
         mid, fragment, attrs, text = match.group(1), match.group(2) or "", match.group(3), match.group(4)
         if mid not in pages:
             return f'<span class="bs-module-ref">{text}</span>'
         if single:
             target = f"#m-{mid}--{fragment[1:]}" if fragment else f"#module-{mid}"
-        else:
-            target = pages[mid] + fragment
-        return f'<a href="{target}"{attrs}>{text}</a>'
+            return f'<a href="{target}"{attrs}>{text}</a>'
+        item, title = others[mid]
+        if scorm_version == "2004":
+            return (f'<a href="{pages[mid]}" class="bs-nav" data-bs-nav="{html.escape(item, quote=True)}"'
+                    f'{attrs}>{text}</a>')
+        return (f'<span class="bs-module-ref">{text} <span class="bs-module-ref-title">(the module '
+                f'\u201c{html.escape(title)}\u201d in this course)</span></span>')
     return _LINK.sub(replace, body)
 
 

@@ -7,10 +7,23 @@
     return label ? label.textContent.trim() : "";
   }
 
+  /* Whether a choice is a right answer: its data-key is FNV-1a of salt|question|value|1 (|0 if wrong), as
+   * render/module_html.answer_key writes it. Not a secret, only not the answer in plain view. */
+  function fnv(text) {
+    var bytes = new TextEncoder().encode(text), h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i += 1) { h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0; }
+    return ("0000000" + h.toString(16)).slice(-8);
+  }
+  function isRight(question, input) {
+    var quiz = question.closest(".bs-quiz");
+    var salt = quiz ? quiz.getAttribute("data-salt") : "";
+    return input.getAttribute("data-key") === fnv(salt + "|" + question.getAttribute("data-question") + "|" + input.value + "|1");
+  }
+
   function checkQuestion(question) {
     var inputs = Array.prototype.slice.call(question.querySelectorAll("input"));
     var answered = inputs.some(function (input) { return input.checked; });
-    var right = inputs.every(function (input) { return input.checked === (input.getAttribute("data-correct") === "true"); });
+    var right = inputs.every(function (input) { return input.checked === isRight(question, input); });
     inputs.forEach(function (input) {
       var feedback = question.querySelector('.bs-choice-feedback[data-for="' + input.id + '"]');
       if (feedback) { feedback.hidden = !(input.checked && feedback.textContent.trim()); }
@@ -27,7 +40,7 @@
     if (right) {
       result.textContent = "Correct.";
     } else {
-      var answers = inputs.filter(function (input) { return input.getAttribute("data-correct") === "true"; }).map(choiceText);
+      var answers = inputs.filter(function (input) { return isRight(question, input); }).map(choiceText);
       result.textContent = "Not quite. " + (answers.length > 1 ? "The answers are: " : "The answer is: ") + answers.join("; ") + ".";
     }
     return right;
