@@ -57,7 +57,8 @@ class Session:
                 break
         self.page.wait_for_timeout(350)
 
-    def answer(self, correctly: bool = True, by_mouse: bool = True, right: int | None = None) -> None:
+    def answer(self, correctly: bool = True, by_mouse: bool = True, right: int | None = None,
+               check_by_script: bool = False) -> None:
         """Answer every question: all right, all wrong, or the first `right` right and the rest wrong."""
         questions = self.sco("""() => Array.from(document.querySelectorAll('fieldset.bs-question')).map(f => [
             f.closest('article.bs-module').dataset.module, f.dataset.question,
@@ -73,8 +74,11 @@ class Session:
                 self.frame.locator(f"label[for='{input_id}']").click()
             else:  # many questions: the same click event, without moving the mouse to each
                 self.sco("id => document.getElementById(id).click()", input_id)
-        for button in self.frame.locator("button.bs-check").all():
-            button.click()
+        if check_by_script:  # without scrolling the page (to leave a module before its end)
+            self.sco("() => document.querySelectorAll('button.bs-check').forEach(b => b.click())")
+        else:
+            for button in self.frame.locator("button.bs-check").all():
+                button.click()
         self.page.wait_for_timeout(100)
 
     def close(self) -> None:
@@ -88,7 +92,8 @@ class Session:
 @pytest.fixture
 def launch(browser, tmp_path):
     @contextmanager
-    def _launch(package, href: str, version: str, initial: dict | None = None, quirks: str = ""):
+    def _launch(package, href: str, version: str, initial: dict | None = None, quirks: str = "",
+                items: list[str] | None = None):
         site = lms_site(package, tmp_path / f"site-{len(list(tmp_path.iterdir()))}")
         with serve(site) as base:
             context = browser.new_context(viewport={"width": 1100, "height": 800}, reduced_motion="reduce")
@@ -99,6 +104,8 @@ def launch(browser, tmp_path):
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             if initial is not None:
                 page.add_init_script(f"window.__lmsInitial = {json.dumps(initial)};")
+            if items is not None:
+                page.add_init_script(f"window.__lmsScoItemIds = {json.dumps(items)};")
             page.goto(f"{base}/lms.html?version={version}&quirks={quirks}&sco=pkg/{href}")
             page.frame_locator("#sco").locator("html[data-bs-runtime]").wait_for(state="attached")
             session = Session(page, base, outside)
