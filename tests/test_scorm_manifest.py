@@ -212,3 +212,34 @@ def test_the_schema_files_the_manifest_names_are_in_the_package(packages, name):
         version = "1.2" if "scorm12" in name else "2004"
         for entry in shipped:  # the official files, with exactly the documented fixes (scorm_schemas.FIXES)
             assert archive.read(entry) == fixed(version, entry, (folder / entry).read_bytes()), entry
+
+
+def _identities(root) -> dict[str, set]:
+    """What an LMS keys learners' records by: SCO items, their resources, and (2004) objective ids."""
+    sco_items = root.xpath("//*[local-name()='item'][@identifierref]")
+    return {
+        "items": {i.get("identifier") for i in sco_items},
+        "resources": {i.get("identifierref") for i in sco_items},
+        "objectives": set(root.xpath("//*[local-name()='primaryObjective' or local-name()='objective']/@objectiveID")),
+        "manifest": {root.get("identifier")},
+    }
+
+
+def test_records_survive_a_new_version_with_modules_edited_added_and_reordered(project, tmp_path, packages):
+    """An LMS "update package" keeps learners' records only if the identities stay the same: they come from
+    bundle, module and standard ids, never from position or version (docs/scorm.md: what resets records)."""
+    bundle_file = project / "bundles" / "national-induction.yml"
+    text = bundle_file.read_text().replace("version: 1.0.0", "version: 1.1.0", 1)
+    text = text.replace("      - compassionate-leadership-everyday\n      - equality-diversity-and-inclusion-essentials\n",
+                        "      - equality-diversity-and-inclusion-essentials\n      - compassionate-leadership-everyday\n"
+                        "      - managing-people-well\n", 1)  # reordered, and a module added
+    bundle_file.write_text(text)
+    module = project / "content/modules/induction/speaking-up-and-listening-up.md"
+    module.write_text(module.read_text().replace("version: 1.2.0", "version: 1.3.0", 1) + "\nA new paragraph.\n")
+    new = build(project, tmp_path / "out")
+    for label in ("scorm12", "scorm2004"):
+        before = _identities(manifest(packages / f"national-induction-1.0.0-{label}.zip"))
+        after = _identities(manifest(new / f"national-induction-1.1.0-{label}.zip"))
+        for kind in before:
+            assert before[kind] <= after[kind], (label, kind, before[kind] - after[kind])
+        assert after["items"] - before["items"] == {"item-managing-people-well"}
