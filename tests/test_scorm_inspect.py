@@ -49,7 +49,10 @@ def test_a_good_package_passes_and_its_organisation_tree_is_printed(packages, na
     result = inspect(packages / name)
     assert result.exit_code == 0, result.output
     lines = [line.strip() for line in result.stdout.splitlines()]
-    assert lines[0].startswith("organisation: ") and "[org-" in lines[0]
+    assert lines[0].startswith("package: ") and "[bundlesmith." in lines[0]
+    assert lines[1].startswith("SCORM ") and "sha256 " in lines[1]
+    assert lines[2].endswith(f"schemas: official ({SCHEMAS.resolve() / ('scorm12' if 'scorm12' in name else 'scorm2004-4th')})")
+    assert lines[3].startswith("organisation: ") and "[org-" in lines[3]
     for expected in EXPECTED_TREE[name]:
         assert expected in lines
     version = "1.2" if "scorm12" in name else "2004"
@@ -169,3 +172,40 @@ def test_an_external_dtd_is_never_fetched(packages, tmp_path):
     result = inspect(rewrite(packages / GOOD, tmp_path / "dtd.zip", lambda e: {**e, "imsmanifest.xml": external}))
     assert result.exit_code == 1
     assert "declares a DOCTYPE or entities" in result.stderr
+
+
+@pytest.mark.parametrize("name", [GOOD, "mid-career-managers-1.0.0-scorm2004.zip"])
+def test_inspect_tells_an_administrator_what_they_import_as_json(packages, name):
+    import hashlib
+    import json
+
+    from bundlesmith import pipeline
+
+    result = CliRunner().invoke(cli, ["inspect", str(packages / name), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    bundle = pipeline.check(ROOT).catalogue.bundles[name.split("-1.0.0")[0]]
+    assert report["sha256"] == hashlib.sha256((packages / name).read_bytes()).hexdigest()
+    assert report["size"] == (packages / name).stat().st_size
+    assert (report["identifier"], report["title"], report["version"]) == (
+        f"bundlesmith.{bundle.id}", bundle.title, bundle.version)
+    assert report["edition"] == ("1.2" if "scorm12" in name else "2004 4th Edition")
+    assert report["sco_count"] == len(bundle.module_ids) == len(report["scos"])
+    assert [s["launch"] for s in report["scos"]] == [f"sco/{m}.html" for s in bundle.sections for m in s.module_ids]
+    assert {s["mastery_score"] for s in report["scos"]} == {str(bundle.scorm.mastery_score)}
+    assert report["schemas"].startswith("official (") and report["ok"] and report["diagnostics"] == []
+
+
+def test_inspect_never_calls_the_bundled_fallback_official(packages, monkeypatch):
+    from bundlesmith import scorm_schemas
+
+    monkeypatch.setattr(scorm_schemas, "default_schemas_dir", lambda: None)
+    scorm_schemas.load_schema.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["inspect", str(packages / GOOD)])
+    finally:
+        scorm_schemas.load_schema.cache_clear()
+    assert result.exit_code == 0
+    assert "schemas: bundled fallback, not the official files" in result.stdout
+    assert "valid against the bundled fallback schemas" in result.stderr
+    assert "official schemas" not in result.stderr

@@ -385,31 +385,46 @@ def serve(ctx, variant, dev_addr, open_browser):
 
 
 @cli.command(name="inspect", epilog="Example:\n\n\b\n  bundlesmith inspect build/scorm/national-induction-1.0.0-scorm12.zip\n"
-                                     "  bundlesmith inspect course.zip --schemas ../shared/scorm-schemas")
+                                     "  bundlesmith inspect course.zip --format json\n"
+                                     "  bundlesmith inspect course.zip --schemas path/to/scorm-schemas")
 @click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--schemas", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="Folder of the official SCORM XSDs (default: $BUNDLESMITH_SCORM_SCHEMAS, else the unmodified copy bundlesmith carries).")
-def inspect_(package, schemas):
-    """Check any SCORM zip as an LMS would and print its organisation tree.
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: everything below as one JSON document on standard output.")
+def inspect_(package, schemas, fmt):
+    """Check any SCORM zip as an LMS would and describe what it will import.
 
     Opens the zip safely (no extraction, no path traversal, no zip bomb, no network, no XML
     entities), validates imsmanifest.xml against the official SCORM 1.2 / 2004 schemas, checks
-    that every reference resolves and every listed file is in the zip, and prints each SCO with
-    its standards and mastery score. Exit 0 when the package is sound, 1 on problems.
+    that every reference resolves and every listed file is in the zip, and prints the package's
+    identifier, title, version, SCORM edition, size and sha256, then each SCO with its launch file,
+    standards and mastery score, and which schema files validated it. Exit 0 when the package is
+    sound, 1 on problems.
     """
+    import json
+
     from bundlesmith.inspect_package import inspect
 
     result = inspect(package, schemas)
-    for line in result.tree:
-        click.echo(line)
-    for d in result.diagnostics:
-        click.echo(d.format(), err=True)
     errors = sum(d.severity is Severity.ERROR for d in result.diagnostics)
-    version = f"SCORM {result.version}" if result.version else "not a SCORM package"
-    checked = "valid against the official schemas" if result.validated and not errors else (
-        "XSD validation skipped" if not result.validated else "")
-    summary = f"{package.name}: {version}, {result.files} file(s), {len(result.scos)} SCO(s)"
-    click.echo(f"{summary}: {errors} error(s)" + (f"; {checked}" if checked else ""), err=True)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        if result.version:
+            click.echo(f"package: {result.title} [{result.identifier}] version {result.package_version or '-'}")
+            click.echo(f"SCORM {result.edition or result.version}; {result.size:,} bytes; sha256 {result.sha256}")
+            click.echo(f"{len(result.scos)} SCO(s); schemas: {result.schemas or 'not validated'}")
+        for line in result.tree:
+            click.echo(line)
+        for d in result.diagnostics:
+            click.echo(d.format(), err=True)
+        version = f"SCORM {result.version}" if result.version else "not a SCORM package"
+        checked = ("valid against the official schemas" if result.schemas.startswith("official")
+                   else "valid against the bundled fallback schemas") if result.validated and not errors else (
+            "XSD validation skipped" if not result.validated else "")
+        summary = f"{package.name}: {version}, {result.files} file(s), {len(result.scos)} SCO(s)"
+        click.echo(f"{summary}: {errors} error(s)" + (f"; {checked}" if checked else ""), err=True)
     if errors:
         raise SystemExit(1)
 

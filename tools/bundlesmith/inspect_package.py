@@ -38,21 +38,48 @@ class ScoInfo:
 @dataclass
 class Inspection:
     path: Path
-    version: str | None = None
+    version: str | None = None  # SCORM version: "1.2" | "2004"
     files: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
     tree: list[str] = field(default_factory=list)
     scos: list[ScoInfo] = field(default_factory=list)
     validated: bool = False
+    schemas: str = ""  # which schema files validated it: "official (<folder>)" or the bundled fallback
+    identifier: str = ""  # the manifest's identifier: what an LMS matches an updated package by
+    title: str = ""  # the default organisation's title
+    package_version: str = ""  # the manifest's version attribute
+    edition: str = ""  # <schemaversion>: "1.2" or "2004 4th Edition"
+    size: int = 0
+    sha256: str = ""
 
     @property
     def ok(self) -> bool:
         return not any(d.severity.value == "error" for d in self.diagnostics)
 
+    def to_json(self) -> dict:
+        """Everything an LMS administrator checks before importing, as data (`inspect --format json`)."""
+        return {
+            "package": self.path.name, "size": self.size, "sha256": self.sha256, "scorm_version": self.version,
+            "edition": self.edition, "identifier": self.identifier, "title": self.title,
+            "version": self.package_version, "files": self.files, "sco_count": len(self.scos),
+            "scos": [{"title": s.title, "identifier": s.identifier, "launch": s.href, "mastery_score": s.mastery,
+                      "standards": s.standards} for s in self.scos],
+            "validated": self.validated, "schemas": self.schemas, "ok": self.ok,
+            "diagnostics": [d.to_json() for d in self.diagnostics], "tree": self.tree,
+        }
+
 
 def inspect(path: Path, schemas_dir: Path | None = None) -> Inspection:
+    import hashlib
+
     result = Inspection(path)
     where = Span(path.name)
+    try:
+        with open(path, "rb") as handle:
+            result.sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+        result.size = path.stat().st_size
+    except OSError:
+        pass
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -116,9 +143,16 @@ def _check_manifest(data: bytes, names: set[str], result: Inspection, schemas_di
         result.diagnostics.append(error(span(root.sourceline), "bad-manifest",
                                         f"not a SCORM 1.2 or 2004 manifest (root namespace '{etree.QName(root).namespace}')"))
         return
+    result.identifier = root.get("identifier", "")
+    result.package_version = root.get("version", "")
+    cp_ns = etree.QName(root).namespace
+    result.edition = (root.findtext(f"{{{cp_ns}}}metadata/{{{cp_ns}}}schemaversion") or "").strip()
     try:
+        folder, official = scorm_schemas.schema_folder(result.version, schemas_dir)
         _, problems = scorm_schemas.validate(data, schemas_dir)
         result.validated = True
+        result.schemas = (f"official ({folder})" if official else
+                          f"bundled fallback, not the official files ({folder}: the official files with documented fixes)")
         for problem in problems:
             line, _, message = problem.partition(": ")
             number = int(line.split()[-1]) if line.startswith("line ") else 0
@@ -166,6 +200,7 @@ def _check_manifest(data: bytes, names: set[str], result: Inspection, schemas_di
             result.diagnostics.append(warning(span(), "unlisted-file", f"'{name}' is in the zip but not listed in the manifest"))
     org = organizations.get(default_id) if default_id else next(iter(organizations.values()), None)
     if org is not None:
+        result.title = (org.findtext("cp:title", default="", namespaces=ns) or "").strip()
         _describe(org, resources, result, ns, depth=0)
 
 
