@@ -3,7 +3,7 @@ the tests sample (tests/test_lms_profiles.py runs one SCO). Prints one Markdown 
 
     python bench/lms_matrix.py [--only NAME-SUBSTRING] [-o matrix.md]
 
-Paths: `pass` (the fewest right answers that reach the pass mark), `below` (one fewer), `finish` (all
+Paths: `pass` (the fewest right answers that reach the package's pass mark), `below` (one fewer), `finish` (all
 right, read to the end), `half` (the check answered, the end never reached), `relaunch` (finish, then open
 again and leave at once). Each cell is the stored completion/success/score; a cell that differs between
 the SCOs of a package lists each outcome with its count. Needs what the tests need (Debian's chromium,
@@ -69,7 +69,11 @@ def matrix(browser, package: Path, work: Path) -> list[str]:
     site = lms_site(package, work / package.stem)
     cells: dict[tuple[str, str], Counter] = {}
     for href, questions in scos(package):
-        right = math.ceil(questions * 0.8) if questions else 0
+        probe = Lms("standard", version, package, href)
+        mastery = float(probe.mastery12) if version == "1.2" and probe.mastery12 else 100 * float(
+            probe.objectives[0].findtext("{http://www.imsglobal.org/xsd/imsss}minNormalizedMeasure")) if \
+            probe.objectives else 80.0
+        right = math.ceil(questions * mastery / 100 - 1e-9) if questions else 0
         plans = {
             "pass": [lambda s: (s.answer(right=right, by_mouse=False), s.read_to_end())],
             "below": [lambda s: (s.answer(right=right - 1, by_mouse=False), s.read_to_end())],

@@ -1,25 +1,51 @@
 #!/usr/bin/env bash
-# Install bundlesmith and everything its tests use, on a fresh Debian machine with Python >= 3.11:
-# the Python package (editable) with its test extras, Debian's chromium (never a downloaded browser),
-# and the npm packages the browser tests load (scorm-again, axe-core) and the site ships (iframe-worker).
+# Set up bundlesmith on a Debian machine with Python >= 3.11, as any user: a virtual environment in .venv/
+# with this package (editable), its test extras and the exact versions in requirements.lock, and the npm
+# packages the browser tests load (scorm-again, axe-core). What needs root (Debian's python3-venv where it
+# is missing; chromium and nodejs/npm for the tests) is installed when run as root or with password-less
+# sudo, and otherwise named in one message. Never touches the system Python's packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+VENV="${BUNDLESMITH_VENV:-.venv}"
 
-SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-if ! python3 -m pip --version >/dev/null 2>&1; then  # a bare Debian Python has no pip
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pip python3-venv >/dev/null
-fi
-# On a Debian system Python (PEP 668) pip needs leave to install beside apt's packages.
-PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo "$@"
+  else return 1; fi
+}
+updated=""
+apt_install() {  # apt_install PACKAGE...: true when installed
+  command -v apt-get >/dev/null 2>&1 || return 1
+  if [ -z "$updated" ]; then as_root apt-get update -qq || return 1; updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
 
-if ! command -v chromium >/dev/null 2>&1; then
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+if ! command -v python3 >/dev/null 2>&1; then
+  apt_install python3 python3-venv || { echo "install.sh: Python 3.11 or later is needed: sudo apt-get install python3 python3-venv" >&2; exit 1; }
 fi
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "install.sh: bundlesmith needs Python 3.11 or later; this is $(python3 --version)" >&2; exit 1
+fi
+if [ ! -x "$VENV/bin/python" ]; then
+  if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
+    rm -rf "$VENV"
+    version=$(python3 -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+    apt_install "python${version}-venv" || apt_install python3-venv || {
+      echo "install.sh: Python's venv module is missing; as root: apt-get install python3-venv  (then run this again)" >&2
+      exit 1; }
+    python3 -m venv "$VENV"
+  fi
+fi
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
 
-if ! command -v npm >/dev/null 2>&1; then
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+missing=()
+command -v chromium >/dev/null 2>&1 || apt_install chromium || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm || missing+=(nodejs npm)
+if command -v npm >/dev/null 2>&1; then
+  npm ci --no-audit --no-fund --silent
 fi
-npm ci --no-audit --no-fund --silent
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install.sh: bundlesmith is set up in $VENV/; the browser tests also need Debian's ${missing[*]}," >&2
+  echo "  which only root can install: sudo apt-get install ${missing[*]}  (then run this again)" >&2
+fi

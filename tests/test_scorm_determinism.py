@@ -46,7 +46,7 @@ def test_provenance_travels_inside_and_beside_each_package(tmp_path):
         for name, digest in inside["files"].items():
             assert hashlib.sha256(archive.read(name)).hexdigest() == digest
     assert beside["package"] == {"filename": zip_path.name, "sha256": sha256(zip_path), "size": zip_path.stat().st_size}
-    assert {k: v for k, v in beside.items() if k not in ("package", "source_revision")} == inside
+    assert {k: v for k, v in beside.items() if k not in ("package", "source_revision", "built_with")} == inside
     # The commit that built it is recorded beside the zip only, so the same content gives the same bytes.
     assert "source_revision" in beside and "source_revision" not in inside
     assert (inside["bundle"], inside["bundle_version"], inside["variant"], inside["scorm_version"]) == (
@@ -77,3 +77,22 @@ def test_each_module_is_rendered_once_for_every_bundle_and_version(tmp_path):
     assert cache.renders == len(used)
     for record in records:
         assert record.sha256 == sha256(tmp_path / record.filename)
+
+
+def test_provenance_records_the_versions_that_shape_the_bytes(tmp_path):
+    """To rebuild a hash-verified package elsewhere, the record says what built it (requirements.lock pins it)."""
+    import json
+    from importlib import metadata
+
+    from bundlesmith.fingerprint import OUTPUT_LIBRARIES
+    from scorm_support import ROOT, build
+
+    out = build(ROOT, tmp_path / "out")
+    record = json.loads((out / "national-induction-1.0.0-scorm12.provenance.json").read_text())
+    built_with = record["built_with"]
+    for name in OUTPUT_LIBRARIES:
+        assert built_with[name] == metadata.version(name), name
+    assert built_with["bundlesmith-scorm-runtime"].startswith("sha256:")
+    locked = {line.split("==")[0].lower() for line in (ROOT / "requirements.lock").read_text().splitlines()
+              if "==" in line}
+    assert {n for n in OUTPUT_LIBRARIES} <= locked, "every library that shapes output is locked"

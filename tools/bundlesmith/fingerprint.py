@@ -40,6 +40,36 @@ def fingerprint(root: Path, options: dict, today: date) -> str:
     return digest.hexdigest()
 
 
+# The libraries whose versions shape output bytes (pages, packages, reports).
+OUTPUT_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown-it-py", "mdit-py-plugins", "nh3", "jinja2", "lxml",
+                    "xlsxwriter", "pyyaml", "orjson", "msgspec", "pymdown-extensions", "markdown", "pygments")
+
+
+@lru_cache(maxsize=1)
+def dependency_versions() -> dict[str, str]:
+    """The installed version of each library in OUTPUT_LIBRARIES, and a hash of the SCORM runtime shipped in
+    every package: recorded in each package's provenance, and part of every reuse key."""
+    from importlib import metadata
+
+    from bundlesmith.render.packages import runtime_dir
+
+    versions = {}
+    for name in OUTPUT_LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    try:
+        runtime = runtime_dir()
+        digest = hashlib.sha256()
+        for file in ("bundlesmith-scorm.js", "bundlesmith-scorm.css", "sco.html"):
+            digest.update(file.encode() + b"\0" + (runtime / file).read_bytes())
+        versions["bundlesmith-scorm-runtime"] = f"sha256:{digest.hexdigest()}"
+    except (FileNotFoundError, OSError):
+        versions["bundlesmith-scorm-runtime"] = "missing"
+    return versions
+
+
 @lru_cache(maxsize=1)
 def tool_digest() -> str:
     """bundlesmith itself: its version, code, schemas, templates and SCORM runtime (once per process).
@@ -47,6 +77,7 @@ def tool_digest() -> str:
     from bundlesmith.render.packages import runtime_dir
 
     digest = hashlib.sha256(bundlesmith.__version__.encode() + b"\0")
+    digest.update(json.dumps(dependency_versions(), sort_keys=True).encode())
     _tree_digest(_TOOL, digest)
     try:
         runtime = runtime_dir()

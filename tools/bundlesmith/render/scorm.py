@@ -23,6 +23,7 @@ from bundlesmith.render.module_html import module_paths, referenced_assets
 from bundlesmith.render.packages import PackageRecord, package_filename
 from bundlesmith.render.scorm_manifest import build_manifest
 from bundlesmith.file_types import KINDS, place_refusal
+from bundlesmith.fingerprint import dependency_versions
 from bundlesmith.render.scorm_pages import asset_path, render_sco, runtime_files, schema_files
 from bundlesmith.render.scorm_plan import PROVENANCE, PackagePlan, plan_package
 
@@ -176,6 +177,7 @@ def write_package(plan: PackagePlan, entries: dict[str, bytes], out_dir: Path) -
     beside["package"] = {"filename": name, "sha256": digest, "size": len(data)}
     # The revision stays outside the zip: the same content gives the same package whatever commit built it.
     beside["source_revision"] = _revision(plan.catalogue.root)
+    beside["built_with"] = dependency_versions()  # to rebuild the same bytes elsewhere (requirements.lock)
     target.with_name(name[:-len(".zip")] + ".provenance.json").write_text(
         json.dumps(beside, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return PackageRecord(bundle.id, bundle.version, plan.variant, plan.scorm_version, name, digest, len(data))
