@@ -16,7 +16,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import pickle
 from typing import Callable
 
 
@@ -56,11 +55,11 @@ class SiteBuilds:
             for k in iter(self._take, None):
                 built[k] = self.build(k)
             send.send(("ok", built))
-        except BaseException as exc:  # handed to the main process, which raises it
+        except BaseException as exc:  # handed to the main process (our own fork, over a pipe), which raises it
             try:
-                send.send(("error", pickle.dumps(exc)))
-            except Exception:
-                send.send(("error", pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))))
+                send.send(("error", exc))
+            except Exception:  # an exception that cannot cross the pipe: its text does
+                send.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
         finally:
             send.close()
             os._exit(0)
@@ -81,7 +80,7 @@ class SiteBuilds:
             except EOFError:
                 raise RuntimeError("a process building a site stopped unexpectedly") from None
             if status == "error":
-                raise pickle.loads(payload)
+                raise payload
             built.update(payload)
             process.join()
         self.children = []
