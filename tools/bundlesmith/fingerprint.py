@@ -112,12 +112,15 @@ def listing_digest(out: Path, name: str) -> str | None:
     if top.is_symlink() or not top.is_dir():
         return None
     digest = hashlib.sha256()
-    for folder, dirs, files in os.walk(top):
-        dirs.sort()
-        for entry in sorted(files) + [d + "/" for d in dirs]:
-            path = os.path.join(folder, entry.rstrip("/"))
-            info = os.lstat(path)
-            digest.update(f"{os.path.relpath(path, top)}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    stack = [("", str(top))]
+    while stack:
+        rel, folder = stack.pop()
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            info = entry.stat(follow_symlinks=False)
+            name = rel + entry.name
+            digest.update(f"{name}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((name + "/", entry.path))
     return digest.hexdigest()
 
 
