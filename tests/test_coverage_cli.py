@@ -36,8 +36,9 @@ def test_without_options_it_prints_one_summary_line_per_bundle(root):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert [line.split(":")[0] for line in lines] == ["alpha 2.0.0", "beta 1.0.0", "clean 1.0.0"]
-    assert ("5 targeted standard(s), 2 met, 1 assessed, 4 gap(s) (2 not met, 1 draft or retired only, 0 local only, "
-            "1 unassessed); 1 module(s) overdue; 1 co-production flag(s)") in lines[0]
+    assert ("5 targeted standard(s), 2 met, 1 assessed; gaps: 3 (2 not met, 1 met only by draft or retired content, "
+            "0 met only by local content); unassessed: 1 delivered but never assessed; level gaps: 0 expected at this "
+            "level but not targeted, 0 targeted but only introduced; 1 module(s) overdue; 1 co-production flag(s)") in lines[0]
 
 
 def test_gaps_fail_with_the_list_of_offenders_and_pass_when_there_are_none(root):
@@ -103,7 +104,7 @@ def test_every_condition_at_once_passes_on_a_clean_bundle(root):
 def test_an_unknown_condition_is_a_usage_error(root):
     result = run(root, "--fail-on", "gaps,typos")
     assert result.exit_code == 2
-    assert "unknown condition(s) typos (choose from gaps, unassessed, overdue, co-production)" in result.stderr
+    assert "unknown condition(s) typos (choose from gaps, unassessed, level-gaps, overdue, co-production)" in result.stderr
 
 
 def test_a_fixed_project_passes_the_gate(root):

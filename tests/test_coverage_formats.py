@@ -119,10 +119,10 @@ def test_xlsx_has_the_documented_sheets_frozen_headers_filters_and_values(report
     matrix = list(wb["Matrix"].iter_rows(values_only=True))
     assert matrix[0] == ("standard", "title", "status", "m-listen", "m-support", "m-draft")
     assert matrix[2] == ("tf:D1.2", "Supporting", "delivered", "I", "D", None)
-    assert matrix[4] == ("tf:D2.1", "Raising concerns", "not-met", None, None, "(A)")
+    assert matrix[4] == ("tf:D2.1", "Raising concerns", "draft-or-retired-only", None, None, "(A)")
     gaps = [row[:3] for row in wb["Gaps"].iter_rows(min_row=2, values_only=True)]
-    assert gaps == [("tf:D1.2", "Supporting", "Delivered, never assessed"), ("tf:D1.3", "Noticing", "Not met"),
-                    ("tf:D2.1", "Raising concerns", "Met only by draft or retired modules"),
+    assert gaps == [("tf:D1.2", "Supporting", "Delivered but never assessed"), ("tf:D1.3", "Noticing", "Not met"),
+                    ("tf:D2.1", "Raising concerns", "Met only by draft or retired content"),
                     ("tf:D2.2", "Local escalation", "Not met")]
     standards = {row[0]: row for row in wb["Standards"].iter_rows(min_row=2, values_only=True)}
     assert standards["tf:D1.2"][5:8] == ("m-listen I; m-support D", 25, 35)
@@ -160,7 +160,7 @@ def test_matrix_and_gaps_csv(reports):
         "tf:D1.1,Listening,assessed,A,,\n"
         "tf:D1.2,Supporting,delivered,I,D,\n"
         "tf:D1.3,Noticing,not-met,,,\n"
-        "tf:D2.1,Raising concerns,not-met,,,(A)\n"
+        "tf:D2.1,Raising concerns,draft-or-retired-only,,,(A)\n"
         "tf:D2.2,Local escalation,not-met,,,\n")
     assert [(r["standard"], r["kind"], r["modules"]) for r in _csv(reports / "localvar/alpha/gaps.csv")] == [
         ("tf:D1.2", "unassessed", "m-listen m-support"), ("tf:D1.3", "not-met", ""),
@@ -188,7 +188,7 @@ def test_html_needs_no_script_prints_and_has_a_heatmap_with_a_table_alternative(
 def test_markdown_has_every_section(reports):
     text = (reports / "national/alpha/coverage.md").read_text()
     headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
-    assert headings == ["Summary", "Standards × modules", "Standards in detail", "Gaps",
+    assert headings == ["Summary", "Standards × modules", "Standards in detail", "Gaps", "Level gaps",
                         "Standards not targeted (informational)", "Domains", "Co-production", "Currency", "Provenance"]
     assert "| tf:D2.1 |  |  | (A) |" in text
 

@@ -50,6 +50,7 @@ def test_counts_of_the_national_bundle(root):
         "targeted_standards": 5, "met": 2, "assessed": 1, "delivered_only": 1, "not_met": 3, "gaps": 4,
         "gaps_by_kind": {"not-met": 2, "draft-or-retired-only": 1, "local-only": 0, "unassessed": 1},
         "not_targeted_standards": 1, "not_targeted_met": 1, "overdue_modules": 1, "co_production_flags": 1,
+        "level_gaps": 0, "level_gaps_by_kind": {"expected-not-targeted": 0, "targeted-only-introduced": 0},
     }
 
 
@@ -66,7 +67,7 @@ def test_each_gap_kind_is_found_with_its_modules(root):
 def test_a_standard_met_only_by_local_content_is_a_gap_once_the_variant_is_applied(root):
     doc = coverage(root, variant="localvar")
     d22 = by_ref(doc)["tf:D2.2"]
-    assert (d22["status"], d22["gaps"], d22["assessment_methods"]) == ("assessed", ["local-only"], ["workplace-observation"])
+    assert (d22["status"], d22["gaps"], d22["assessment_methods"]) == ("local-only", ["local-only"], ["workplace-observation"])
     assert [(m["id"], m["local"]) for m in d22["modules"]] == [("m-local", True)]
     assert doc["summary"]["gaps_by_kind"] == {"not-met": 1, "draft-or-retired-only": 1, "local-only": 1, "unassessed": 1}
     assert doc["bundle"]["variant"] == {"id": "localvar", "title": "Local variant"}

@@ -19,6 +19,7 @@ from bundlesmith.coverage import SCHEMA_VERSION
 from bundlesmith.coverage import csv as csv_view
 from bundlesmith.coverage import json as json_view
 from bundlesmith.coverage import markdown
+from bundlesmith.coverage.model import GAP_CONDITION
 from bundlesmith.render import reports
 
 EXTENSIONS = {"html": "html", "xlsx": "xlsx", "json": "json", "md": "md"}
@@ -52,10 +53,15 @@ def summary_line(doc: dict) -> str:
     s, b = doc["summary"], doc["bundle"]
     k = s["gaps_by_kind"]
     variant = f" [{b['variant']['id']}]" if b["variant"] else ""
+    failing = {g["standard"] for g in doc["gaps"] if GAP_CONDITION[g["kind"]] == "gaps"}
+    lv = s["level_gaps_by_kind"]
+    # The words and groups of the gate (--fail-on gaps, unassessed, level-gaps): docs/coverage.md, "Vocabulary".
     return (f"{b['id']} {b['version']}{variant}: {s['targeted_standards']} targeted standard(s), {s['met']} met, "
-            f"{s['assessed']} assessed, {s['gaps']} gap(s) ({k['not-met']} not met, {k['draft-or-retired-only']} draft or "
-            f"retired only, {k['local-only']} local only, {k['unassessed']} unassessed); {s['overdue_modules']} module(s) overdue; "
-            f"{s['co_production_flags']} co-production flag(s); sha256 {doc['provenance']['content_hash'][:12]}")
+            f"{s['assessed']} assessed; gaps: {len(failing)} ({k['not-met']} not met, {k['draft-or-retired-only']} met only "
+            f"by draft or retired content, {k['local-only']} met only by local content); unassessed: {k['unassessed']} "
+            f"delivered but never assessed; level gaps: {lv['expected-not-targeted']} expected at this level but not "
+            f"targeted, {lv['targeted-only-introduced']} targeted but only introduced; {s['overdue_modules']} module(s) "
+            f"overdue; {s['co_production_flags']} co-production flag(s); sha256 {doc['provenance']['content_hash'][:12]}")
 
 
 def outputs(catalogue, docs: list[dict], fmt: str | None, target: Path | None) -> Output:

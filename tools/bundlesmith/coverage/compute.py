@@ -2,11 +2,8 @@
 
 The document is plain JSON data (dicts, lists, strings, numbers, booleans, None) in a fixed order, so that
 every view of it says the same thing and the same input always gives the same bytes. It never holds the
-build time. Rules (documented in docs/coverage.md):
-- a module *counts* towards a standard when its review status is `approved` or `in-review`; `draft` and
-  `retired` modules are listed but meet nothing;
-- an alignment to an indicator counts towards the indicator's standard; a module's strength for a
-  standard is the highest of its alignments to it (assesses > develops > introduces);
+build time. What is met, assessed or a gap comes from the one coverage model (coverage/model.py), which
+`check` and the site read too; this module only lays it out, with the figures reviewers read:
 - a module's full minutes count towards each standard it aligns to (so per-standard minutes overlap and
   do not add up to the bundle's total); a domain's minutes count each module once.
 """
@@ -17,10 +14,9 @@ from datetime import date
 
 from bundlesmith.coverage import SCHEMA_VERSION
 from bundlesmith.coverage.provenance import Sources, provenance
-from bundlesmith.model import STRENGTH_LETTER, STRENGTHS, WRITING_TEAM_ROLES, Bundle, Catalogue, Module
+from bundlesmith.model import STRENGTH_LETTER, WRITING_TEAM_ROLES, Bundle, Catalogue, Module
 
-COUNTING_STATUSES = ("approved", "in-review")
-GAP_KINDS = ("not-met", "draft-or-retired-only", "local-only", "unassessed")
+from bundlesmith.coverage.model import GAP_KINDS, LEVEL_GAP_KINDS, ItemCoverage, bundle_coverage_model, counts
 MODULE_URL = "../../modules/{id}/index.html"  # index.html: the links also work opened from disk
 STANDARD_URL = "../../standards/{framework}/{code}/index.html"
 
@@ -32,10 +28,6 @@ def module_url(module_id: str, anchor: str = "") -> str:
 def standard_url(ref: str) -> str:
     framework, _, code = ref.partition(":")
     return STANDARD_URL.format(framework=framework, code=code)
-
-
-def _strongest(strengths) -> str:
-    return max(strengths, key=STRENGTHS.index)
 
 
 def _span(span) -> str:
@@ -51,19 +43,19 @@ def bundle_coverage(catalogue: Catalogue, bundle: Bundle, packages=(), today: da
     `provenance_` is the bundle's provenance when the caller has already worked it out."""
     today = today or date.today()
     modules = [catalogue.modules[m] for m in bundle.module_ids if m in catalogue.modules]
-    targeted = _targeted(catalogue, bundle)
+    model = bundle_coverage_model(catalogue, bundle)
+    targeted = [c.item.ref for c in model.targets]
     alignments = _alignments(catalogue, modules)
     by_standard: dict[str, list[dict]] = {}
     for row in alignments:
         by_standard.setdefault(row["standard"], []).append(row)
     frameworks = _frameworks_in_scope(catalogue, bundle, alignments)
-    details = [_standard_detail(catalogue, ref, True, by_standard.get(ref, []), modules) for ref in targeted]
-    not_targeted = [
-        _standard_detail(catalogue, item.ref, False, by_standard.get(item.ref, []), modules)
-        for fid in frameworks for item in catalogue.frameworks[fid].standards if item.ref not in targeted
-    ]
+    details = [_standard_detail(catalogue, cov, alignments, modules) for cov in model.targets]
+    not_targeted = [_standard_detail(catalogue, cov, alignments, modules) for cov in model.not_targeted]
     gaps = [{"standard": d["ref"], "title": d["title"], "kind": kind, "modules": [m["id"] for m in d["modules"]],
              "detail": _gap_detail(kind, d)} for d in details for kind in d["gaps"]]
+    level_gaps = [{"standard": g.item.ref, "title": g.item.label, "kind": g.kind, "levels": list(g.levels),
+                   "href": standard_url(g.item.ref)} for g in model.level_gaps]
     module_rows = [_module_row(bundle, module, catalogue) for module in modules]
     co_production = _co_production(bundle, modules)
     currency = _currency(modules, today, bundle, since)
@@ -73,28 +65,20 @@ def bundle_coverage(catalogue: Catalogue, bundle: Bundle, packages=(), today: da
         "bundle": _bundle_info(catalogue, bundle),
         "links": {"module": MODULE_URL, "standard": STANDARD_URL,
                   "note": "relative to site/reports/<bundle>/ inside the built site"},
-        "summary": _summary(modules, details, not_targeted, gaps, co_production, currency),
+        "summary": _summary(modules, details, not_targeted, gaps, co_production, currency, level_gaps),
         "frameworks": [_framework_info(catalogue.frameworks[f]) for f in frameworks],
         "modules": module_rows,
         "matrix": _matrix(details, modules),
         "standards": details,
         "not_targeted": not_targeted,
         "gaps": gaps,
+        "level_gaps": level_gaps,
         "alignments": alignments,
         "domains": _domains(catalogue, frameworks, targeted, by_standard, modules),
         "co_production": co_production,
         "currency": currency,
         "provenance": provenance_ or provenance(catalogue, bundle, packages, sources),
     }
-
-
-def _targeted(catalogue: Catalogue, bundle: Bundle) -> list[str]:
-    """Targeted standards in framework file order (targets may name a standard, a domain or a framework)."""
-    refs: set[str] = set()
-    for target, _ in bundle.targets:
-        refs.update(item.ref for item in catalogue.expand_target(target) if item is not None)
-    order = [item.ref for fw in catalogue.frameworks.values() for item in fw.standards]
-    return [ref for ref in order if ref in refs]
 
 
 def _frameworks_in_scope(catalogue: Catalogue, bundle: Bundle, alignments: list[dict]) -> list[str]:
@@ -124,7 +108,7 @@ def _alignments(catalogue: Catalogue, modules: list[Module]) -> list[dict]:
                 "aligned_to": a.standard,
                 "strength": a.strength,
                 "letter": STRENGTH_LETTER[a.strength],
-                "counts": module.review.status in COUNTING_STATUSES,
+                "counts": counts(module),
                 "local": module.local,
                 "outcomes": [{"id": o, "text": module.outcome(o).text if module.outcome(o) else ""} for o in a.outcomes],
                 "evidence": list(a.evidence),
@@ -135,52 +119,40 @@ def _alignments(catalogue: Catalogue, modules: list[Module]) -> list[dict]:
     return rows
 
 
-def _standard_detail(catalogue: Catalogue, ref: str, targeted: bool, rows: list[dict], modules: list[Module]) -> dict:
-    item = catalogue.standard(ref)
+def _standard_detail(catalogue: Catalogue, cov: ItemCoverage, alignments: list[dict], modules: list[Module]) -> dict:
+    """One standard or indicator as the reports show it: the model's status and gaps, and its figures."""
+    item = cov.item
+    ref = item.ref
     framework = catalogue.frameworks[item.framework]
     by_id = {m.id: m for m in modules}
-    module_ids = list(dict.fromkeys(r["module"] for r in rows))
     entries = []
-    for mid in module_ids:
-        mine = [r for r in rows if r["module"] == mid]  # rows of one standard: a handful
-        strength = _strongest(r["strength"] for r in mine)
-        entries.append({"id": mid, "title": by_id[mid].title, "strength": strength,
-                        "letter": STRENGTH_LETTER[strength], "counts": mine[0]["counts"], "local": mine[0]["local"],
-                        "status": by_id[mid].review.status,
-                        "via": sorted({r["aligned_to"] for r in mine} - {ref}),
-                        "href": next((r["href"] for r in mine if r["evidence"]), module_url(mid))})
-    counting = [e for e in entries if e["counts"]]
-    met = bool(counting)
-    assessed = any(e["strength"] == "assesses" for e in counting)
-    counting_ids = {e["id"] for e in counting}
-    counted_rows = [r for r in rows if r["module"] in counting_ids]
-    gaps = []
-    if targeted:
-        if not entries:
-            gaps.append("not-met")
-        elif not met:
-            gaps.append("draft-or-retired-only")
-        else:
-            if all(e["local"] for e in counting):
-                gaps.append("local-only")
-            if not assessed:
-                gaps.append("unassessed")
-    domain = item.parent
+    for c in cov.contributions:
+        mine = [r for r in alignments if r["module"] == c.module.id and r["aligned_to"] in c.via]
+        entries.append({"id": c.module.id, "title": c.module.title, "strength": c.strength,
+                        "letter": STRENGTH_LETTER[c.strength], "counts": c.counts, "local": c.module.local,
+                        "status": c.module.review.status,
+                        "via": sorted(set(c.via) - {ref}),
+                        "href": next((r["href"] for r in mine if r["evidence"]), module_url(c.module.id))})
+    counting_ids = {c.module.id for c in cov.counting}
+    counted_rows = [r for r in alignments if r["module"] in counting_ids
+                    and any(r["aligned_to"] in c.via for c in cov.counting if c.module.id == r["module"])]
     return {
         "ref": ref,
         "framework": item.framework,
         "code": item.code,
-        "domain": domain,
-        "title": item.title,
+        "domain": item.parent if item.type == "standard" else (catalogue.standard(f"{item.framework}:{item.parent}").parent
+                                                                if item.parent else None),
+        "title": item.label,
         "statement": item.statement,
         "levels": list(item.levels),
         "local": item.local or framework.local,
-        "targeted": targeted,
-        "href": standard_url(ref),
+        "targeted": cov.targeted,
+        "href": standard_url(ref if item.type == "standard" else f"{item.framework}:{item.parent}"),
         "permalink": framework.permalink(item.code),
-        "status": "assessed" if assessed else ("delivered" if met else "not-met"),
-        "met": met,
-        "assessed": assessed,
+        "status": cov.status,
+        "met": cov.met,
+        "assessed": cov.assessed,
+        "expected": cov.expected,
         "modules": entries,
         "minutes_guided": sum(by_id[m].guided_minutes for m in counting_ids),
         "minutes_self_directed": sum(by_id[m].self_directed_minutes for m in counting_ids),
@@ -188,7 +160,7 @@ def _standard_detail(catalogue: Catalogue, ref: str, targeted: bool, rows: list[
         "quiz_items": [{"module": r["module"], "id": i["id"], "prompt": i["prompt"]}
                        for r in counted_rows if r["assessment"] for i in r["assessment"]["items"]],
         "outcomes": [{"module": r["module"], "id": o["id"], "text": o["text"]} for r in counted_rows for o in r["outcomes"]],
-        "gaps": gaps,
+        "gaps": list(cov.gaps),
     }
 
 
@@ -214,7 +186,7 @@ def _module_row(bundle: Bundle, module: Module, catalogue: Catalogue) -> dict:
         "local": module.local,
         "local_slots": list(module.local_slots),
         "status": module.review.status,
-        "counts": module.review.status in COUNTING_STATUSES,
+        "counts": counts(module),
         "levels": list(module.levels),
         "minutes_guided": module.guided_minutes,
         "minutes_self_directed": module.self_directed_minutes,
@@ -335,8 +307,8 @@ def _framework_info(framework) -> dict:
             "publisher": framework.publisher, "local": framework.local, "base_uri": framework.base_uri}
 
 
-def _summary(modules, details, not_targeted, gaps, co_production, currency) -> dict:
-    counting = [m for m in modules if m.review.status in COUNTING_STATUSES]
+def _summary(modules, details, not_targeted, gaps, co_production, currency, level_gaps) -> dict:
+    counting = [m for m in modules if counts(m)]
     return {
         "modules": len(modules),
         "modules_counting": len(counting),
@@ -350,6 +322,8 @@ def _summary(modules, details, not_targeted, gaps, co_production, currency) -> d
         "not_met": sum(not d["met"] for d in details),
         "gaps": len(gaps),
         "gaps_by_kind": {k: sum(g["kind"] == k for g in gaps) for k in GAP_KINDS},
+        "level_gaps": len(level_gaps),
+        "level_gaps_by_kind": {k: sum(g["kind"] == k for g in level_gaps) for k in LEVEL_GAP_KINDS},
         "not_targeted_standards": len(not_targeted),
         "not_targeted_met": sum(d["met"] for d in not_targeted),
         "overdue_modules": len(currency["overdue"]),

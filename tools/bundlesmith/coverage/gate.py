@@ -1,8 +1,10 @@
 """The CI gate: which bundles break accreditation under `--fail-on`, as diagnostics that point at the source.
 
-Conditions:
+Conditions (the gap kinds and their words are the coverage model's, coverage/model.py):
 - `gaps`: a targeted standard is not met, met only by draft or retired modules, or met only by local content;
 - `unassessed`: a targeted standard is delivered but no counting module assesses it;
+- `level-gaps`: a standard the framework expects at one of the bundle's levels is not targeted, or a
+  targeted standard is only introduced;
 - `overdue`: a module of the bundle is past its `review.next_review` date;
 - `co-production`: a module lacks every role the bundle requires (`co_creation.require_any_of`), or was
   shaped only by the writing team (educator, subject-expert).
@@ -11,13 +13,13 @@ Conditions:
 from __future__ import annotations
 
 from bundlesmith.diagnostics import Diagnostic, Severity, Span
+from bundlesmith.coverage.model import GAP_CONDITION, LEVEL_GAP_WORDS
 from bundlesmith.model import Catalogue
 
 # `check` errors that the coverage report itself shows (a gap, a missing role, an unapproved module in an
 # approved bundle): they must not stop the report, since showing them is its purpose. Any other error does.
 REPORTED_ERRORS = frozenset({"target-gap", "co-creation-required", "accredited-unapproved"})
-CONDITIONS = ("gaps", "unassessed", "overdue", "co-production")
-GAP_CONDITION = {"not-met": "gaps", "draft-or-retired-only": "gaps", "local-only": "gaps", "unassessed": "unassessed"}
+CONDITIONS = ("gaps", "unassessed", "level-gaps", "overdue", "co-production")
 
 
 def parse_conditions(text: str | None) -> tuple[str, ...]:
@@ -50,6 +52,13 @@ def offenders(catalogue: Catalogue, documents: list[dict], conditions: tuple[str
                 found.append(Diagnostic(_target_span(catalogue, bid, gap["standard"]), Severity.ERROR,
                                         f"coverage-{gap['kind']}",
                                         f"{bid}: {gap['standard']} {gap['title']}: {gap['detail']}"))
+        if "level-gaps" in conditions:
+            for gap in doc["level_gaps"]:
+                span = (_target_span(catalogue, bid, gap["standard"]) if gap["kind"] == "targeted-only-introduced"
+                        else catalogue.bundles[bid].span)
+                found.append(Diagnostic(span, Severity.ERROR, f"coverage-{gap['kind']}",
+                                        f"{bid}: {gap['standard']} {gap['title']}: {LEVEL_GAP_WORDS[gap['kind']].lower()} "
+                                        f"(level {', '.join(gap['levels'])})"))
         if "overdue" in conditions:
             for row in doc["currency"]["modules"]:
                 if row["overdue"]:

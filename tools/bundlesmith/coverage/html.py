@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 
 from bundlesmith.coverage.markdown import GAP_TITLES
+from bundlesmith.coverage.model import LEVEL_GAP_WORDS, STATUSES
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "coverage"
 FLAG_TITLES = {"missing-required-role": "none of the roles the bundle requires",
@@ -31,7 +32,8 @@ def _render(name: str, **context) -> bytes:
 
 
 def render(doc: dict) -> bytes:
-    return _render("bundle.html.j2", doc=doc, gap_titles=GAP_TITLES, flag_titles=FLAG_TITLES,
+    return _render("bundle.html.j2", doc=doc, gap_titles=GAP_TITLES, flag_titles=FLAG_TITLES, statuses=STATUSES,
+                   level_gap_titles=LEVEL_GAP_WORDS,
                    modules={m["id"]: m for m in doc["modules"]},
                    standards={s["ref"]: s for s in doc["standards"]})
 

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from bundlesmith.coverage.csv import cell_text
+from bundlesmith.coverage.model import GAP_WORDS, LEVEL_GAP_WORDS, STATUSES
 
-GAP_TITLES = {
-    "not-met": "Not met",
-    "draft-or-retired-only": "Met only by draft or retired modules",
-    "local-only": "Met only by local content",
-    "unassessed": "Delivered, never assessed",
-}
+GAP_TITLES = GAP_WORDS  # the coverage model's words, in every view
 
 
 def _cell(value) -> str:
@@ -98,9 +94,16 @@ def render(doc: dict) -> bytes:
     out += _table(["standard", "gap", "detail"], ((g["standard"], GAP_TITLES[g["kind"]], g["detail"])
                                                  for g in doc["gaps"])) if doc["gaps"] else ["No gaps.", ""]
 
+    out += ["## Level gaps", ""]
+    out += _table(["standard", "title", "level gap", "levels"], (
+        (g["standard"], g["title"], LEVEL_GAP_WORDS[g["kind"]], ", ".join(g["levels"])) for g in doc["level_gaps"]
+    )) if doc["level_gaps"] else ["No level gaps: every standard the framework expects at this bundle's levels is "
+                                  "targeted, and none only introduced.", ""]
+
     out += ["## Standards not targeted (informational)", ""]
-    out += _table(["standard", "title", "status", "modules"], (
-        (st["ref"] + _local(st["local"]), st["title"], st["status"], " ".join(f"{m['id']} {m['letter']}" for m in st["modules"]))
+    out += _table(["standard", "title", "levels", "expected at this level", "status", "modules"], (
+        (st["ref"] + _local(st["local"]), st["title"], ", ".join(st["levels"]), "yes" if st["expected"] else "no",
+         STATUSES[st["status"]], " ".join(f"{m['id']} {m['letter']}" for m in st["modules"]))
         for st in doc["not_targeted"]))
 
     out += ["## Domains", ""]

@@ -14,10 +14,11 @@ import xlsxwriter
 
 from bundlesmith.coverage.csv import ALIGNMENT_COLUMNS, cell_text, tidy_rows
 from bundlesmith.coverage.markdown import GAP_TITLES, local_content
+from bundlesmith.coverage.model import LEVEL_GAP_WORDS
 
 FIXED_PROPERTY_DATE = datetime(2000, 1, 1, 0, 0, 0)
-SHEETS = ("Summary", "Matrix", "Standards", "Alignments", "Gaps", "Not targeted", "Domains", "Co-production",
-          "Currency", "Provenance")
+SHEETS = ("Summary", "Matrix", "Standards", "Alignments", "Gaps", "Level gaps", "Not targeted", "Domains",
+          "Co-production", "Currency", "Provenance")
 FRAMEWORK_SHEETS = ("Framework", "Level gaps")
 _OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
@@ -64,6 +65,7 @@ def render(doc: dict) -> bytes:
         ("minutes guided", s["minutes_guided"]), ("minutes self-directed", s["minutes_self_directed"]),
         ("targeted standards", s["targeted_standards"]), ("met", s["met"]), ("assessed", s["assessed"]),
         ("delivered only", s["delivered_only"]), ("not met", s["not_met"]), ("gaps", s["gaps"]),
+        ("level gaps", s["level_gaps"]),
         ("standards not targeted", s["not_targeted_standards"]), ("modules overdue", s["overdue_modules"]),
         ("co-production flags", s["co_production_flags"]),
     ], {1: 28, 2: 70})
@@ -87,9 +89,13 @@ def render(doc: dict) -> bytes:
     _sheet(wb, "Gaps", ["standard", "title", "gap", "modules", "detail", "comment"],
            ([g["standard"], g["title"], GAP_TITLES[g["kind"]], " ".join(g["modules"]), g["detail"], ""]
             for g in doc["gaps"]), {1: 12, 2: 40, 3: 34, 4: 40, 5: 70, 6: 40})
-    _sheet(wb, "Not targeted", ["standard", "title", "local", "status", "modules"],
-           ([st["ref"], st["title"], st["local"], st["status"], "; ".join(f"{e['id']} {e['letter']}" for e in st["modules"])]
-            for st in doc["not_targeted"]), {1: 12, 2: 40, 5: 60})
+    _sheet(wb, "Level gaps", ["standard", "title", "level gap", "levels"],
+           ([g["standard"], g["title"], LEVEL_GAP_WORDS[g["kind"]], ", ".join(g["levels"])] for g in doc["level_gaps"]),
+           {1: 12, 2: 40, 3: 44, 4: 20})
+    _sheet(wb, "Not targeted", ["standard", "title", "levels", "expected at this level", "local", "status", "modules"],
+           ([st["ref"], st["title"], ", ".join(st["levels"]), st["expected"], st["local"], st["status"],
+             "; ".join(f"{e['id']} {e['letter']}" for e in st["modules"])]
+            for st in doc["not_targeted"]), {1: 12, 2: 40, 3: 20, 4: 12, 7: 60})
     _sheet(wb, "Domains", ["domain", "title", "local", "standards", "targeted", "met", "assessed", "share met",
                            "share assessed", "minutes guided", "minutes self-directed", "hours"],
            ([f"{d['framework']}:{d['code']}", d["title"], d["local"], d["standards"], d["targeted"], d["met"],

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from bundlesmith.model import Bundle, Catalogue, Module
+from bundlesmith.model import AUTO_MARKED_METHODS, Bundle, Catalogue, Module
 
 SHARED_CSS = "shared/bundlesmith-scorm.css"
 SHARED_JS = "shared/bundlesmith-scorm.js"
@@ -67,9 +67,13 @@ class PackagePlan:
         return tuple(m for sco in self.scos for m in sco.modules)
 
     def objectives(self, module: Module) -> tuple[Objective, ...]:
-        """One objective per standard the module assesses (indicators count as themselves)."""
+        """One objective per standard the module assesses with its knowledge check (indicators count as
+        themselves); a standard assessed another way (a professional discussion, an observation) is not
+        scored by the SCO, so the LMS gets no objective for it."""
         found = []
         for alignment in module.assessed_standards:
+            if alignment.assessment is not None and alignment.assessment.method not in AUTO_MARKED_METHODS:
+                continue
             framework = self.catalogue.framework_of(alignment.standard)
             code = alignment.standard.partition(":")[2]
             if self.scorm_version == "2004" and framework is not None and framework.base_uri:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from bundlesmith.coverage.model import BundleCoverage, ItemCoverage, bundle_coverage_model
 from bundlesmith.model import Alignment, Bundle, Catalogue, Module, StandardItem
 
 HOME = "index.md"
@@ -137,23 +138,6 @@ class Met:
     via: StandardItem  # the standard or indicator the alignment names
 
 
-@dataclass(frozen=True)
-class TargetCoverage:
-    standard: StandardItem
-    met: tuple[Met, ...]
-
-    @property
-    def strengths(self) -> tuple[str, ...]:
-        found = {m.alignment.strength for m in self.met}
-        return tuple(s for s in ("introduces", "develops", "assesses") if s in found)
-
-    @property
-    def status(self) -> str:
-        if "assesses" in self.strengths:
-            return "Met and assessed"
-        return "Delivered, not assessed" if self.met else "Not met"
-
-
 class SiteIndex:
     """Cross references computed once per build: who meets which standard, which bundles hold a module."""
 
@@ -177,25 +161,18 @@ class SiteIndex:
     def section_modules(self, section) -> list[Module]:
         return [self.catalogue.modules[m] for m in section.module_ids if m in self.catalogue.modules]
 
-    def targets(self, bundle: Bundle) -> list[StandardItem]:
-        seen: dict[str, StandardItem] = {}
-        for target, _ in bundle.targets:
-            for item in self.catalogue.expand_target(target):
-                seen.setdefault(item.ref, item)
-        return list(seen.values())
+    def bundle_coverage(self, bundle: Bundle) -> BundleCoverage:
+        """The bundle's coverage, from the one coverage model every report and `check` read too."""
+        return bundle_coverage_model(self.catalogue, bundle)
 
-    def coverage(self, bundle: Bundle, standard: StandardItem) -> TargetCoverage:
-        members = set(bundle.module_ids)
-        return TargetCoverage(standard, tuple(m for m in self.met.get(standard.ref, ()) if m.module.id in members))
-
-    def bundles_covering(self, standard: StandardItem) -> list[tuple[Bundle, bool, TargetCoverage]]:
-        """Bundles that target the standard or hold a module meeting it: (bundle, targeted, coverage)."""
+    def bundles_covering(self, standard: StandardItem) -> list[tuple[Bundle, bool, ItemCoverage]]:
+        """Bundles that target the standard or hold a module aligning to it: (bundle, targeted, coverage)."""
         rows = []
         for bundle in _sorted_bundles(self.catalogue):
-            targeted = any(t.ref == standard.ref for t in self.targets(bundle))
-            coverage = self.coverage(bundle, standard)
-            if targeted or coverage.met:
-                rows.append((bundle, targeted, coverage))
+            model = self.bundle_coverage(bundle)
+            cov = next((c for c in model.targets + model.not_targeted if c.item.ref == standard.ref), None)
+            if cov is not None and (cov.targeted or cov.contributions):
+                rows.append((bundle, cov.targeted, cov))
         return rows
 
     def neighbours(self, bundle: Bundle, module_id: str) -> tuple[str | None, str | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bundlesmith.diagnostics import Diagnostic, did_you_mean, error, warning
+from bundlesmith.coverage.model import bundle_coverage_model
 from bundlesmith.model import Bundle, Catalogue
 
 
@@ -32,24 +33,14 @@ def _check_membership(catalogue: Catalogue, bundle: Bundle) -> list[Diagnostic]:
     return problems
 
 
-def met_standards(catalogue: Catalogue, bundle: Bundle) -> dict[str, set[str]]:
-    """For each standard ref the bundle's modules align to (indicators count for their standard): strengths."""
-    met: dict[str, set[str]] = {}
-    for mid in bundle.module_ids:
-        module = catalogue.modules.get(mid)
-        if module is None:
-            continue
-        for alignment in module.standards:
-            item = catalogue.standard_of(alignment.standard)
-            if item is not None:
-                met.setdefault(item.ref, set()).add(alignment.strength)
-    return met
-
-
 def _check_targets(catalogue: Catalogue, bundle: Bundle) -> list[Diagnostic]:
+    """Targets resolve; each targeted standard or indicator is met, and assessed, as the coverage model says."""
     problems = []
-    met = met_standards(catalogue, bundle)
-    incomplete = any(m in catalogue.broken for m in bundle.module_ids)
+    # A module that failed to load, or an alignment with an unknown strength (reported where it is written):
+    # coverage would be a guess, so no gap is reported that fixing those could remove.
+    incomplete = any(m in catalogue.broken or any(a.strength not in PAST for a in catalogue.modules[m].standards)
+                     for m in bundle.module_ids if m in catalogue.modules or m in catalogue.broken)
+    coverage = None if incomplete else {c.item.ref: c for c in bundle_coverage_model(catalogue, bundle).targets}
     for target, span in bundle.targets:
         fid, _, code = target.partition(":")
         if fid not in catalogue.frameworks:
@@ -61,18 +52,31 @@ def _check_targets(catalogue: Catalogue, bundle: Bundle) -> list[Diagnostic]:
             problems.append(error(span, "unknown-standard", f"target '{target}' is not in framework '{fid}'",
                                   did_you_mean(target, refs)))
             continue
-        if incomplete:
+        if coverage is None:
             continue  # a module failed to load; its alignments are unknown, so gaps would be guesses
-        for standard in catalogue.expand_target(target):
-            strengths = met.get(standard.ref)
-            if not strengths:
-                via = f" (from target '{target}')" if standard.ref != target else ""
-                problems.append(error(span, "target-gap",
-                                      f"target {standard.ref} '{standard.title}'{via} is met by no module of the bundle"))
-            elif "assesses" not in strengths and strengths == {"introduces"}:
+        for item in catalogue.expand_target(target):
+            cov = coverage.get(item.ref)
+            if cov is None:
+                continue
+            via = f" (from target '{target}')" if item.ref != target else ""
+            named = f"target {item.ref} '{item.label}'{via}"
+            kinds = cov.gaps
+            if "not-met" in kinds:
+                problems.append(error(span, "target-gap", f"{named} is met by no module of the bundle"))
+            elif "draft-or-retired-only" in kinds:
+                names = ", ".join(f"{c.module.id} ({c.module.review.status})" for c in cov.contributions)
+                problems.append(error(span, "target-gap", f"{named} is met only by draft or retired modules: {names}"))
+            if "local-only" in kinds:
+                names = ", ".join(c.module.id for c in cov.counting)
+                problems.append(warning(span, "target-local-only", f"{named} is met only by local content: {names}"))
+            if "unassessed" in kinds:
+                how = " and ".join(PAST[s] for s in cov.strengths)
                 problems.append(warning(span, "target-never-assessed",
-                                        f"target {standard.ref} is only introduced, never developed or assessed"))
+                                        f"{named} is delivered but never assessed (only {how})"))
     return problems
+
+
+PAST = {"introduces": "introduced", "develops": "developed", "assesses": "assessed"}
 
 
 def _check_accreditation(catalogue: Catalogue, bundle: Bundle) -> list[Diagnostic]:
