@@ -187,4 +187,4 @@ def test_help_ends_with_an_example():
     result = CliRunner().invoke(cli, ["coverage", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.stdout
-    assert "bundlesmith coverage --fail-on gaps,unassessed,overdue,co-production" in result.stdout
+    assert "bundlesmith coverage --fail-on gaps,unassessed,level-gaps,overdue,co-production" in result.stdout

@@ -290,7 +290,7 @@ class _Progress:
 
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith coverage\n  bundlesmith coverage national-induction --format xlsx -o induction.xlsx\n"
                     "  bundlesmith coverage national-induction --format md --since accredited/coverage.json\n"
-                    "  bundlesmith coverage --fail-on gaps,unassessed,overdue,co-production")
+                    "  bundlesmith coverage --fail-on gaps,unassessed,level-gaps,overdue,co-production")
 @project_option
 @click.argument("bundles", nargs=-1, metavar="[BUNDLE]...")
 @variant_option
@@ -301,7 +301,7 @@ class _Progress:
 @click.option("--since", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A previous coverage.json of the bundle: report modules added, removed and version-bumped.")
 @click.option("--fail-on", "fail_on", metavar="CONDITIONS", default=None,
-              help="Exit 1 when any of these hold (comma-separated): gaps, unassessed, overdue, co-production.")
+              help="Exit 1 when any of these hold (comma-separated): gaps, unassessed, level-gaps, overdue, co-production.")
 @today_option
 @click.pass_context
 def coverage(ctx, bundles, variant, fmt, output, since, fail_on, today):

@@ -19,8 +19,10 @@ def tidy_rows(document: dict) -> list[dict]:
     bundle = document["bundle"]
     modules = {m["id"]: m for m in document["modules"]}
     pairs: dict[tuple[str, str], list[dict]] = {}
-    for a in document["alignments"]:
+    for a in document["alignments"]:  # by the standard it counts towards, and by an indicator it names
         pairs.setdefault((a["module"], a["standard"]), []).append(a)
+        if a["aligned_to"] != a["standard"]:
+            pairs.setdefault((a["module"], a["aligned_to"]), []).append(a)
     rows = []
     for standard in document["standards"] + document["not_targeted"]:
         for entry in standard["modules"]:
