@@ -140,6 +140,8 @@ def main() -> None:
                 out += matrix(browser, package, work) + [""]
                 print("\n".join(out[-(len(PROFILES['1.2' if 'scorm12' in package.name else '2004']) + 6):]),
                       flush=True)
+                if args.output:  # as it goes: a long run that stops keeps what it found
+                    args.output.write_text("\n".join(out) + "\n", encoding="utf-8")
             browser.close()
     if args.output:
         args.output.write_text("\n".join(out) + "\n", encoding="utf-8")

@@ -90,7 +90,7 @@ def manifest(zip_path: Path) -> etree._Element:
 def _sample_quizzes() -> dict:
     from bundlesmith import pipeline
 
-    return {m.id: m.quiz for m in pipeline.check(ROOT).catalogue.modules.values() if m.quiz}
+    return {m.id: m.quiz for view in pipeline.check_all(ROOT) for m in view.catalogue.modules.values() if m.quiz}
 
 
 def right_values(module_id: str, question_id: str) -> list[str]:
