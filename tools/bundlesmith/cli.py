@@ -125,8 +125,9 @@ def cli(ctx: click.Context, project: Path) -> None:
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith check\n  bundlesmith check --variant riverside-ics --strict\n  bundlesmith check --format json > check.json")
 @project_option
 @variant_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json prints one object with every diagnostic, for CI.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "gitlab"]), default="text",
+              show_default=True, help="json: one object with every diagnostic; github: workflow-command "
+              "annotations at each line; gitlab: a Code Quality report (JSON).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any warning).")
 @click.option("--no-raw-html", is_flag=True, help="Refuse raw HTML in modules instead of sanitising it.")
 @click.option("--no-cache", is_flag=True,
@@ -155,7 +156,12 @@ def check(ctx, variant, fmt, strict, no_raw_html, no_cache, jobs, today):
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
     national = results[0].catalogue
-    if fmt == "json":
+    if fmt == "github":
+        for d in diagnostics:
+            click.echo(d.github())
+    elif fmt == "gitlab":
+        click.echo(json.dumps([d.gitlab() for d in diagnostics], indent=2))
+    elif fmt == "json":
         click.echo(json.dumps({
             "errors": errors, "warnings": warnings,
             "checked": {"frameworks": len(national.frameworks), "modules": len(national.modules),
@@ -206,6 +212,27 @@ def new(ctx, kind, ident, force):
     except scaffold.ScaffoldError as exc:
         raise click.UsageError(str(exc))
     click.echo(f"created {path.relative_to(root).as_posix()}: edit it, then run 'bundlesmith check'")
+
+
+@cli.command(epilog="Example:\n\n\b\n  bundlesmith init ward-training\n  cd ward-training && bundlesmith check && bundlesmith build")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", default=None, help="The site's and README's title (default: from the folder name).")
+def init(folder, title):
+    """Start a content repository in FOLDER (new or empty).
+
+    Writes the national leadership and management standards, one module and one bundle to grow,
+    mkdocs.yml for the learners' site, a README for authors, CI for GitHub Actions and GitLab
+    (check with annotations at the line, build, artifacts, published site) and a pre-commit hook.
+    """
+    from bundlesmith import scaffold
+
+    try:
+        written = scaffold.init_project(folder, title)
+    except scaffold.ScaffoldError as exc:
+        raise click.UsageError(str(exc))
+    for path in written:
+        click.echo(f"created {path.relative_to(folder).as_posix()}")
+    click.echo(f"next: cd {folder} && bundlesmith check && bundlesmith build", err=True)
 
 
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith build\n  bundlesmith build --only scorm --bundle national-induction\n"

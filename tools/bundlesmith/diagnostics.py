@@ -55,6 +55,27 @@ class Diagnostic:
     def sort_key(self) -> tuple:
         return (self.span.path, self.span.line, self.code, self.message)
 
+    def github(self) -> str:
+        """A GitHub Actions workflow command: an annotation at the file and line on the pull request."""
+        def data(text: str) -> str:
+            return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+        def prop(text: str) -> str:
+            return data(text).replace(":", "%3A").replace(",", "%2C")
+
+        where = f"file={prop(self.span.path)}" + (f",line={self.span.line}" if self.span.line else "")
+        message = self.message + (f" ({self.hint})" if self.hint else "")
+        return f"::{self.severity.value} {where},title={prop(self.code)}::{data(message)}"
+
+    def gitlab(self) -> dict:
+        """A GitLab Code Quality issue: shown in the merge request at the file and line."""
+        import hashlib
+
+        fingerprint = hashlib.sha256("\0".join(map(str, self.sort_key)).encode("utf-8")).hexdigest()
+        return {"description": self.message + (f" ({self.hint})" if self.hint else ""), "check_name": self.code,
+                "fingerprint": fingerprint, "severity": "major" if self.severity is Severity.ERROR else "minor",
+                "location": {"path": self.span.path, "lines": {"begin": max(self.span.line, 1)}}}
+
 
 def error(span: Span, code: str, message: str, hint: str = "") -> Diagnostic:
     return Diagnostic(span, Severity.ERROR, code, message, hint)

@@ -1,4 +1,5 @@
-"""`bundlesmith new`: write a new module or bundle that passes the schema, every field explained."""
+"""`bundlesmith new` and `bundlesmith init`: a new module or bundle that passes the schema, every field
+explained; or a whole content repository a team can start from."""
 
 from __future__ import annotations
 
@@ -49,3 +50,47 @@ def create(root: Path, kind: str, ident: str, force: bool = False, today: date |
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target
+
+
+# What `bundlesmith init` writes: target path -> template in templates/init/ (rendered with Jinja).
+INIT_FILES = {
+    "mkdocs.yml": None,  # the default site configuration, named for the project
+    "content/standards/clm.yml": "clm.yml",
+    "content/modules/first-module.md": "module.md",
+    "bundles/first-bundle.yml": "bundle.yml",
+    ".gitignore": "gitignore",
+    "README.md": "README.md",
+    ".github/workflows/bundlesmith.yml": "github-workflow.yml",
+    ".gitlab-ci.yml": "gitlab-ci.yml",
+    ".pre-commit-config.yaml": "pre-commit-config.yaml",
+}
+
+
+def init_project(target: Path, title: str | None = None, today: date | None = None) -> list[Path]:
+    """Write a content repository into `target` (new or empty): the national framework, one module and one
+    bundle to grow, the site configuration, a README for authors, CI for GitHub and GitLab, pre-commit."""
+    from importlib import resources
+
+    target = Path(target)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ScaffoldError(f"{target} is not empty; choose a new folder")
+    today = today or date.today()
+    title = title or target.resolve().name.replace("-", " ").capitalize()
+    env = Environment(loader=PackageLoader("bundlesmith", "templates/init"), undefined=StrictUndefined,
+                      keep_trailing_newline=True)
+    values = dict(title=title, today=today.isoformat(), next_review=(today + timedelta(days=365)).isoformat(),
+                  variants=[])
+    written = []
+    for rel, name in INIT_FILES.items():
+        if name is None:
+            text = resources.files("bundlesmith").joinpath("assets/site/mkdocs.default.yml").read_text("utf-8")
+            text = text.replace("site_name: Training", f"site_name: {title}", 1)
+        elif name == "clm.yml":  # data, copied as it is
+            text = resources.files("bundlesmith").joinpath("templates/init/clm.yml").read_text("utf-8")
+        else:
+            text = env.get_template(name).render(**values)
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
