@@ -105,7 +105,7 @@ def test_build_refuses_to_start_on_errors_and_leaves_build_alone(project):
     module.write_text(module.read_text().replace("strength: assesses", "strength: assess", 1))
     result = run("-C", str(project), "build", "--today", TODAY)
     assert result.exit_code == 1
-    assert "speaking-up-and-listening-up.md" in result.stdout and "[bad-value]" in result.stdout
+    assert "speaking-up-and-listening-up.md" in result.stderr and "[bad-value]" in result.stderr  # with the summary
     assert "build/ is unchanged" in result.stderr
     assert sorted(p.name for p in (project / "build").iterdir()) == [".bundlesmith-cache", "keep.txt"]  # + what check parsed
 
@@ -186,3 +186,59 @@ def test_new_module_refuses_an_id_another_file_already_declares(tmp_path):
     assert result.exit_code == 2
     assert "a module with id 'listening' already exists in content/modules/renamed.md" in result.output
     assert not (root / "content/modules/listening.md").exists()
+
+
+def test_every_command_and_option_is_documented_in_the_readme_or_docs():
+    """A user finds every command and option in the README or docs/ (hidden test-only options aside)."""
+    text = (ROOT / "README.md").read_text() + "".join(p.read_text() for p in (ROOT / "docs").glob("*.md"))
+    missing = []
+    for name, command in cli.commands.items():
+        if f"bundlesmith {name}" not in text:
+            missing.append(name)
+        for param in command.params:
+            if getattr(param, "hidden", False) or not getattr(param, "opts", None) or param.param_type_name != "option":
+                continue
+            if not any(opt in text for opt in param.opts if opt.startswith("--")) and param.name not in ("help",):
+                missing.append(f"{name} {param.opts}")
+    assert missing == []
+
+
+@pytest.mark.parametrize("command", ["check", "list modules", "build --dry-run", "coverage", "serve --help",
+                                     "inspect --help", "new --help"])
+def test_dash_c_works_after_every_command_name(command):
+    result = CliRunner().invoke(cli, [*command.split()[:1], "-C", str(ROOT), *command.split()[1:]])
+    assert "No such option" not in result.output
+    assert result.exit_code in (0, 1), result.output
+
+
+def test_an_unknown_bundle_or_variant_is_a_usage_error_with_a_suggestion():
+    bundle = CliRunner().invoke(cli, ["-C", str(ROOT), "build", "--bundle", "national-induxtion"])
+    assert bundle.exit_code == 2 and "did you mean 'national-induction'?" in bundle.output
+    variant = CliRunner().invoke(cli, ["-C", str(ROOT), "check", "--variant", "riverside-icss"])
+    assert variant.exit_code == 2 and "did you mean 'riverside-ics'?" in variant.output
+
+
+def test_list_reports_a_file_that_failed_to_load_and_exits_1(tmp_path):
+    import shutil
+
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "tests/fixtures/minimal", root)
+    broken = root / "content/modules/supporting.md"
+    broken.write_text(broken.read_text().replace("title: Supporting colleagues", "title: [unclosed", 1))
+    result = CliRunner().invoke(cli, ["-C", str(root), "list", "modules"])
+    assert result.exit_code == 1
+    assert "content/modules/supporting.md:4: error: invalid YAML" in result.stderr
+    assert "listening" in result.stdout
+
+
+def test_build_shows_the_warnings_it_counts(tmp_path):
+    import shutil
+
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "tests/fixtures/minimal", root)
+    module = root / "content/modules/supporting.md"
+    module.write_text(module.read_text().replace("- role: staff-network", "- role: educator", 1))
+    result = CliRunner().invoke(cli, ["-C", str(root), "build", "--only", "reports"])
+    assert result.exit_code == 0, result.output
+    assert "check: 1 warning(s)" in result.stderr
+    assert "[no-outside-voice]" in result.stderr

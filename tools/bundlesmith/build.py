@@ -42,7 +42,8 @@ class BuildOptions:
 
 @dataclass
 class BuildResult:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # errors
+    warnings: list[Diagnostic] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)  # the folders of build/ this build wrote
     ok: bool = True
@@ -81,7 +82,8 @@ def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None,
                                jobs=options.workers)
     diagnostics = pipeline.merged_diagnostics(views)
     result.diagnostics = [d for d in diagnostics if d.severity is Severity.ERROR]
-    warnings = len(diagnostics) - len(result.diagnostics)
+    result.warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
+    warnings = len(result.warnings)
     if result.diagnostics:
         result.ok = False
         return result

@@ -58,9 +58,25 @@ def _validate_variant(root: Path, variant: str | None) -> None:
     from bundlesmith.load.project import available_variants
 
     if variant is not None and variant not in available_variants(root):
+        from bundlesmith.diagnostics import did_you_mean
+
         names = ", ".join(available_variants(root)) or "none"
-        raise click.BadParameter(f"no variant '{variant}' in content/variants/ (available: {names})",
-                                 param_hint="--variant")
+        hint = did_you_mean(variant, available_variants(root))
+        raise click.BadParameter(f"no variant '{variant}' in content/variants/ (available: {names})"
+                                 + (f"; {hint}" if hint else ""), param_hint="--variant")
+
+
+def _validate_bundles(root: Path, bundles) -> None:
+    """Every --bundle names a bundle file (a bundle's id is its file name): a usage error otherwise."""
+    from bundlesmith.diagnostics import did_you_mean
+    from bundlesmith.load.project import BUNDLES_DIR
+
+    known = sorted(p.stem for p in (root / BUNDLES_DIR).glob("*.y*ml")) if (root / BUNDLES_DIR).is_dir() else []
+    for bundle in bundles:
+        if bundle not in known:
+            hint = did_you_mean(bundle, known)
+            raise click.BadParameter(f"no bundle '{bundle}' in bundles/ (available: {', '.join(known) or 'none'})"
+                                     + (f"; {hint}" if hint else ""), param_hint="--bundle")
 
 
 def _check_address(dev_addr: str) -> None:
@@ -192,8 +208,15 @@ def list_(ctx, what, variant):
 
     root = project_root(ctx)
     _validate_variant(root, variant)
-    catalogue, _ = load_catalogue(root, variant)
+    catalogue, problems = load_catalogue(root, variant)
     click.echo(listing.table(catalogue, what))
+    errors = [d for d in problems if d.severity is Severity.ERROR]
+    for d in errors:  # a file that failed to load is missing from the table: say which, and why
+        click.echo(d.format(), err=True)
+    if errors:
+        click.echo(f"list: {len(errors)} file problem(s); the table leaves out what failed to load "
+                   "(run 'bundlesmith check' for everything)", err=True)
+        ctx.exit(1)
 
 
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith new module giving-feedback\n  bundlesmith new bundle ward-manager-essentials")
@@ -261,6 +284,7 @@ def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, force,
 
     root = project_root(ctx)
     _validate_variant(root, variant)
+    _validate_bundles(root, bundles)
     options = build_mod.BuildOptions(
         root=root, out=(out or root / "build").resolve(), only=frozenset(only or ("site", "scorm", "reports")),
         bundles=tuple(bundles), variants=(variant,) if variant else (() if national_only else None),
@@ -273,8 +297,8 @@ def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, force,
     finally:
         if bar:
             bar.clear()
-    for d in result.diagnostics:
-        click.echo(d.format())
+    for d in result.warnings + result.diagnostics:
+        click.echo(d.format(), err=True)
     if not result.ok:
         click.echo(f"build stopped: {sum(d.severity is Severity.ERROR for d in result.diagnostics)} error(s); "
                    "build/ is unchanged", err=True)
@@ -386,6 +410,7 @@ def coverage(ctx, bundles, variant, fmt, output, since, fail_on, today):
 
 
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith serve\n  bundlesmith serve --variant riverside-ics --dev-addr 127.0.0.1:8001")
+@project_option
 @variant_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
               help="Address to serve the preview on.")
@@ -414,6 +439,7 @@ def serve(ctx, variant, dev_addr, open_browser):
 @cli.command(name="inspect", epilog="Example:\n\n\b\n  bundlesmith inspect build/scorm/national-induction-1.0.0-scorm12.zip\n"
                                      "  bundlesmith inspect course.zip --format json\n"
                                      "  bundlesmith inspect course.zip --schemas path/to/scorm-schemas")
+@project_option
 @click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--schemas", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="Folder of the official SCORM XSDs (default: $BUNDLESMITH_SCORM_SCHEMAS, else the unmodified copy bundlesmith carries).")

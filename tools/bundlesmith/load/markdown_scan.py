@@ -91,7 +91,8 @@ def scan_body(body: str, path: str, body_offset: int) -> tuple[BodyScan, list[Di
 
 
 def _parse_quiz(token, line: int, path: str, problems: list[Diagnostic]) -> Quiz | None:
-    data, yaml_problems = parse_yaml(token.content, path, line_offset=line)
+    data, yaml_problems = parse_yaml(token.content, path, line_offset=line,
+                                        hidden="the knowledge check's other problems are shown once it parses")
     problems += yaml_problems
     broken = Quiz((), Span(path, line), tuple(token.map), valid=False)
     if data is None:

@@ -127,8 +127,10 @@ def _construct_seq(loader, node) -> YList:
     return result
 
 
-def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[object, list[Diagnostic]]:
-    """Parse one YAML document; lines in diagnostics are shifted by `line_offset` (front matter)."""
+def parse_yaml(text: str, path: str, line_offset: int = 0,
+               hidden: str = "other problems in this file are shown once it parses") -> tuple[object, list[Diagnostic]]:
+    """Parse one YAML document; lines in diagnostics are shifted by `line_offset` (front matter). A syntax
+    error's hint ends with `hidden`: what it keeps from being checked."""
     import yaml
 
     loader = _line_loader()(text)
@@ -143,17 +145,25 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[object, list
         bad_line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
         if "\t" in bad_line[: (mark.column + 1) if mark else 0] or "\t" in problem:
             hint = "indent with spaces: YAML does not allow tabs"
-        elif "mapping values are not allowed" in problem:
+        elif "mapping values are not allowed" in problem and re.match(r"^\s*(- )?[\w-]+:\s+[^'\"\s].*:\s", bad_line):
             hint = "a value containing ': ' must be quoted"
-        return None, [error(Span(path, line), "yaml-syntax", f"invalid YAML: {problem}", hint)]
+        elif "mapping values are not allowed" in problem or "expected <block end>" in problem:
+            hint = "check the indentation of this line and the line before it"
+        return None, [error(Span(path, line), "yaml-syntax", f"invalid YAML: {problem}", _hides(hint, hidden))]
     except yaml.YAMLError as exc:
-        return None, [error(Span(path, line_offset + 1), "yaml-syntax", f"invalid YAML: {exc}")]
+        return None, [error(Span(path, line_offset + 1), "yaml-syntax", f"invalid YAML: {exc}", _hides("", hidden))]
     except RecursionError:
-        return None, [error(Span(path, line_offset + 1), "yaml-syntax", "invalid YAML: nested too deeply")]
+        return None, [error(Span(path, line_offset + 1), "yaml-syntax", "invalid YAML: nested too deeply",
+                            _hides("", hidden))]
     finally:
         loader.dispose()
     problems = [error(Span(path, line), code, message) for line, code, message in loader.problems]
     return data, problems
+
+
+def _hides(hint: str, note: str) -> str:
+    """A hint, then what the error hides (what is not checked until the YAML parses)."""
+    return f"{hint}; {note}" if hint else note
 
 
 def read_text(file: Path, path: str, raw: bytes | None = None) -> tuple[str | None, list[Diagnostic]]:
