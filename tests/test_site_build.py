@@ -315,3 +315,20 @@ def test_a_bad_mkdocs_yml_is_an_error_naming_it_and_build_stays_as_it_was(projec
                               "Unrecognised theme name: 'materiel'") and problem.endswith("[site-failed]")
     assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")} == before
     assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
+def test_the_modules_page_shows_each_group_once_and_a_new_module_under_other_modules(project, tmp_path):
+    import re
+
+    from click.testing import CliRunner
+
+    from bundlesmith import build as build_mod
+    from bundlesmith.cli import cli
+
+    assert CliRunner().invoke(cli, ["-C", str(project), "new", "module", "giving-feedback"]).exit_code == 0
+    result = build_mod.run(build_mod.BuildOptions(root=project, out=tmp_path / "out", only=frozenset({"site"}),
+                                                  variants=()))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    page = (tmp_path / "out/site/modules/index.html").read_text()
+    groups = re.findall(r'<h2 id="group-\d+">([^<]+)</h2>', page)
+    assert groups == ["Induction", "Management", "Other modules"]

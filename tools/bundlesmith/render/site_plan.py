@@ -117,8 +117,11 @@ def module_group(module: Module) -> str:
     if module.local:
         return "Local modules"
     parts = module.path.split("/")
-    folder = parts[-2] if len(parts) >= 4 and parts[-3] == "modules" else ""
-    return folder.replace("-", " ").capitalize() if folder else "Modules"
+    folder = parts[-2] if len(parts) >= 4 and parts[-3] == "modules" else ""  # content/modules/<folder>/<file>
+    return folder.replace("-", " ").capitalize() if folder else OTHER_MODULES
+
+
+OTHER_MODULES = "Other modules"  # directly in content/modules/ (where `bundlesmith new module` puts them)
 
 
 def _sorted_bundles(catalogue: Catalogue) -> list[Bundle]:
@@ -154,6 +157,13 @@ class SiteIndex:
         for bundle in _sorted_bundles(catalogue):
             for mid in bundle.module_ids:
                 self.bundles_of.setdefault(mid, []).append(bundle)
+
+    def module_groups(self) -> list[tuple[str, list[Module]]]:
+        """The modules by group (folder), each group once, in the navigation's order."""
+        groups: dict[str, list[Module]] = {}
+        for module in _sorted_modules(self.catalogue):
+            groups.setdefault(module_group(module), []).append(module)
+        return list(groups.items())
 
     def bundle_modules(self, bundle: Bundle) -> list[Module]:
         return [self.catalogue.modules[m] for m in bundle.module_ids if m in self.catalogue.modules]
