@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from test_check_bad_input import make_project, parse_case, run_check
+from test_check_bad_input import diagnostics, make_project, parse_case, run_check
 
 ATTACKS = sorted((Path(__file__).parent / "fixtures" / "attacks").glob("*.case"))
 
@@ -23,7 +23,7 @@ def test_each_attack_is_refused_exactly(tmp_path, case):
     result = run_check(root)
 
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert result.stdout.strip() == expected
+    assert diagnostics(result).strip() == expected
     assert result.exit_code == code
 
 
@@ -97,7 +97,7 @@ def test_allowed_files_are_linked_and_shipped_in_the_site_and_the_package(tmp_pa
     files["content/modules/listening.md"] = module.replace("## Why listening matters", f"{links}\n\n## Why listening matters")
     root = make_project(tmp_path, files)
 
-    assert run_check(root).exit_code == 0, run_check(root).stdout
+    assert run_check(root).exit_code == 0, diagnostics(run_check(root))
     result = build.run(build.BuildOptions(root=root, out=root / "build", only=frozenset({"scorm"}), variants=()))
     assert result.ok, [d.format() for d in result.diagnostics]
     package = next((root / "build/scorm").glob("*scorm12.zip"))
@@ -120,7 +120,7 @@ def test_csv_cells_from_content_never_start_a_formula_and_markdown_shows_html_as
     hostile = hostile.replace("- role: ", "- role: ", 1)
     root = make_project(tmp_path, {"content/modules/listening.md": hostile.replace(
         "id: LO1\n    text: ", "id: LO1\n    text: <img src=x onerror=alert(1)> [click](javascript:alert(1)) ", 1)})
-    assert run_check(root).exit_code == 0, run_check(root).stdout
+    assert run_check(root).exit_code == 0, diagnostics(run_check(root))
     out = tmp_path / "reports"
 
     for fmt in ("csv", "md"):

@@ -50,6 +50,12 @@ def make_project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def diagnostics(result) -> str:
+    """What `check` reports, as a user reads it on standard error: every diagnostic, without the summary line."""
+    lines = result.stderr.splitlines(keepends=True)
+    return "".join(line for line in lines if not line.startswith("checked "))
+
+
 def run_check(root: Path, *args: str):
     return CliRunner().invoke(cli, ["-C", str(root), "check", "--today", TODAY, *args])
 
@@ -60,14 +66,14 @@ def test_each_bad_input_is_reported_exactly(tmp_path, case):
     root = make_project(tmp_path, files)
     result = run_check(root)
     assert "Traceback" not in result.output
-    assert result.stdout.strip("\n") == expected
+    assert diagnostics(result).strip("\n") == expected
     assert result.exit_code == code
 
 
 def test_the_minimal_project_is_clean(tmp_path):
     result = run_check(make_project(tmp_path, {}))
-    assert result.exit_code == 0, result.stdout
-    assert result.stdout == ""
+    assert result.exit_code == 0, diagnostics(result)
+    assert diagnostics(result) == ""
 
 
 MODULE = "content/modules/listening.md"
@@ -77,22 +83,22 @@ def test_a_byte_order_mark_is_refused(tmp_path):
     original = (FIXTURES / "minimal" / MODULE).read_bytes()
     result = run_check(make_project(tmp_path, {MODULE: b"\xef\xbb\xbf" + original}))
     assert result.exit_code == 1
-    assert f"{MODULE}:1: error: file starts with a byte-order mark (save it as UTF-8 without BOM) [bom]" in result.stdout
+    assert f"{MODULE}:1: error: file starts with a byte-order mark (save it as UTF-8 without BOM) [bom]" in diagnostics(result)
 
 
 def test_bytes_that_are_not_utf8_are_reported_on_their_line(tmp_path):
     original = (FIXTURES / "minimal" / MODULE).read_bytes()
     broken = original.replace(b"Listening well\nversion", b"Listening w\xe9ll\nversion", 1)
     result = run_check(make_project(tmp_path, {MODULE: broken}))
-    assert f"{MODULE}:3: error: file is not UTF-8 (byte 0xe9) (save it as UTF-8) [not-utf8]" in result.stdout
+    assert f"{MODULE}:3: error: file is not UTF-8 (byte 0xe9) (save it as UTF-8) [not-utf8]" in diagnostics(result)
     # The module did not load, but its id is known: no cascade of 'unknown module' errors.
-    assert "unknown module" not in result.stdout
+    assert "unknown module" not in diagnostics(result)
 
 
 def test_an_enormous_file_is_refused_without_reading_it(tmp_path):
     result = run_check(make_project(tmp_path, {"bundles/huge.yml": "# " + "x" * (3 * 1024 * 1024) + "\n"}))
     assert result.exit_code == 1
-    assert "bundles/huge.yml:1: error: file is 3,145,731 bytes; the limit is 2,097,152 [file-too-large]" in result.stdout
+    assert "bundles/huge.yml:1: error: file is 3,145,731 bytes; the limit is 2,097,152 [file-too-large]" in diagnostics(result)
 
 
 def test_a_symlink_that_leaves_the_project_is_not_followed(tmp_path):
@@ -102,7 +108,7 @@ def test_a_symlink_that_leaves_the_project_is_not_followed(tmp_path):
     (root / "content/modules/elsewhere.md").symlink_to(outside)
     result = run_check(root)
     assert ("content/modules/elsewhere.md: error: symlink points outside the project; copy the file in instead "
-            "[symlink-outside]") in result.stdout
+            "[symlink-outside]") in diagnostics(result)
     assert result.exit_code == 1
 
 
@@ -115,7 +121,7 @@ def test_a_symlinked_folder_is_never_read_and_the_author_is_told_whatever_the_wo
     monkeypatch.chdir(tmp_path)  # not the project: the check must look at the project's folders
     result = run_check(root)
     assert ("content/modules/shared: warning: this folder is a symlink: its files are not read; copy them in "
-            "instead [symlink-folder]") in result.stdout
+            "instead [symlink-folder]") in diagnostics(result)
     assert result.exit_code == 0, result.output
     from bundlesmith import pipeline
 
@@ -132,7 +138,7 @@ def test_an_image_symlinked_outside_the_project_is_refused(tmp_path):
     module.write_text(module.read_text().replace("See [supporting](supporting.md).", "![Diagram](../assets/diagram.png)"))
     result = run_check(root)
     assert (f"{MODULE}:35: error: image '../assets/diagram.png' is a symlink that leaves the project "
-            "[symlink-outside]") in result.stdout
+            "[symlink-outside]") in diagnostics(result)
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
@@ -142,7 +148,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
     framework = (FIXTURES / "minimal/content/standards/tf.yml").read_text().replace("status: published", "status: live")
     result = run_check(make_project(tmp_path, {"bundles/starter.yml": bundle, MODULE: module,
                                                "content/standards/tf.yml": framework}))
-    lines = result.stdout.strip().split("\n")
+    lines = diagnostics(result).strip().split("\n")
     assert [line.split(": error")[0] for line in lines] == [
         "bundles/starter.yml:1", "bundles/starter.yml:2", "content/modules/listening.md:14",
         "content/standards/tf.yml:4"]
@@ -169,4 +175,4 @@ def test_strict_turns_warnings_into_failure(tmp_path):
     assert run_check(root).exit_code == 0
     strict = run_check(root, "--strict")
     assert strict.exit_code == 1
-    assert f"{MODULE}:24: warning: review was due on 2026-01-11 [review-overdue]" in strict.stdout
+    assert f"{MODULE}:24: warning: review was due on 2026-01-11 [review-overdue]" in diagnostics(strict)

@@ -25,7 +25,7 @@ from bundlesmith.diagnostics import Span, error
 from bundlesmith import signing
 from bundlesmith.load import cache as load_cache
 from bundlesmith.load import project as project_loader
-from test_check_bad_input import CASES, make_project, parse_case
+from test_check_bad_input import CASES, diagnostics, make_project, parse_case
 
 TODAY = "2026-11-23"
 CACHE = Path("build") / ".bundlesmith-cache" / "load.json"
@@ -58,8 +58,8 @@ def test_a_second_check_reports_exactly_what_the_first_did(tmp_path, case):
     assert (root / CACHE).is_file()
     warm = check(root)
 
-    assert warm.stdout == cold.stdout
-    assert warm.stdout.strip("\n") == expected
+    assert diagnostics(warm) == diagnostics(cold)
+    assert diagnostics(warm).strip("\n") == expected
     assert warm.exit_code == cold.exit_code == code
 
 
@@ -70,7 +70,7 @@ def test_a_warm_check_of_the_sample_project_with_variants_parses_nothing(project
 
     warm = check(project)
 
-    assert warm.stdout == cold.stdout and warm.stderr == cold.stderr
+    assert diagnostics(warm) == diagnostics(cold) and warm.stderr == cold.stderr
     assert warm.exit_code == cold.exit_code
     assert parses == []
 
@@ -97,13 +97,13 @@ def test_editing_one_module_reparses_it_alone_and_its_new_problem_is_reported(tm
 
     assert parses == ["content/modules/listening.md"]
     assert edited.exit_code == 1
-    assert "content/modules/listening.md:29: error: duplicate key 'licence'" in edited.stdout
+    assert "content/modules/listening.md:29: error: duplicate key 'licence'" in diagnostics(edited)
 
     parses.clear()
     module.write_text(module.read_text().replace("\nlicence: MIT", ""))
     fixed = check(root)
     assert parses == ["content/modules/listening.md"]
-    assert fixed.exit_code == 0 and fixed.stdout == ""
+    assert fixed.exit_code == 0 and diagnostics(fixed) == ""
 
 
 def _read(cache_file: Path) -> tuple[dict, list]:
@@ -142,10 +142,10 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, parses, damage):
 
     again = check(root)
 
-    assert again.stdout == cold.stdout and again.exit_code == cold.exit_code == code
+    assert diagnostics(again) == diagnostics(cold) and again.exit_code == cold.exit_code == code
     assert sorted(parses) == ["content/modules/listening.md", "content/modules/supporting.md"]
     parses.clear()
-    assert check(root).stdout == cold.stdout
+    assert diagnostics(check(root)) == diagnostics(cold)
     assert parses == [], "the damaged cache was replaced by a good one"
 
 
@@ -173,7 +173,7 @@ def test_the_poisoned_cache_is_what_a_check_would_read(tmp_path):
     check(root)
     _poison(root / CACHE, secret=signing.signing_key())
 
-    assert "this came from the cache" in check(root).stdout
+    assert "this came from the cache" in diagnostics(check(root))
 
 
 def test_a_cache_written_by_another_version_of_bundlesmith_is_ignored(tmp_path):
@@ -183,8 +183,8 @@ def test_a_cache_written_by_another_version_of_bundlesmith_is_ignored(tmp_path):
 
     again = check(root)
 
-    assert "this came from the cache" not in again.stdout
-    assert again.stdout == cold.stdout and again.exit_code == cold.exit_code == 0
+    assert "this came from the cache" not in diagnostics(again)
+    assert diagnostics(again) == diagnostics(cold) and again.exit_code == cold.exit_code == 0
 
 
 @pytest.mark.parametrize("secret", [None, b"another user's key, or none at all"], ids=["unsigned", "other-key"])
@@ -198,8 +198,8 @@ def test_a_forged_or_copied_cache_entry_is_a_miss(tmp_path, parses, secret):
 
     again = check(root)
 
-    assert "this came from the cache" not in again.stdout
-    assert again.stdout == cold.stdout and again.exit_code == 0
+    assert "this came from the cache" not in diagnostics(again)
+    assert diagnostics(again) == diagnostics(cold) and again.exit_code == 0
     assert len(parses) == 2
 
 
@@ -286,11 +286,12 @@ def test_two_checks_at_once_leave_a_usable_cache(tmp_path):
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
     outputs = [run.communicate(timeout=120) for run in runs]
 
-    assert {out for out, _ in outputs} == {expected + "\n"}
+    assert {"".join(line for line in err.splitlines(keepends=True) if not line.startswith("checked "))
+            for _, err in outputs} == {expected + "\n"}
     _, entries = _read(root / CACHE)
     assert len(entries) == 4  # two modules, the framework and the bundle
     assert not [p for p in (root / CACHE).parent.iterdir() if p.name != "load.json"], "no temporary files left"
-    assert check(root).stdout == expected + "\n"
+    assert diagnostics(check(root)) == expected + "\n"
 
 
 # The load is faster from cold too: a quick pass decides whether a file is valid and jsonschema is asked

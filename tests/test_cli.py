@@ -22,14 +22,14 @@ def run(*args: str):
 
 def test_the_sample_content_checks_clean(sample_root):
     result = run("-C", str(sample_root), "check", "--strict", "--today", TODAY)
-    assert result.exit_code == 0, result.stdout
-    assert result.stdout == ""
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "" and "[" not in result.stderr
     assert "16 module(s), 3 bundle(s) and 1 variant(s): 0 error(s), 0 warning(s)" in result.stderr
 
 
 def test_the_variant_checks_clean_on_its_own(sample_root):
     result = run("-C", str(sample_root), "check", "--variant", "riverside-ics", "--strict", "--today", TODAY)
-    assert result.exit_code == 0, result.stdout
+    assert result.exit_code == 0, result.stderr
 
 
 def test_an_unknown_variant_is_a_usage_error(sample_root):
@@ -78,9 +78,9 @@ def test_new_module_scaffolds_a_file_that_checks(project):
     text = (project / "content/modules/giving-feedback.md").read_text()
     assert "# Who shaped the module" in text  # every field is explained
     check = run("-C", str(project), "check", "--today", TODAY)
-    assert check.exit_code == 0, check.stdout
+    assert check.exit_code == 0, check.stderr
     # Written by the educator alone: check asks for a voice from outside the writing team.
-    assert "giving-feedback.md:31: warning: no co-creation role from outside the writing team" in check.stdout
+    assert "giving-feedback.md:31: warning: no co-creation role from outside the writing team" in check.stderr
 
 
 def test_new_refuses_to_overwrite_and_bad_ids(project):
@@ -94,7 +94,7 @@ def test_new_refuses_to_overwrite_and_bad_ids(project):
 def test_new_bundle_is_reported_until_it_names_real_modules(project):
     run("-C", str(project), "new", "bundle", "ward-basics")
     result = run("-C", str(project), "check", "--today", TODAY)
-    assert "bundles/ward-basics.yml:14: error: unknown module 'replace-with-a-module-id'" in result.stdout
+    assert "bundles/ward-basics.yml:14: error: unknown module 'replace-with-a-module-id'" in result.stderr
     assert result.exit_code == 1
 
 

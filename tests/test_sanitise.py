@@ -8,6 +8,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from bundlesmith.render.module_html import sanitise
+from test_check_bad_input import diagnostics
 
 PAYLOADS = (Path(__file__).parent / "fixtures/xss/payloads.md").read_text()
 
@@ -55,7 +56,7 @@ def test_a_project_can_refuse_raw_html_instead(tmp_path):
     assert CliRunner().invoke(cli, ["-C", str(root), "check", "--today", "2026-11-23"]).exit_code == 0
     strict = CliRunner().invoke(cli, ["-C", str(root), "check", "--no-raw-html", "--today", "2026-11-23"])
     assert strict.exit_code == 1
-    assert strict.stdout.splitlines() == [
+    assert diagnostics(strict).splitlines() == [
         "content/modules/listening.md:35: error: raw HTML is not allowed in this project; use Markdown instead [raw-html]",
     ]
 

@@ -186,9 +186,9 @@ def check(ctx, variant, fmt, strict, no_raw_html, no_cache, jobs, today):
             "diagnostics": [d.to_json() for d in diagnostics],
         }, indent=2))
     else:
-        for d in diagnostics:
+        for d in diagnostics:  # on standard error, like every command's diagnostics, then the summary line
             colour = "red" if d.severity is Severity.ERROR else "yellow"
-            click.echo(click.style(d.format(), fg=colour) if sys.stdout.isatty() else d.format())
+            click.echo(click.style(d.format(), fg=colour) if sys.stderr.isatty() else d.format(), err=True)
         views = f" and {len(results) - 1} variant(s)" if len(results) > 1 else ""
         click.echo(f"checked {len(national.frameworks)} framework(s), {len(national.modules)} module(s), "
                    f"{len(national.bundles)} bundle(s){views}: {errors} error(s), {warnings} warning(s)", err=True)
