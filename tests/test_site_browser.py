@@ -176,6 +176,7 @@ PAGE_TYPES = {
     "bundles": "site/bundles/index.html",
     "bundle": f"site/bundles/{BUNDLE}/index.html",
     "modules": "site/modules/index.html",
+    "module group": "site/modules/_groups/induction/index.html",
     "module": f"site/modules/{MODULE}/index.html",
     "standards": "site/standards/index.html",
     "framework": "site/standards/clm/index.html",

@@ -4,6 +4,7 @@ render cache, the real mkdocs.yml, and that nothing is written into content/."""
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -332,3 +333,21 @@ def test_the_modules_page_shows_each_group_once_and_a_new_module_under_other_mod
     page = (tmp_path / "out/site/modules/index.html").read_text()
     groups = re.findall(r'<h2 id="group-\d+">([^<]+)</h2>', page)
     assert groups == ["Induction", "Management", "Other modules"]
+
+
+def test_the_navigation_lists_every_module_by_its_title(built, catalogue):
+    """Each group of modules has its own page, which the group's name in the navigation opens; under it,
+    every module of the group by its own title (none hidden behind the group's name)."""
+    import re
+
+    from bundlesmith.render.site_plan import group_uri, module_group
+
+    groups: dict[str, list[str]] = {}
+    for module in catalogue.modules.values():
+        groups.setdefault(module_group(module), []).append(module.title)
+    assert len(groups) > 1
+    for group, titles in groups.items():
+        page = (built / "site" / group_uri(group).replace(".md", ".html")).read_text()
+        nav = page[page.index("md-nav--primary"):page.index("</nav>", page.index("md-nav--primary"))]
+        shown = [html.unescape(t) for t in re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', nav)]
+        assert group in shown and all(title in shown for title in titles), (group, shown)

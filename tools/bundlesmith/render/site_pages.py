@@ -18,7 +18,7 @@ from markupsafe import Markup
 from bundlesmith.model import Catalogue, Module
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.site_plan import (BUNDLES_INDEX, HOME, MODULES_INDEX, STANDARDS_INDEX, SiteIndex,
-                                          SitePage, bundle_uri, framework_uri, module_group, module_uri,
+                                          SitePage, bundle_uri, framework_uri, group_uri, module_group, module_uri,
                                           standard_uri)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "assets" / "site" / "templates"
@@ -98,13 +98,16 @@ class PageRenderer:
         catalogue = c.catalogue
         common = dict(c=c, catalogue=catalogue, index=self.index, url=url, page=page, group=module_group,
                       uris=dict(home=HOME, bundles=BUNDLES_INDEX, modules=MODULES_INDEX, standards=STANDARDS_INDEX),
-                      bundle_uri=bundle_uri, module_uri=module_uri, framework_uri=framework_uri,
+                      bundle_uri=bundle_uri, module_uri=module_uri, group_uri=group_uri, framework_uri=framework_uri,
                       standard_uri=standard_uri, variant=catalogue.variant)
         if page.kind == "module":
             return self._module(catalogue.modules[page.key], url, root, common)
         extra = {}
         if page.kind == "bundle":
             extra["bundle"] = catalogue.bundles[page.key]
+        elif page.kind == "module-group":
+            extra["name"] = page.key
+            extra["modules"] = dict(self.index.module_groups())[page.key]
         elif page.kind == "framework":
             extra["framework"] = catalogue.frameworks[page.key]
         elif page.kind == "standard":

@@ -7,6 +7,7 @@ The URL layout is a contract (coverage reports link to it): `modules/<id>/`, `bu
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 from bundlesmith.coverage.model import BundleCoverage, ItemCoverage, bundle_coverage_model
@@ -21,6 +22,12 @@ NAV_SECTION_LIMIT = 40  # entries per navigation section, so that each page's na
 
 def module_uri(module_id: str) -> str:
     return f"modules/{module_id}/index.md"
+
+
+def group_uri(group: str) -> str:
+    """A group of modules (a folder under content/modules/): `modules/_groups/<slug>/`, never a module's
+    address (module ids cannot start with '_')."""
+    return f"modules/_groups/{re.sub(r'[^a-z0-9]+', '-', group.lower()).strip('-') or 'modules'}/index.md"
 
 
 def bundle_uri(bundle_id: str) -> str:
@@ -53,6 +60,9 @@ def plan(catalogue: Catalogue, site_name: str) -> list[SitePage]:
              SitePage(STANDARDS_INDEX, "Standards", "standards")]
     pages += [SitePage(bundle_uri(b.id), b.title, "bundle", b.id) for b in _sorted_bundles(catalogue)]
     pages += [SitePage(module_uri(m.id), m.title, "module", m.id) for m in _sorted_modules(catalogue)]
+    groups = dict.fromkeys(module_group(m) for m in _sorted_modules(catalogue))
+    if len(groups) > 1:
+        pages += [SitePage(group_uri(g), g, "module-group", g) for g in groups]
     for framework in sorted(catalogue.frameworks.values(), key=lambda f: f.id):
         pages.append(SitePage(framework_uri(framework.id), framework.title, "framework", framework.id))
         pages += [SitePage(standard_uri(s.ref), f"{s.code} {s.title}".strip(), "standard", s.ref)
@@ -73,8 +83,8 @@ def navigation(catalogue: Catalogue, extra_pages: list[str]) -> list:
     module_nav: list = [MODULES_INDEX]
     if len(modules) == 1:
         module_nav += _chunked(next(iter(modules.values())))
-    else:
-        module_nav += [{e(group): _chunked(items)} for group, items in modules.items()]
+    else:  # each group's own page first: the theme makes it the group's page, and lists every module by title
+        module_nav += [{e(group): [group_uri(group)] + _chunked(items)} for group, items in modules.items()]
     standards_nav: list = [STANDARDS_INDEX]
     for framework in sorted(catalogue.frameworks.values(), key=lambda f: f.id):
         entries = [(f"{s.code} {s.title}".strip(), standard_uri(s.ref)) for s in framework.standards]
