@@ -133,32 +133,49 @@ def test_the_pre_commit_hook_runs_check(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
-                   check=True, capture_output=True, timeout=600)
-    [built] = out.glob("bundlesmith-*.whl")
-    unpacked = out / "site"
-    with zipfile.ZipFile(built) as archive:
-        archive.extractall(unpacked)
-    return unpacked
+def dist(tmp_path_factory) -> Path:
+    """The wheel and sdist, built as a release is (`python -m build`)."""
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--sdist", "--outdir", str(out), str(ROOT)],
+                   check=True, capture_output=True, timeout=900)
+    return out
 
 
-def test_from_the_wheel_init_check_and_build_work_and_packages_match_the_editable_install(wheel, tmp_path):
-    """The wheel holds the SCORM runtime, schemas and templates: nothing is read from the repository."""
-    env = {**os.environ, "PYTHONPATH": str(wheel)}
+def test_the_sdist_holds_what_a_wheel_is_built_from(dist):
+    import tarfile
+
+    [sdist] = dist.glob("bundlesmith-*.tar.gz")
+    names = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n}
+    for needed in ("pyproject.toml", "README.md", "requirements.lock", "scorm/sco.html", "scorm/bundlesmith-scorm.js",
+                   "scorm/schemas-official/SHA256SUMS", "scorm/xsd/scorm12/ims_xml.xsd",
+                   "tools/bundlesmith/templates/init/clm.yml", "tools/bundlesmith/schemas/coverage.schema.json"):
+        assert needed in names, needed
+    [wheel] = dist.glob("bundlesmith-*.whl")
+    inside = set(zipfile.ZipFile(wheel).namelist())
+    for needed in ("bundlesmith/scorm_runtime/sco.html", "bundlesmith/scorm_runtime/schemas-official/SHA256SUMS",
+                   "bundlesmith/templates/init/clm.yml", "bundlesmith/assets/site/bundlesmith.js"):
+        assert needed in inside, needed
+
+
+def test_from_the_wheel_in_a_fresh_venv_init_check_and_build_work_and_packages_match(dist, tmp_path):
+    """The wheel, installed alone with the locked dependencies, holds everything (nothing is read from the
+    repository) and builds byte-identical packages to the editable install."""
+    [wheel] = dist.glob("bundlesmith-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "-c", str(ROOT / "requirements.lock"), str(wheel)], check=True, capture_output=True, timeout=900)
+    tool = str(venv / "bin/bundlesmith")
     target = tmp_path / "repo"
     for args in (["init", str(target)], ["-C", str(target), "check", "--strict"], ["-C", str(target), "build"]):
-        result = subprocess.run([sys.executable, "-c", "import bundlesmith.cli as c; c.main()", *args],
-                                env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+        result = subprocess.run([tool, *args], capture_output=True, text=True, timeout=600, cwd=tmp_path)
         assert result.returncode == 0, (args, result.stdout, result.stderr)
-    probe = subprocess.run([sys.executable, "-c", "import bundlesmith; print(bundlesmith.__file__)"], env=env,
+    probe = subprocess.run([str(venv / "bin/python"), "-c", "import bundlesmith; print(bundlesmith.__file__)"],
                            capture_output=True, text=True, cwd=tmp_path)
-    assert probe.stdout.strip().startswith(str(wheel)), probe.stdout
+    assert probe.stdout.strip().startswith(str(venv)), probe.stdout
     editable = tmp_path / "editable"
     subprocess.run([sys.executable, "-m", "bundlesmith", "-C", str(target), "build", "--only", "scorm", "--force",
-                    "-o", str(editable)], check=True, capture_output=True, cwd=tmp_path,
-                   env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+                    "-o", str(editable)], check=True, capture_output=True, cwd=tmp_path)
     for package in sorted((target / "build/scorm").glob("*.zip")):
         assert hashlib.sha256(package.read_bytes()).hexdigest() == hashlib.sha256(
             (editable / "scorm" / package.name).read_bytes()).hexdigest(), package.name
