@@ -171,8 +171,10 @@ def test_html_needs_no_script_prints_and_has_a_heatmap_with_a_table_alternative(
     page = (reports / "localvar/alpha/coverage.html").read_text()
     assert "<script" not in page.lower()
     assert "@media print" in page
-    svg = re.search(r"<svg[^>]*>", page).group(0)
-    assert 'role="img"' in svg and 'aria-labelledby="heat-t heat-d"' in svg
+    svgs = re.findall(r"<svg[^>]*>", page)
+    assert len(svgs) == 2  # the standards x modules heatmap, then the domains'
+    assert all('role="img"' in svg for svg in svgs)
+    assert 'aria-labelledby="matrix-heat-t matrix-heat-d"' in svgs[0] and 'aria-labelledby="heat-t heat-d"' in svgs[1]
     assert '<desc id="heat-d">tf:D1 Caring: covered 67%, assessed 33%, 1.0 hours.' in page
     assert "<caption>Per domain: hours" in page
     for section in ("summary", "matrix", "standards", "gaps", "not-targeted", "domains", "co-production", "currency",

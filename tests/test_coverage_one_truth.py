@@ -201,3 +201,30 @@ def test_every_reader_tells_the_same_truth(tmp_path, name):
     for ref, status in statuses.items():
         assert re.search(rf"{re.escape(ref.split(':')[1])} .*?bs-status--{status}\">{re.escape(STATUSES[status])}<",
                          page, re.S), ref
+
+
+@pytest.mark.parametrize("name", ["a-module-set-to-draft", "an-indicator-target-met-by-its-indicator",
+                                  "developed-never-assessed"])
+def test_the_heatmap_says_the_same_in_the_report_and_on_the_site(tmp_path, name):
+    """Readable without colour (a letter in every cell) and for screen readers (a title and a description)."""
+    from bundlesmith.coverage import heatmap
+    from bundlesmith.coverage.html import render as report_html
+    from bundlesmith.render.cache import RenderCache
+    from bundlesmith.render.site_pages import PageRenderer, SiteContext
+    from bundlesmith.render.site_plan import SitePage, bundle_uri
+
+    edits, variant, statuses, _, _ = CASES[name]
+    catalogue = pipeline.check(_project(tmp_path, edits), variant, None).catalogue
+    doc = bundle_coverage(catalogue, catalogue.bundles["starter"], today=None)
+    report = report_html(doc).decode()
+    page = PageRenderer(SiteContext(catalogue, RenderCache(), "Test site", "")).render(
+        SitePage(bundle_uri("starter"), "Starter bundle", "bundle", "starter"), url=lambda uri: uri, root="").html
+    descs = [re.search(r'<svg class="bs-heatmap".*?<desc id="[^"]+">(.*?)</desc>', text, re.S).group(1)
+             for text in (report, page)]
+    assert descs[0] == descs[1]
+    for ref in statuses:
+        assert ref in descs[0]
+    letters = re.findall(r'font-weight="bold" fill="[^"]+">(\(?[IDA]\)?)</text>', heatmap.svg(*heatmap.rows_from_document(doc), "x"))
+    expected = [("" if c["counts"] else "(") + c["letter"] + ("" if c["counts"] else ")")
+                for r in doc["matrix"]["rows"] for c in r["cells"] if c]
+    assert letters == expected

@@ -295,6 +295,10 @@ class _Reporter:
             processes = max(1, min(options.workers, len(views)))
             self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
                                             initializer=background_worker)
+            # Fork the report processes now, from this thread, before the feeder thread starts: a fork made
+            # later from that thread could copy a lock another thread holds (mkdocs' logging, an import) and
+            # leave a report process waiting on it for ever.
+            self.pool.submit(os.getpid).result()
         self.job = (reports, views, staging, options)
 
     def start(self, k: int, records: list) -> None:

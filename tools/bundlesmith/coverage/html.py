@@ -7,6 +7,9 @@ from pathlib import Path
 
 import jinja2
 
+from markupsafe import Markup
+
+from bundlesmith.coverage import heatmap
 from bundlesmith.coverage.markdown import GAP_TITLES
 from bundlesmith.coverage.model import LEVEL_GAP_WORDS, STATUSES
 
@@ -32,8 +35,9 @@ def _render(name: str, **context) -> bytes:
 
 
 def render(doc: dict) -> bytes:
+    heat = Markup(heatmap.svg(*heatmap.rows_from_document(doc), "matrix-heat"))
     return _render("bundle.html.j2", doc=doc, gap_titles=GAP_TITLES, flag_titles=FLAG_TITLES, statuses=STATUSES,
-                   level_gap_titles=LEVEL_GAP_WORDS,
+                   level_gap_titles=LEVEL_GAP_WORDS, matrix_heatmap=heat,
                    modules={m["id"]: m for m in doc["modules"]},
                    standards={s["ref"]: s for s in doc["standards"]})
 

@@ -185,6 +185,13 @@ class SiteIndex:
         """The bundle's coverage, from the one coverage model every report and `check` read too."""
         return bundle_coverage_model(self.catalogue, bundle)
 
+    def heatmap(self, bundle: Bundle) -> str:
+        """The bundle's standards × modules heatmap, the same SVG as in its coverage report."""
+        from bundlesmith.coverage import heatmap
+
+        ids = [m.id for m in self.bundle_modules(bundle)]
+        return heatmap.svg(*heatmap.rows_from_model(self.bundle_coverage(bundle), ids), f"heat-{bundle.id}")
+
     def bundles_covering(self, standard: StandardItem) -> list[tuple[Bundle, bool, ItemCoverage]]:
         """Bundles that target the standard or hold a module aligning to it: (bundle, targeted, coverage)."""
         rows = []
