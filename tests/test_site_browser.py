@@ -277,3 +277,62 @@ def test_every_page_of_every_site_has_no_wcag_22_aa_violation(page, server, buil
         if violations:
             found[path] = violations
     assert found == {}, "\n".join(f"{p}: {v}" for p, v in found.items())
+
+
+def _contrast(css_colour: str, background=(255, 255, 255)) -> float:
+    """WCAG contrast ratio of an rgb()/rgba() colour against a background."""
+    import re as _re
+
+    parts = [float(x) for x in _re.findall(r"[\d.]+", css_colour)[:3]]
+
+    def lum(rgb):
+        c = [v / 255 for v in rgb]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    a, b = sorted((lum(parts), lum(background)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def test_a_knowledge_check_choice_shows_a_strong_focus_ring_from_the_keyboard(page, server):
+    """WCAG 2.4.7: the theme resets input outlines; a keyboard user must see which choice has focus."""
+    page.goto(server.base + PAGE_TYPES["module"])
+    page.locator("fieldset.bs-question legend").first.click()  # start just before the first choice
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => { const el = document.activeElement, s = getComputedStyle(el);
+        return [el.type, s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }""")
+    assert focused[0] in ("radio", "checkbox"), focused
+    assert focused[1] == "solid" and focused[2] >= 2 and _contrast(focused[3]) >= 3, focused
+
+
+def test_the_current_page_in_the_navigation_is_marked_for_screen_readers_and_not_by_colour_alone(page, server):
+    """WCAG 1.4.1 and 4.1.2: aria-current, and weight and underline besides the colour."""
+    page.goto(server.base + PAGE_TYPES["module"])
+    current = page.locator('.md-nav--primary a[aria-current="page"]')
+    assert current.count() == 1
+    style = current.evaluate("a => { const s = getComputedStyle(a); return [s.fontWeight, s.textDecorationLine]; }")
+    assert int(style[0]) >= 600 and "underline" in style[1], style
+
+
+def test_the_coverage_report_focus_ring_contrasts_with_the_page(page, server):
+    """WCAG 1.4.11: the report's focus indicator was yellow on white (1.35:1)."""
+    page.goto(server.base + "site/reports/national-induction/coverage.html")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    colour = page.evaluate("() => getComputedStyle(document.activeElement).outlineColor")
+    assert _contrast(colour) >= 3, colour
+
+
+def test_the_focused_check_answers_button_is_never_hidden_under_the_sticky_header(page, server):
+    """WCAG 2.4.11: a control reached by Tab is scrolled clear of the header."""
+    page.goto(server.base + PAGE_TYPES["module"])
+    page.evaluate("""() => { const b = document.querySelector('button.bs-check');
+        window.scrollTo(0, b.getBoundingClientRect().top + window.scrollY - 10);
+        const inputs = Array.from(document.querySelectorAll('.bs-quiz input'));
+        inputs[inputs.length - 1].focus({preventScroll: true}); }""")
+    page.keyboard.press("Tab")
+    page.wait_for_timeout(200)
+    top, header, focused = page.evaluate("""() => [document.activeElement.getBoundingClientRect().top,
+        document.querySelector('.md-header').getBoundingClientRect().bottom, document.activeElement.className]""")
+    assert "bs-check" in focused
+    assert top >= header, (top, header)

@@ -53,6 +53,15 @@
     if (score) { score.textContent = "You answered " + right + " of " + questions.length + " questions correctly."; }
   }
 
+  /* The current page in the navigation says so to assistive technology, not only by its colour. */
+  function markCurrent() {
+    var here = location.href.split("#")[0];
+    Array.prototype.slice.call(document.querySelectorAll("a.md-nav__link--active")).forEach(function (a) {
+      if (a.href.split("#")[0] === here) { a.setAttribute("aria-current", "page"); }
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", markCurrent); } else { markCurrent(); }
+
   document.addEventListener("click", function (event) {
     var button = event.target && event.target.closest ? event.target.closest(".bs-check") : null;
     var quiz = button ? button.closest(".bs-quiz") : null;
