@@ -336,3 +336,28 @@ def test_the_focused_check_answers_button_is_never_hidden_under_the_sticky_heade
         document.querySelector('.md-header').getBoundingClientRect().bottom, document.activeElement.className]""")
     assert "bs-check" in focused
     assert top >= header, (top, header)
+
+
+def test_a_wide_table_scrolls_by_keyboard_on_a_phone_on_the_site_and_in_a_sco(page, server, built, tmp_path):
+    """WCAG 2.1.1 at 320 px: each sideways-scrolling table is a named region that Tab reaches and the arrow
+    keys scroll (axe scrollable-region-focusable)."""
+    import zipfile
+
+    with zipfile.ZipFile(built / "scorm" / "national-induction-1.0.0-scorm12.zip") as archive:
+        archive.extractall(built / "sco-scroll-test")
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in ("site/modules/welcome-to-health-and-social-care/index.html",
+                 "sco-scroll-test/sco/welcome-to-health-and-social-care.html"):
+        page.goto(server.base + path)
+        page.wait_for_timeout(300)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'rule',
+            values: ['scrollable-region-focusable']}})).violations.length""")
+        assert violations == 0, path
+        region = page.locator("[role=region][tabindex='0']", has=page.locator("table")).first
+        assert region.get_attribute("aria-label").startswith("Table"), path
+        region.focus()
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(100)
+        assert region.evaluate("r => r.scrollWidth > r.clientWidth && r.scrollLeft > 0"), path

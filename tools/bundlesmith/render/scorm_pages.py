@@ -117,7 +117,19 @@ def _module_body(rendered: RenderedModule, prefix: str, pages: dict[str, str],
     if prefix:  # before module links are resolved, so their targets are not prefixed twice
         body = _prefix_ids(_demote(body), prefix)
     body = _module_links(body, pages, bool(prefix), others or {}, scorm_version)
+    body = _scroll_regions(body)
     return replace(rendered, html=body).with_urls("../" + ASSET_DIR, lambda mid: pages.get(mid, "#"))
+
+
+def _scroll_regions(body: str) -> str:
+    """Each table in a focusable, named region that scrolls sideways on a narrow screen (WCAG 2.1.1: a
+    keyboard user can scroll it); the table keeps its own semantics."""
+    def wrap(match: re.Match) -> str:
+        table = match.group(0)
+        heads = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th\b[^>]*>(.*?)</th>", table, re.S)[:3]]
+        label = "Table" + (": " + ", ".join(h for h in heads if h) if any(heads) else "")
+        return f'<div class="bs-scroll" role="region" tabindex="0" aria-label="{html.escape(label, quote=True)}">{table}</div>'
+    return re.sub(r"<table\b.*?</table>", wrap, body, flags=re.S)
 
 
 def _standards(plan: PackagePlan, module: Module) -> list[_Item]:

@@ -62,6 +62,31 @@
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", markCurrent); } else { markCurrent(); }
 
+  /* WCAG 2.1.1: a table that scrolls sideways (the theme wraps each in .md-typeset__scrollwrap) can be
+   * scrolled by keyboard: a focusable region named after its columns. */
+  function tableName(table) {
+    var caption = table.querySelector("caption");
+    if (caption && caption.textContent.trim()) { return caption.textContent.trim(); }
+    var heads = Array.prototype.slice.call(table.querySelectorAll("th")).slice(0, 3).map(function (th) { return th.textContent.trim(); });
+    return "Table" + (heads.length ? ": " + heads.join(", ") : "");
+  }
+  function scrollRegions() {
+    Array.prototype.slice.call(document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])")).forEach(function (wrap) {
+      var table = wrap.querySelector("table");
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", table ? tableName(table) : "Scrollable content");
+    });
+  }
+  /* axe aria-dialog-name: the theme's search dialog has no name. */
+  function nameSearch() {
+    var dialog = document.querySelector(".md-search[role='dialog']:not([aria-label])");
+    if (dialog) { dialog.setAttribute("aria-label", "Search the site"); }
+  }
+  function tidy() { scrollRegions(); nameSearch(); }
+  tidy();
+  new MutationObserver(tidy).observe(document.documentElement, { childList: true, subtree: true });
+
   document.addEventListener("click", function (event) {
     var button = event.target && event.target.closest ? event.target.closest(".bs-check") : null;
     var quiz = button ? button.closest(".bs-quiz") : null;
