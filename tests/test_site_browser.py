@@ -114,6 +114,9 @@ def _search(tab, word: str):
     tab.locator("input.md-search__input").press_sequentially(word)
     results = tab.locator(".md-search-result__item a")
     results.first.wait_for(timeout=10_000)
+    # The list is drawn again as each letter arrives: wait until the whole word's results are shown.
+    tab.wait_for_function("w => document.querySelector('input.md-search__input').value === w", arg=word)
+    tab.wait_for_timeout(300)
     return results
 
 
@@ -121,7 +124,7 @@ def test_search_finds_the_only_module_with_a_word(page, server, built):
     word, location = _word_only_one_module_has(built)
     page.goto(server.base + "site/index.html")
     results = _search(page, word)
-    hrefs = {urldefrag(results.nth(i).get_attribute("href"))[0] for i in range(results.count())}
+    hrefs = {urldefrag(h)[0] for h in results.evaluate_all("links => links.map(a => a.getAttribute('href'))")}
     assert {urlsplit(h).path.split("/site/")[-1] for h in hrefs} == {location}
     results.first.click()
     assert urlsplit(page.url).path == urlsplit(server.base + "site/" + location).path
