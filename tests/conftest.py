@@ -25,16 +25,20 @@ def sample_root() -> Path:
     return ROOT
 
 
-@pytest.fixture
-def project(tmp_path) -> Path:
-    """A copy of the sample project that a test may edit."""
-    target = tmp_path / "project"
+def copy_sample(target: Path) -> Path:
+    """A copy of the sample project (content, bundles, site pages, mkdocs.yml) at `target`."""
     for name in ("content", "bundles", "site-pages"):
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, target / name)
     if (ROOT / "mkdocs.yml").exists():
         shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     return target
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the sample project that a test may edit."""
+    return copy_sample(tmp_path / "project")
 
 
 @pytest.fixture(scope="session")

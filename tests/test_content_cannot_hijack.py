@@ -4,14 +4,13 @@ still finds the LMS and records the learner's progress in the real scorm-again r
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 
 import pytest
 
 from bundlesmith import build as build_mod
 from bundlesmith import pipeline
-from scorm_support import ROOT
+from conftest import copy_sample
 from test_scorm_runtime import launch  # noqa: F401  (the fixture)
 
 MODULE = "speaking-up-and-listening-up"
@@ -31,10 +30,7 @@ Forged markers in prose: bs-ref:3, bs-ref:99, "bs-asset:.env", bs-module:welcome
 
 @pytest.fixture(scope="module")
 def tricked(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hijack") / "project"
-    for name in ("content", "bundles"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    root = copy_sample(tmp_path_factory.mktemp("hijack") / "project")
     module = root / f"content/modules/induction/{MODULE}.md"
     module.write_text(module.read_text().replace("## Why speaking up matters", f"{TRICKS}\n## Why speaking up matters", 1))
     return root

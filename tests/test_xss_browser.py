@@ -21,14 +21,9 @@ RAW_HTML = "\n".join(line for line in PAYLOADS.split("\n")[1:] if not line.start
 
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory):
-    import shutil
+    from conftest import copy_sample
 
-    from conftest import ROOT
-
-    root = tmp_path_factory.mktemp("xss") / "project"
-    for name in ("content", "bundles"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    root = copy_sample(tmp_path_factory.mktemp("xss") / "project")
     module = root / MODULE
     text = module.read_text()
     module.write_text(text.replace("## Why speaking up matters", f"{RAW_HTML}\n\n## Why speaking up matters", 1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bundlesmith.diagnostics import Diagnostic, did_you_mean, error, warning
 from bundlesmith.coverage.model import bundle_coverage_model
-from bundlesmith.model import Bundle, Catalogue
+from bundlesmith.model import STRENGTHS, Bundle, Catalogue
 
 
 def check_bundles(catalogue: Catalogue) -> list[Diagnostic]:
@@ -38,7 +38,7 @@ def _check_targets(catalogue: Catalogue, bundle: Bundle) -> list[Diagnostic]:
     problems = []
     # A module that failed to load, or an alignment with an unknown strength (reported where it is written):
     # coverage would be a guess, so no gap is reported that fixing those could remove.
-    incomplete = any(m in catalogue.broken or any(a.strength not in PAST for a in catalogue.modules[m].standards)
+    incomplete = any(m in catalogue.broken or any(a.strength not in STRENGTHS for a in catalogue.modules[m].standards)
                      for m in bundle.module_ids if m in catalogue.modules or m in catalogue.broken)
     coverage = None if incomplete else {c.item.ref: c for c in bundle_coverage_model(catalogue, bundle).targets}
     for target, span in bundle.targets:
