@@ -211,3 +211,29 @@ def test_an_unchanged_project_rebuilds_nothing(monkeypatch, project, tmp_path):
     calls.clear()
     (out / "site").rename(out / "site-moved")
     assert build_mod.run(options).ok and calls, "a missing output is rebuilt"
+
+
+@pytest.mark.parametrize("edit", ["a page of docs_dir", "the theme's custom_dir", "a file mkdocs watches"])
+def test_a_change_to_what_mkdocs_yml_names_is_rebuilt(monkeypatch, project, tmp_path, edit):
+    """The project's own site pages, theme overrides and watched files are inputs like content/: editing
+    one is never "nothing changed" (the site used to stay stale until --force)."""
+    config = project / "mkdocs.yml"
+    (project / "overrides").mkdir()
+    (project / "overrides" / "main.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
+    (project / "notes.txt").write_text("first\n", encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace("theme:\n", "theme:\n  custom_dir: overrides\n")
+                      + "watch:\n  - notes.txt\n", encoding="utf-8")
+    calls = []
+    renderers = fake_outputs(None, RuntimeError())
+    monkeypatch.setattr(build_mod, "_renderer", lambda name: calls.append(name) or renderers(name))
+    options = build_mod.BuildOptions(root=project, out=tmp_path / "build", variants=())
+    assert build_mod.run(options).ok
+    assert build_mod.run(options).summary[0].startswith("nothing changed")
+    edited = {"a page of docs_dir": project / "site-pages" / "accessibility.md",
+              "the theme's custom_dir": project / "overrides" / "main.html",
+              "a file mkdocs watches": project / "notes.txt"}[edit]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    calls.clear()
+    again = build_mod.run(options)
+    assert again.ok and "site" in calls
+    assert not again.summary or not again.summary[0].startswith("nothing changed")

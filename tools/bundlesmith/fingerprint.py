@@ -1,7 +1,8 @@
 """The build's fingerprint: one hash of everything a build reads, so an unchanged project rebuilds nothing.
 
-It covers every file under content/ and bundles/, mkdocs.yml, bundlesmith's own code and templates,
-the options that shape the output, and the date (reports mark reviews that are overdue today).
+It covers every file under content/ and bundles/, mkdocs.yml and every file or folder it names
+(`docs_dir`, `theme.custom_dir`, `INHERIT`, `hooks`, `watch`), bundlesmith's own code and templates, the
+options that shape the output, and the date (reports mark reviews that are overdue today).
 """
 
 from __future__ import annotations
@@ -36,8 +37,38 @@ def fingerprint(root: Path, options: dict, today: date) -> str:
         _tree_digest(root / name, digest)
     config = root / "mkdocs.yml"
     digest.update(config.read_bytes() if config.is_file() else b"")
+    for name, path in site_inputs(config):
+        digest.update(f"\n[site {name}]\n".encode())
+        if path.is_dir():
+            _tree_digest(path, digest)
+        elif path.is_file():
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     digest.update(b"\n[tool]\n" + tool_digest().encode())
     return digest.hexdigest()
+
+
+def site_inputs(config: Path) -> list[tuple[str, Path]]:
+    """The files and folders mkdocs.yml names that shape the site, as (key, path): its `docs_dir` (the
+    project's own pages: "docs" when unset), `theme.custom_dir`, an `INHERIT`ed config, `hooks` and
+    `watch`. Relative paths are read from the config's folder, as mkdocs does; a config that can't be read
+    adds nothing here (the site build reports it)."""
+    import yaml
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    try:
+        with open(config, encoding="utf-8") as handle:  # mkdocs' own loader: the config's `!ENV` tags
+            raw = yaml.load(handle, Loader=get_yaml_loader())  # noqa: S506 - the project's config, as mkdocs reads it
+    except (OSError, yaml.YAMLError):
+        return []
+    if not isinstance(raw, dict):
+        return []
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    named: list[tuple[str, object]] = [("docs_dir", raw.get("docs_dir", "docs")),
+                                       ("theme.custom_dir", theme.get("custom_dir")), ("INHERIT", raw.get("INHERIT"))]
+    for key in ("hooks", "watch"):
+        values = raw.get(key)
+        named += [(key, value) for value in (values if isinstance(values, list) else [])]
+    return [(key, config.parent / value) for key, value in named if isinstance(value, str) and value]
 
 
 # The libraries whose versions shape output bytes (pages, packages, reports).
