@@ -95,6 +95,30 @@ def test_bytes_that_are_not_utf8_are_reported_on_their_line(tmp_path):
     assert "unknown module" not in diagnostics(result)
 
 
+def test_a_file_holding_a_nul_byte_is_not_read_as_text(tmp_path):
+    original = (FIXTURES / "minimal" / MODULE).read_bytes()
+    result = run_check(make_project(tmp_path, {MODULE: original.replace(b"Listening well\n", b"Listening\0 well\n", 1)}))
+    assert result.exit_code == 1
+    assert diagnostics(result) == f"{MODULE}:3: error: file contains a NUL byte; is it a text file? [binary]\n"
+
+
+def test_a_file_that_cannot_be_read_is_named_with_the_reason(tmp_path, monkeypatch):
+    root = make_project(tmp_path, {})
+    locked = (root / MODULE).resolve()
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(self):  # what the operating system says of a file without read permission
+        if self.resolve() == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = run_check(root)
+    assert result.exit_code == 1
+    assert f"{MODULE}:1: error: cannot read file: Permission denied [unreadable]" in diagnostics(result)
+    assert "Traceback" not in result.output
+
+
 def test_an_enormous_file_is_refused_without_reading_it(tmp_path):
     result = run_check(make_project(tmp_path, {"bundles/huge.yml": "# " + "x" * (3 * 1024 * 1024) + "\n"}))
     assert result.exit_code == 1

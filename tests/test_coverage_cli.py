@@ -93,6 +93,24 @@ def test_co_production_fails_on_a_missing_required_role_or_writing_team_only(roo
     assert run(root, "clean", "--fail-on", "co-production").exit_code == 0
 
 
+def test_level_gaps_fail_on_standards_expected_but_not_targeted_or_only_introduced(root):
+    failing = run(root, "beta", "--fail-on", "level-gaps")
+    assert failing.exit_code == 1
+    assert offenders(failing) == [
+        "bundles/beta.yml:1: error: beta: tf:D1.3 Noticing: expected at this bundle's level but not targeted "
+        "(level first-line) [coverage-expected-not-targeted]",
+        "bundles/beta.yml:1: error: beta: tf:D3.1 Partners: expected at this bundle's level but not targeted "
+        "(level first-line) [coverage-expected-not-targeted]",
+    ]
+    module = root / "content" / "modules" / "m-support.md"
+    module.write_text(module.read_text(encoding="utf-8").replace("strength: develops", "strength: introduces"),
+                      encoding="utf-8")
+    only_introduced = [line for line in offenders(run(root, "alpha", "--fail-on", "level-gaps"))
+                       if "[coverage-targeted-only-introduced]" in line]
+    assert only_introduced == ["bundles/alpha.yml:12: error: alpha: tf:D1.2 Supporting: targeted but only introduced "
+                               "(level induction) [coverage-targeted-only-introduced]"]
+
+
 def test_every_condition_at_once_passes_on_a_clean_bundle(root):
     result = run(root, "clean", "--fail-on", "gaps,unassessed,overdue,co-production")
     assert result.exit_code == 0, result.output

@@ -110,11 +110,38 @@ def test_entities_and_non_zips_are_refused_without_a_traceback(packages, tmp_pat
     not_zip.write_text("hello")
     result = inspect(not_zip)
     assert result.exit_code == 1 and "course.zip: error: cannot open as a zip file" in result.stderr
+    assert "[not-a-zip]" in result.stderr
     no_manifest = rewrite(packages / GOOD, tmp_path / "nomanifest.zip",
                           lambda e: {k: v for k, v in e.items() if k != "imsmanifest.xml"})
     result = inspect(no_manifest)
-    assert result.exit_code == 1 and "no imsmanifest.xml at the root of the zip" in result.stderr
+    assert result.exit_code == 1
+    assert ("nomanifest.zip: error: no imsmanifest.xml at the root of the zip (an LMS looks for it there and "
+            "nowhere else) [no-manifest]") in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_manifest_that_is_not_scorm_or_not_xml_is_refused(packages, tmp_path):
+    epub = b'<?xml version="1.0"?>\n<package xmlns="http://www.idpf.org/2007/opf"/>'
+    result = inspect(rewrite(packages / GOOD, tmp_path / "epub.zip", lambda e: {**e, "imsmanifest.xml": epub}))
+    assert result.exit_code == 1
+    assert ("epub.zip/imsmanifest.xml:2: error: not a SCORM 1.2 or 2004 manifest (root namespace "
+            "'http://www.idpf.org/2007/opf') [bad-manifest]") in result.stderr
+    broken = inspect(rewrite(packages / GOOD, tmp_path / "broken.zip", lambda e: {**e, "imsmanifest.xml": b"<manifest"}))
+    assert broken.exit_code == 1 and "broken.zip/imsmanifest.xml:1: error: the manifest cannot be read" in broken.stderr
+    assert "[bad-manifest]" in broken.stderr
+
+
+def test_without_any_schemas_the_package_is_checked_and_the_administrator_warned(packages, monkeypatch):
+    from bundlesmith import scorm_schemas
+
+    def nowhere(*args, **kwargs):
+        raise scorm_schemas.SchemasNotFound("no SCORM XSDs found")
+
+    monkeypatch.setattr(scorm_schemas, "schema_folder", nowhere)
+    result = CliRunner().invoke(cli, ["inspect", str(packages / GOOD)])
+    assert result.exit_code == 0, result.output
+    assert (f"{GOOD}/imsmanifest.xml: warning: not validated against the XSDs: no SCORM XSDs found "
+            "[no-schemas]") in result.stderr
 
 
 def test_a_compression_bomb_is_refused_without_reading_it(packages, tmp_path):

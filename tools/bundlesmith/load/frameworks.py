@@ -40,8 +40,8 @@ def load_framework(file: Path, path: str, local: bool = False,
             expected = _CHILD_TYPE.get(parent.type if parent else None)
             if kind in _CHILD_TYPE.values() and kind != expected:
                 where = f"under {parent.type} {parent.code}" if parent else "at the top level"
-                problems.append(error(span, "item-type",
-                                      f"item {code} is a {kind} {where}; expected a {expected or 'nothing'}"))
+                wanted = f"an {expected}" if expected == "indicator" else f"a {expected}" if expected else "nothing here"
+                problems.append(error(span, "item-type", f"item {code} is a {kind} {where}; expected {wanted}"))
             if code in seen:
                 problems.append(error(span, "duplicate-id",
                                       f"duplicate standard code '{fid}:{code}' (first at {seen[code]})"))

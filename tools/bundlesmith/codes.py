@@ -1,0 +1,174 @@
+"""Every diagnostic code bundlesmith reports, in one registry: the command that reports it and what it means.
+
+A diagnostic reads `path:line: error: message [code]`; the code is stable, so a team can look it up, search
+for it and gate on it. docs/diagnostics.md is written from this table (`python -m bundlesmith.codes
+docs/diagnostics.md`), and the tests check that every code the tool can report is here, documented, and
+shown by at least one golden case.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Code:
+    name: str
+    group: str
+    meaning: str
+
+
+GROUPS = {
+    "files": "Reading files",
+    "yaml": "YAML and front matter",
+    "fields": "Fields (the JSON Schemas in tools/bundlesmith/schemas/)",
+    "frameworks": "Frameworks of standards",
+    "modules": "Modules: alignments, outcomes, assessments",
+    "markdown": "Module text: knowledge checks, slots, links and files",
+    "bundles": "Bundles and variants",
+    "review": "Review dates and co-creation",
+    "gate": "The accreditation gate (`bundlesmith coverage --fail-on`, `build --fail-on`)",
+    "build": "Building",
+    "inspect": "Checking a SCORM package (`bundlesmith inspect`)",
+}
+
+_TABLE = (
+    # Reading files
+    ("files", "file-too-large", "A content file is larger than bundlesmith reads (a safety limit)."),
+    ("files", "unreadable", "The file could not be read (permissions, or it vanished while being read)."),
+    ("files", "bom", "The file starts with a byte-order mark; save it as UTF-8 without one."),
+    ("files", "not-utf8", "The file is not UTF-8 text; the byte named is the first that is not."),
+    ("files", "binary", "The file holds a NUL byte, so it is not a text file."),
+    ("files", "empty-file", "The file is empty."),
+    ("files", "control-character", "An invisible control character is in the text; remove it."),
+    ("files", "bidi-control", "A character that changes the direction text is shown in (it may read differently "
+                              "from what it says)."),
+    ("files", "symlink-folder", "A folder of content is a symbolic link; its files are not read."),
+    ("files", "symlink-outside", "A symbolic link points outside the project."),
+    ("files", "path-outside", "A path (a slot file, a link) points outside the project."),
+    # YAML
+    ("yaml", "yaml-syntax", "The YAML does not parse; the hint says what usually causes the message."),
+    ("yaml", "yaml-alias", "YAML anchors and aliases (`&name`, `*name`) are not allowed."),
+    ("yaml", "yaml-key", "A YAML key is a list or mapping instead of plain text."),
+    ("yaml", "duplicate-key", "The same key twice in one mapping; the later one would silently win."),
+    ("yaml", "no-front-matter", "A module does not start with YAML front matter between two `---` lines."),
+    ("yaml", "not-a-mapping", "The file (or front matter) is not a mapping of `key: value` fields."),
+    # Fields
+    ("fields", "missing-field", "A required field is missing."),
+    ("fields", "unknown-field", "A field the schema does not know (often a typo: the hint names the nearest)."),
+    ("fields", "wrong-type", "A field holds the wrong kind of value (text, number, list, mapping)."),
+    ("fields", "bad-value", "A value is not one the field allows (one of a list, a range, a pattern)."),
+    ("fields", "bad-format", "A value does not have the form the field needs (a date, a version, an address)."),
+    ("fields", "bad-date", "A date has the right form but is not a real date (2026-02-30)."),
+    ("fields", "id-mismatch", "An id does not match its file or folder name."),
+    ("fields", "duplicate-id", "Two things of one kind share an id: frameworks, standards, modules, bundles, "
+                               "outcomes, quiz questions or slots."),
+    # Frameworks
+    ("frameworks", "item-type", "A framework item is at the wrong depth (domain, standard, indicator)."),
+    ("frameworks", "unknown-level", "A level that is not one of the framework's levels."),
+    # Modules
+    ("modules", "unknown-framework", "An alignment or target names a framework that does not exist."),
+    ("modules", "unknown-standard", "An alignment or target names a standard that is not in its framework."),
+    ("modules", "aligned-to-domain", "A module aligns to a domain; align to one of its standards."),
+    ("modules", "duplicate-alignment", "A module lists the same standard twice."),
+    ("modules", "unknown-outcome", "An alignment names an outcome the module does not have."),
+    ("modules", "unknown-anchor", "A link or an evidence anchor names a heading the module does not have."),
+    ("modules", "assesses-without-assessment", "An alignment with strength `assesses` has no `assessment`."),
+    ("modules", "assessment-without-items", "A knowledge-check assessment does not list the questions that "
+                                            "assess the standard."),
+    ("modules", "assessment-not-assesses", "An alignment has an assessment but its strength is not `assesses`."),
+    ("modules", "no-quiz", "An assessment lists quiz questions but the module has no ```quiz block."),
+    ("modules", "unknown-quiz-item", "An assessment names a quiz question the module does not have."),
+    ("modules", "unknown-module", "A bundle, prerequisite or slot fill names a module that does not exist."),
+    ("modules", "prerequisite-cycle", "Modules are each other's prerequisites (or a module is its own)."),
+    # Markdown
+    ("markdown", "duplicate-quiz", "A module has more than one ```quiz block."),
+    ("markdown", "empty-quiz", "A ```quiz block is empty."),
+    ("markdown", "no-correct-choice", "A quiz question has no choice marked `correct: true`."),
+    ("markdown", "bad-slot", "A slot (`::: name`) has a name that is not lower-case letters, digits and '-'."),
+    ("markdown", "raw-html", "Raw HTML in a module; write Markdown instead (it is what every output can render)."),
+    ("markdown", "empty-link", "A link or image has no target."),
+    ("markdown", "unsafe-url", "A link uses a scheme other than http(s) or a relative path (`javascript:`, "
+                               "`data:`, …)."),
+    ("markdown", "absolute-path", "A link is an absolute path; use a path relative to the file."),
+    ("markdown", "missing-file", "A file named (a link target, a slot file, a variant's manifest) does not exist."),
+    ("markdown", "not-an-image", "An image is not a PNG, JPEG, GIF or WebP image."),
+    ("markdown", "file-type", "A linked file is of a type that is never published (the allow-list is in "
+                              "docs/content-contract.md)."),
+    ("markdown", "file-content", "A linked file's content is not what its name says (a `.pdf` that is not a PDF)."),
+    ("markdown", "unsafe-svg", "An SVG holds script, event handlers or outside references."),
+    ("markdown", "hidden-file", "A linked file is hidden or in a hidden folder; such files are never published."),
+    ("markdown", "not-in-content", "A linked file is outside content/; only files under content/ are published."),
+    # Bundles and variants
+    ("bundles", "duplicate-module", "A bundle lists the same module twice."),
+    ("bundles", "retired-module", "A bundle includes a retired module."),
+    ("bundles", "target-gap", "A standard the bundle targets is met by no module of it (or only by draft or "
+                              "retired ones)."),
+    ("bundles", "target-local-only", "A standard the bundle targets is met only by a variant's local content."),
+    ("bundles", "target-never-assessed", "A standard the bundle targets is delivered but never assessed."),
+    ("bundles", "accredited-unapproved", "An accredited (approved) bundle includes a module not yet approved."),
+    ("bundles", "co-creation-required", "A module has none of the co-creation roles the bundle requires."),
+    ("bundles", "unknown-slot", "A variant fills a slot the module does not have."),
+    ("bundles", "unknown-bundle", "A variant, `--bundle` or gate names a bundle that does not exist."),
+    # Review
+    ("review", "review-overdue", "A module's review date has passed."),
+    ("review", "review-dates", "A module's `next_review` is before its `reviewed` date."),
+    ("review", "no-outside-voice", "No co-creation role from outside the writing team (a patient representative, "
+                                   "lived experience, a staff network)."),
+    # Gate
+    ("gate", "coverage-not-met", "A targeted standard is met by no module (gate `gaps`)."),
+    ("gate", "coverage-draft-or-retired-only", "A targeted standard is met only by draft or retired modules "
+                                                "(gate `gaps`)."),
+    ("gate", "coverage-local-only", "A targeted standard is met only by local content (gate `gaps`)."),
+    ("gate", "coverage-unassessed", "A targeted standard is never assessed (gate `unassessed`)."),
+    ("gate", "coverage-expected-not-targeted", "A standard expected at the bundle's level is not targeted "
+                                                "(gate `level-gaps`)."),
+    ("gate", "coverage-targeted-only-introduced", "A targeted standard is only introduced (gate `level-gaps`)."),
+    ("gate", "coverage-overdue", "A module of the bundle is overdue for review (gate `overdue`)."),
+    ("gate", "coverage-missing-required-role", "A module lacks the co-creation roles the bundle requires "
+                                                "(gate `co-production`)."),
+    ("gate", "coverage-writing-team-only", "A module was shaped only by the writing team (gate `co-production`)."),
+    # Build
+    ("build", "site-failed", "mkdocs could not build the site; the message is mkdocs' own."),
+    ("build", "write-failed", "The build output could not be written (disk full, permissions); build/ is as it "
+                              "was."),
+    # Inspect
+    ("inspect", "not-a-zip", "The package is not a zip file."),
+    ("inspect", "no-manifest", "The zip has no imsmanifest.xml at its root."),
+    ("inspect", "zip-bomb", "The zip expands to far more than it holds, or has too many entries."),
+    ("inspect", "unsafe-path", "A zip entry would be written outside the package folder, or is a symbolic link."),
+    ("inspect", "duplicate-entry", "Two zip entries have the same name."),
+    ("inspect", "bad-manifest", "The manifest is not SCORM 1.2 or 2004 XML."),
+    ("inspect", "xsd", "The manifest breaks the SCORM XSDs (the official ones and those the package ships)."),
+    ("inspect", "no-schemas", "The manifest could not be validated against the XSDs."),
+    ("inspect", "bad-reference", "An organization, item or dependency points at an identifier that does not "
+                                 "exist."),
+    ("inspect", "bad-mastery-score", "A SCORM 1.2 mastery score is not a number from 0 to 100."),
+    ("inspect", "unlisted-file", "A file in the zip is not listed in the manifest."),
+)
+
+CODES: dict[str, Code] = {name: Code(name, group, meaning) for group, name, meaning in _TABLE}
+
+
+def markdown() -> str:
+    """docs/diagnostics.md: every code, by group, with its meaning."""
+    lines = ["# Diagnostic codes", "",
+             "Every problem bundlesmith reports reads `path:line: error: message [code]` (or `warning:`).",
+             "The code is stable: search for it here, or gate on it in CI (`check --format github|gitlab`).",
+             "This page is written from `tools/bundlesmith/codes.py`; run",
+             "`python -m bundlesmith.codes docs/diagnostics.md` after changing that table.", ""]
+    for group, title in GROUPS.items():
+        lines += [f"## {title}", "", "| code | meaning |", "|---|---|"]
+        lines += [f"| `{code.name}` | {code.meaning} |" for code in CODES.values() if code.group == group]
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    text = markdown()
+    if len(sys.argv) > 1:
+        Path(sys.argv[1]).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
