@@ -82,7 +82,7 @@ def dependency_versions() -> dict[str, str]:
     every package: recorded in each package's provenance, and part of every reuse key."""
     from importlib import metadata
 
-    from bundlesmith.render.packages import runtime_dir
+    from bundlesmith.runtime import runtime_dir
 
     versions = {}
     for name in OUTPUT_LIBRARIES:
@@ -105,7 +105,7 @@ def dependency_versions() -> dict[str, str]:
 def tool_digest() -> str:
     """bundlesmith itself: its version, code, schemas, templates and SCORM runtime (once per process).
     Every cache and reuse key includes it, so a new bundlesmith never reuses an old result."""
-    from bundlesmith.render.packages import runtime_dir
+    from bundlesmith.runtime import runtime_dir
 
     digest = hashlib.sha256(bundlesmith.__version__.encode() + b"\0")
     digest.update(json.dumps(dependency_versions(), sort_keys=True).encode())

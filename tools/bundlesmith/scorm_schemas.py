@@ -81,7 +81,7 @@ def fixed(version: str, name: str, data: bytes) -> bytes:
 def default_schemas_dir() -> Path | None:
     """The official schemas: $BUNDLESMITH_SCORM_SCHEMAS, else the unmodified copy bundlesmith carries
     (scorm/schemas-official/)."""
-    from bundlesmith.render.packages import runtime_dir
+    from bundlesmith.runtime import runtime_dir
 
     candidates = []
     if os.environ.get("BUNDLESMITH_SCORM_SCHEMAS"):
@@ -95,7 +95,7 @@ def default_schemas_dir() -> Path | None:
 
 def shipped_dir(version: str) -> Path:
     """The schema files every package holds (the official ones with FIXES applied)."""
-    from bundlesmith.render.packages import runtime_dir
+    from bundlesmith.runtime import runtime_dir
 
     return runtime_dir() / "xsd" / ("scorm12" if version == "1.2" else "scorm2004")
 

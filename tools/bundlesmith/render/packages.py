@@ -10,15 +10,6 @@ from pathlib import Path
 SCORM_LABEL = {"1.2": "scorm12", "2004": "scorm2004"}
 
 
-def runtime_dir() -> Path:
-    """The `scorm/` folder: packaged beside the code when installed, else at the repository root (editable)."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "scorm_runtime", here.parent.parent / "scorm"):
-        if (candidate / "sco.html").is_file():
-            return candidate
-    raise FileNotFoundError("bundlesmith's SCORM runtime (scorm/sco.html) is missing from this installation")
-
-
 def package_filename(bundle_id: str, bundle_version: str, variant: str | None, scorm_version: str) -> str:
     """`<bundle>-<version>[-<variant>]-scorm12.zip`: an administrator can tell what it is from the name."""
     middle = f"-{variant}" if variant else ""

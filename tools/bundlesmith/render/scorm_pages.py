@@ -20,7 +20,7 @@ from markupsafe import Markup
 from bundlesmith.model import STRENGTH_LETTER, Module
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.module_html import RenderedModule
-from bundlesmith.render.packages import runtime_dir
+from bundlesmith.runtime import runtime_dir
 from bundlesmith.render.scorm_plan import SHARED_CSS, SHARED_JS, PackagePlan, Sco
 
 # What the template shows: objects, not dicts, as Jinja looks up `a.b` as an attribute first.
