@@ -37,7 +37,9 @@ class BuildOptions:
 
     @property
     def workers(self) -> int:
-        return self.jobs or os.cpu_count() or 1
+        from bundlesmith.workers import job_count
+
+        return job_count(self.jobs)
 
 
 @dataclass

@@ -162,12 +162,13 @@ def check(ctx, variant, fmt, strict, no_raw_html, no_cache, jobs, today):
     """
     from bundlesmith import pipeline
     from bundlesmith.load.cache import folder_for
+    from bundlesmith.workers import job_count
 
     root = project_root(ctx)
     _validate_variant(root, variant)
     cache_dir = None if no_cache else folder_for(root / "build")
     results = pipeline.check_all(root, (variant,) if variant else None, _today(today), no_raw_html,
-                                 cache_dir=cache_dir, jobs=jobs or os.cpu_count() or 1)
+                                 cache_dir=cache_dir, jobs=job_count(jobs))
     diagnostics = pipeline.merged_diagnostics(results)
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors

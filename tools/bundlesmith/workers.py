@@ -10,6 +10,11 @@ import os
 import signal
 
 
+def job_count(jobs: int | None) -> int:
+    """How many processes work at once: `--jobs` when given, else one per CPU (the one place this is read)."""
+    return jobs or os.cpu_count() or 1
+
+
 def ignore_interrupts() -> None:
     """Pool initializer: Ctrl-C is the main process's business; SIGTERM ends a worker at once (the main
     process's handler, inherited by fork, would turn it into an exception here)."""
