@@ -5,6 +5,8 @@ Layout of build/:
   site-<variant>/             a variant's site
   scorm/                      every SCORM zip (bundle, version, variant and SCORM version in the name)
   reports/                    coverage reports (reports/<variant>/ for variants)
+  lms/                        the LMS administrator's kit per bundle (lms/<variant>/ for variants; see lms/)
+  badges/                     the Open Badges 3.0 achievement per bundle (badges/<variant>/ for variants)
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from bundlesmith.load.project import available_variants
 class BuildOptions:
     root: Path
     out: Path
-    only: frozenset[str] = frozenset({"site", "scorm", "reports"})
+    only: frozenset[str] = frozenset({"site", "scorm", "reports", "lms", "badges"})
     bundles: tuple[str, ...] = ()
     variants: tuple[str, ...] | None = None  # None: national and every variant; (): national only
     jobs: int | None = None
@@ -227,6 +229,7 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                 running.close()
         if stages:
             progress("done", stages, stages)
+        written += _write_kits(views, stage.path, options, echo)
         if scorm is not None:
             reuse.record(packages)
         stage.commit(dict.fromkeys(written))
@@ -234,6 +237,23 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
     for output in dict.fromkeys(written):
         result.summary.append(f"wrote {(options.out / output).relative_to(options.root) if options.out.is_relative_to(options.root) else options.out / output}/")
     return result
+
+
+def _write_kits(views, staging: Path, options: BuildOptions, echo) -> list[str]:
+    """The LMS kit and the badges of every view (small files, planned and rendered here, in no time)."""
+    from bundlesmith.lms import output as kits
+
+    written = []
+    for name in kits.OUTPUTS:
+        if name in options.only:
+            for view in views:
+                for rel, data in sorted(kits.files(name, view.catalogue).items()):
+                    target = staging / name / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+            echo(f"{name}: {len(views)} view(s)")
+            written.append(name)
+    return written
 
 
 def _start_sites(site, views, variants, cache, staging: Path, options: BuildOptions, scorm_dir: Path | None,

@@ -260,9 +260,9 @@ def init(folder, title):
 
 
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith build\n  bundlesmith build --only scorm --bundle national-induction\n"
-                    "  bundlesmith build --only site --variant riverside-ics")
+                    "  bundlesmith build --only site --variant riverside-ics\n  bundlesmith build --only lms --only badges")
 @project_option
-@click.option("--only", "only", multiple=True, type=click.Choice(["site", "scorm", "reports"]),
+@click.option("--only", "only", multiple=True, type=click.Choice(["site", "scorm", "reports", "lms", "badges"]),
               help="Build only these outputs (repeatable). Default: all.")
 @click.option("--bundle", "bundles", multiple=True, metavar="ID", help="Only these bundles (repeatable).")
 @variant_option
@@ -276,7 +276,7 @@ def init(folder, title):
 @today_option
 @click.pass_context
 def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, force, today):
-    """Check the content, then build the site, SCORM packages and coverage reports into build/.
+    """Check the content, then build the site, SCORM packages, coverage reports, the LMS kit and badges into build/.
 
     Nothing is written when check finds errors. Output is staged and swapped in at the
     end, so a failed or interrupted build leaves the previous build/ as it was.
@@ -287,7 +287,7 @@ def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, force,
     _validate_variant(root, variant)
     _validate_bundles(root, bundles)
     options = build_mod.BuildOptions(
-        root=root, out=(out or root / "build").resolve(), only=frozenset(only or ("site", "scorm", "reports")),
+        root=root, out=(out or root / "build").resolve(), only=frozenset(only or ("site", "scorm", "reports", "lms", "badges")),
         bundles=tuple(bundles), variants=(variant,) if variant else (() if national_only else None),
         jobs=jobs, today=_today(today), dry_run=dry_run, force=force,
     )

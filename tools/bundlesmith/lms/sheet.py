@@ -1,0 +1,57 @@
+"""The setup sheet as a list of blocks, written once and rendered twice (`lms-setup.md`, `lms-setup.html`),
+so that the Markdown and the HTML can never say different things.
+
+A text is a tuple of parts: plain strings and `Code` (a file name, an id number, a menu path to type or
+find exactly). Renderers escape every part; nothing from content is ever markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Text = tuple  # of str | Code
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: Text
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Para:
+    text: Text
+
+
+@dataclass(frozen=True)
+class Steps:
+    items: tuple[Text, ...]
+    ordered: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Text, ...], ...]
+
+
+Block = Heading | Para | Steps | Table
+
+
+def text(*parts) -> Text:
+    """A text from strings and Code parts (a bare string is one part)."""
+    return tuple(p for p in parts if p != "")
+
+
+def plain(value: Text | str) -> str:
+    """The words of a text, without marking (for captions and labels)."""
+    if isinstance(value, str):
+        return value
+    return "".join(p.text if isinstance(p, Code) else p for p in value)
