@@ -308,3 +308,16 @@ def test_a_failed_build_leaves_the_last_kit_as_it_was(tmp_path):
     result = run("-C", str(project), "build", "--only", "lms", "--only", "badges")
     assert result.exit_code == 1 and "build/ is unchanged" in result.stderr
     assert {p: p.read_bytes() for p in (project / "build").rglob("*") if p.is_file() and "lms" in p.parts} == before
+
+
+def test_the_walk_through_in_the_docs_matches_the_sample():
+    docs = " ".join((ROOT / "docs/lms.md").read_text().split())
+    catalogue = _catalogue(None)
+    kit = plan_kit(catalogue, catalogue.bundles["national-induction"])
+    complete = [idnumber(c.item) for c in kit.competencies if c.course_rule == "complete"]
+    assert f"with its {len(catalogue.frameworks['clm'].items)} competencies" in docs
+    assert f"add the {len(kit.competencies)} competencies" in docs
+    assert ", ".join(f"`{c}`" for c in complete[:-1]) + f" and `{complete[-1]}`" in docs
+    assert f"for the {len(kit.competencies) - len(complete)} others" in docs
+    assert f"the {sum(s.mastery is not None for s in kit.scos)} SCOs with a knowledge check" in docs
+    assert f"*Require minimum score* {kit.pass_mark}" in docs
