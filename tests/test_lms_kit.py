@@ -210,7 +210,7 @@ def hostile(tmp_path_factory):
 def test_hostile_titles_and_statements_still_import_and_keep_their_words(hostile):
     framework = hostile.frameworks["clm"]
     item = hostile.standard("clm:D1.1")
-    assert item.title == HOSTILE_TITLE
+    assert item.title == HOSTILE_TITLE and '\\"the people\\"' in item.statement
     moodle = moodle_import(competencies.moodle_csv(framework))
     short = moodle["competencies"]["clm.D1.1"]["shortname"]
     # a formula is shown as text; a tag is not stripped by Moodle; the cut is at a word, never beyond 100
@@ -321,3 +321,20 @@ def test_the_walk_through_in_the_docs_matches_the_sample():
     assert f"for the {len(kit.competencies) - len(complete)} others" in docs
     assert f"the {sum(s.mastery is not None for s in kit.scos)} SCOs with a knowledge check" in docs
     assert f"*Require minimum score* {kit.pass_mark}" in docs
+
+
+def test_a_bundle_built_only_as_scorm_2004_gets_that_package_and_its_objective_ids(tmp_path):
+    project = copy_sample(tmp_path / "project")
+    path = project / "bundles/national-induction.yml"
+    path.write_text(path.read_text().replace('versions: ["1.2", "2004"]', 'versions: ["2004"]'))
+    catalogue, _ = load_catalogue(project, None)
+    kit = plan_kit(catalogue, catalogue.bundles["national-induction"])
+    assert kit.package == "national-induction-1.0.0-scorm2004.zip"
+    framework = catalogue.frameworks["clm"]
+    assert {o for s in kit.scos for o in s.objectives} == {framework.permalink(c.item.code) for c in kit.competencies
+                                                           if c.activity_rule == "complete"}
+    from bundlesmith.lms import render, setup
+
+    sheet = render.markdown(setup.title(kit), setup.blocks(kit)).decode()
+    assert "its id is the standard's permalink" in sheet
+    assert "this bundle is not built as SCORM 1.2" in sheet

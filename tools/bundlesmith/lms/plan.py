@@ -65,7 +65,7 @@ class ScoReport:
     title: str
     identifier: str
     mastery: int | None
-    objectives: tuple[str, ...]  # run-time objective ids (SCORM 1.2 form)
+    objectives: tuple[str, ...]  # run-time objective ids, as the package to upload names them
     questions: int  # interactions: one per knowledge-check question
 
 
@@ -98,7 +98,7 @@ def plan_kit(catalogue: Catalogue, bundle: Bundle) -> Kit:
     coverage = bundle_coverage_model(catalogue, bundle)
     versions = [v for v in PREFERRED_SCORM if v in bundle.scorm.versions]
     chosen = versions[0] if versions else bundle.scorm.versions[0]
-    package = plan_package(catalogue, bundle, "1.2", lambda module: ())
+    package = plan_package(catalogue, bundle, chosen, lambda module: ())
     scored = {(m.id, o.standard) for m in package.modules for o in package.objectives(m)}
     met = [c for c in coverage.targets if c.met] + [c for c in coverage.not_targeted if c.met]
     order = {i.ref: n for n, i in enumerate(i for f in catalogue.frameworks.values() for i in f.items)}

@@ -178,6 +178,7 @@ def _competency_steps(kit: Kit) -> list[Block]:
 
 
 def _tracking(kit: Kit) -> list[Block]:
+    named = "the competency's ID number" if kit.scorm_version == "1.2" else "the standard's permalink"
     rows = tuple((text(s.title), text(Code(s.identifier)),
                   text(f"{s.mastery}%" if s.mastery is not None else "none (reports completed)"),
                   text(*_joined([Code(o) for o in s.objectives])) if s.objectives else text("none"),
@@ -186,7 +187,7 @@ def _tracking(kit: Kit) -> list[Block]:
         Heading(2, text("4. What the package reports"), "tracking"),
         Para(text("Each SCO sets its own status: incomplete while the learner reads; once the module's end is "
                   "reached and its knowledge check taken, the score (out of 100), one objective per standard the "
-                  "check assesses (its id is the competency's ID number, with the score and passed or failed), "
+                  f"check assesses (its id is {named}, with the score and passed or failed), "
                   "then passed or failed against the pass mark; completed for a module without a check. Each "
                   "question is an interaction (choice, the learner's response, the correct answer, the result, "
                   "the standards it tests). The bookmark and answers are kept in suspend data.")),
