@@ -288,16 +288,21 @@ def run(*args):
     return CliRunner().invoke(cli, list(args))
 
 
-def test_build_only_lms_writes_the_kit_alone_and_the_same_bytes_every_time(tmp_path):
+@pytest.mark.parametrize("output,count", [
+    ("lms", 2 * (3 * 5) + 2),  # two views x three bundles x five files, and the local framework's two
+    ("badges", 2 * 3 * 3),  # two views x three bundles x the achievement, its image, the template
+])
+def test_build_only_lms_or_badges_writes_that_part_alone_and_the_same_bytes_every_time(tmp_path, output, count):
     first, second = tmp_path / "one", tmp_path / "two"
     for out in (first, second):
-        result = run("-C", str(ROOT), "build", "--only", "lms", "--force", "-o", str(out))
+        result = run("-C", str(ROOT), "build", "--only", output, "--force", "-o", str(out))
         assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in first.iterdir() if not p.name.startswith(".")) == ["lms"]
-    files = sorted(p.relative_to(first) for p in (first / "lms").rglob("*") if p.is_file())
-    assert len(files) == 2 * (3 * 5) + 2  # two views x three bundles x five files, and the local framework's two
+        assert f"wrote {out / output}/" in result.stdout
+    assert sorted(p.name for p in first.iterdir() if not p.name.startswith(".")) == [output]
+    files = sorted(p.relative_to(first) for p in (first / output).rglob("*") if p.is_file())
+    assert len(files) == count
     assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
-    assert sorted(p.relative_to(second) for p in (second / "lms").rglob("*") if p.is_file()) == files
+    assert sorted(p.relative_to(second) for p in (second / output).rglob("*") if p.is_file()) == files
 
 
 def test_a_failed_build_leaves_the_last_kit_as_it_was(tmp_path):
@@ -338,3 +343,22 @@ def test_a_bundle_built_only_as_scorm_2004_gets_that_package_and_its_objective_i
     sheet = render.markdown(setup.title(kit), setup.blocks(kit)).decode()
     assert "its id is the standard's permalink" in sheet
     assert "this bundle is not built as SCORM 1.2" in sheet
+
+
+def test_an_id_number_over_100_characters_is_shortened_uniquely_not_cut_by_the_lms():
+    """A framework id may have 80 characters and a code 40: their id number would pass Moodle's 100."""
+    from dataclasses import replace
+
+    framework = _catalogue(None).frameworks["clm"]
+    long_id = "a" + "b" * 79
+    items = tuple(replace(i, framework=long_id, code=i.code + "-" + "x" * (39 - len(i.code)),
+                          parent=i.parent and i.parent + "-" + "x" * (39 - len(i.parent))) for i in framework.items)
+    long = replace(framework, id=long_id, items=items)
+    ids = [idnumber(i) for i in long.items]
+    assert all(len(f"{long_id}.{i.code}") > 100 for i in long.items)
+    assert {len(i) for i in ids} == {100} and len(set(ids)) == len(ids)
+    assert ids == [idnumber(i) for i in long.items]  # the same every time
+    imported = moodle_import(competencies.moodle_csv(long))["competencies"]
+    assert list(imported) == ids
+    assert [c["parent"] for c in imported.values()] == [idnumber(next(p for p in items if p.code == i.parent))
+                                                        if i.parent else "" for i in items]

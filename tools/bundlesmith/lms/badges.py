@@ -107,6 +107,7 @@ def badge_svg(kit: Kit) -> bytes:
     bundle = kit.bundle
     hue = int(hashlib.sha256(bundle.id.encode("utf-8")).hexdigest()[:4], 16) % 360
     lines = _wrap(bundle.title, 16)[:4]
+    size = min(17, 17 * 16 // max(len(line) for line in lines))  # a long word is drawn smaller to fit the circle
     top = 100 - 11 * (len(lines) - 1)
     words = "".join(f'<tspan x="100" y="{top + 22 * n}">{escape(line)}</tspan>' for n, line in enumerate(lines))
     return (
@@ -116,7 +117,7 @@ def badge_svg(kit: Kit) -> bytes:
         f'<desc id="badge-desc">{escape(image_description(kit))}</desc>'
         f'<circle cx="100" cy="100" r="96" fill="hsl({hue},55%,25%)"/>'
         '<circle cx="100" cy="100" r="84" fill="none" stroke="#ffffff" stroke-width="3"/>'
-        f'<text font-family="sans-serif" font-size="17" font-weight="bold" fill="#ffffff" text-anchor="middle">{words}</text>'
+        f'<text font-family="sans-serif" font-size="{size}" font-weight="bold" fill="#ffffff" text-anchor="middle">{words}</text>'
         f'<text x="100" y="170" font-family="sans-serif" font-size="13" fill="#ffffff" text-anchor="middle">'
         f'v{escape(bundle.version)}</text>'
         '</svg>\n'

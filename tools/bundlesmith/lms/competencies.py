@@ -16,10 +16,9 @@ import json
 import re
 
 from bundlesmith.coverage.csv import safe_cell
-from bundlesmith.lms.plan import framework_idnumber, idnumber
+from bundlesmith.lms.plan import ID_LIMIT, framework_idnumber, idnumber
 from bundlesmith.model import Framework, StandardItem
 
-ID_LIMIT = 100  # Moodle cuts id numbers and short names to 100 characters; Totara refuses longer ones
 
 MOODLE_COLUMNS = (  # tool_lpimportcsv's 14 columns, in its order and with its own header words
     "Parent ID number", "ID number", "Short name", "Description", "Description format", "Scale values",

@@ -8,6 +8,7 @@ or "met" means.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from bundlesmith.coverage.model import ItemCoverage, bundle_coverage_model
@@ -22,15 +23,26 @@ RULE_WORDS = {COMPLETE: "Complete the competency", EVIDENCE: "Attach evidence"}
 PREFERRED_SCORM = ("1.2", "2004")  # 1.2 first: what the Learning Hub, ESR's national content and Moodle run best
 
 
+ID_LIMIT = 100  # Moodle cuts longer id numbers (two could then clash); Totara refuses them
+
+
 def idnumber(item: StandardItem) -> str:
     """The competency's id number in every LMS file: `<framework>.<code>`, the id the SCORM 1.2 package
     reports for it at run time (cmi.objectives.n.id), so an administrator can match the two."""
-    return ncname(f"{item.framework}.{item.code}")
+    return _within_limit(ncname(f"{item.framework}.{item.code}"))
 
 
 def framework_idnumber(framework: Framework) -> str:
     """A framework's id number: its id and version (a new version is a new framework in an LMS)."""
-    return ncname(f"{framework.id}-{framework.version}")
+    return _within_limit(ncname(f"{framework.id}-{framework.version}"))
+
+
+def _within_limit(name: str) -> str:
+    """An id number of at most 100 characters: a longer one (a framework id near its 80-character limit and
+    a long code) keeps its start and ends with a hash of the whole, so it stays unique and stable."""
+    if len(name) <= ID_LIMIT:
+        return name
+    return name[:ID_LIMIT - 9] + "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass(frozen=True)
