@@ -49,9 +49,3 @@ def text(*parts) -> Text:
     """A text from strings and Code parts (a bare string is one part)."""
     return tuple(p for p in parts if p != "")
 
-
-def plain(value: Text | str) -> str:
-    """The words of a text, without marking (for captions and labels)."""
-    if isinstance(value, str):
-        return value
-    return "".join(p.text if isinstance(p, Code) else p for p in value)
