@@ -159,7 +159,7 @@ def test_an_image_symlinked_outside_the_project_is_refused(tmp_path):
     (root / "content/assets").mkdir(parents=True)
     (root / "content/assets/diagram.png").symlink_to(secret)
     module = root / MODULE
-    module.write_text(module.read_text().replace("See [supporting](supporting.md).", "![Diagram](../assets/diagram.png)"))
+    module.write_text(module.read_text().replace("See [supporting](supporting.md).", "![How a concern travels](../assets/diagram.png)"))
     result = run_check(root)
     assert (f"{MODULE}:35: error: image '../assets/diagram.png' is a symlink that leaves the project "
             "[symlink-outside]") in diagnostics(result)

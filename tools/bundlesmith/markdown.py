@@ -1,5 +1,6 @@
 """The one Markdown dialect of modules: CommonMark + tables, footnotes, definition lists,
-admonitions (`!!! note`), heading anchors, and `::: slot NAME` containers.
+admonitions (`!!! note`), heading anchors, `::: slot NAME` containers, and attributes after an image
+(`![](border.png){ .decorative }`: a decorative image, rendered with `alt=""`).
 
 Loading scans the tokens (links, headings, the quiz, slots); rendering turns the same tokens into HTML.
 """
@@ -11,8 +12,10 @@ import unicodedata
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -35,6 +38,63 @@ def slugify(text: str) -> str:
     return f"section-{slug}" if slug.startswith(RESERVED_ID_PREFIX) else slug
 
 
+DECORATIVE = "decorative"  # the class that marks an image as decoration: screen readers skip it
+
+
+def is_decorative(image) -> bool:
+    """Whether an image token carries `{ .decorative }`."""
+    return DECORATIVE in str(image.attrs.get("class", "")).split()
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    """An image as CommonMark renders it, except that a decorative one has an empty alt (and its words,
+    if any, are dropped: they would be read out)."""
+    token = tokens[idx]
+    if is_decorative(token):
+        token.children = []
+    return self.image(tokens, idx, options, env)
+
+
+_ACRONYM = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2,6})(s?)(?![A-Za-z0-9])")
+
+
+def _glossary_abbr(state) -> None:
+    """A core rule: each known acronym in a text becomes `<abbr title="expansion">` (env["abbr"]: word ->
+    expansion, from the glossary). Text only: never inside code, a link's address or raw HTML."""
+    terms = state.env.get("abbr") if isinstance(state.env, dict) else None
+    if not terms:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children = []
+        for child in block.children:
+            if child.type != "text" or not _ACRONYM.search(child.content):
+                children.append(child)
+                continue
+            pos = 0
+            for match in _ACRONYM.finditer(child.content):
+                title = terms.get(match.group(1))
+                if title is None:
+                    continue
+                if match.start() > pos:
+                    children.append(_text(state, child.content[pos:match.start()]))
+                children.append(Token("abbr_open", "abbr", 1))
+                children[-1].attrs = {"title": title}
+                children.append(_text(state, match.group(0)))
+                children.append(Token("abbr_close", "abbr", -1))
+                pos = match.end()
+            if pos < len(child.content):
+                children.append(_text(state, child.content[pos:]) if pos else child)
+        block.children = children
+
+
+def _text(state, content: str):
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
 def _validate_slot(params: str, *args) -> bool:
     return params.strip().startswith("slot")
 
@@ -50,10 +110,13 @@ def parser() -> MarkdownIt:
         .use(admon_plugin)
         .use(container_plugin, "slot", validate=_validate_slot)
         .use(anchors_plugin, min_level=1, max_level=4, slug_func=slugify, permalink=False)
+        .use(attrs_plugin, after=("image",))
     )
+    md.add_render_rule("image", _render_image)
+    md.core.ruler.push("glossary_abbr", _glossary_abbr)
     return md
 
 
-def parse(text: str):
-    """Block and inline tokens of a Markdown text."""
-    return parser().parse(text)
+def parse(text: str, abbr: dict[str, str] | None = None):
+    """Block and inline tokens of a Markdown text; `abbr` (acronym -> expansion) marks known acronyms."""
+    return parser().parse(text, {"abbr": abbr} if abbr else None)

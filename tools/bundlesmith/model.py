@@ -158,6 +158,78 @@ class Reference:
     kind: str  # link | image
     target: str
     span: Span
+    text: str = ""  # an image's alternative text, a link's words
+    decorative: bool = False  # an image marked `{ .decorative }`
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a module's prose (paragraphs and list items; headings, tables and code aside)."""
+
+    line: int  # file line where it starts
+    words: int
+    syllables: int
+
+
+@dataclass(frozen=True)
+class AcronymUse:
+    """An acronym-shaped word (2-6 capitals, perhaps a plural s) in a module: where it is first used, and
+    where it is first used in the text (headings aside) with the words of that paragraph or list item."""
+
+    word: str  # as written, without a plural s
+    line: int
+    text_line: int = 0  # 0 when it appears only in headings
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class Prose:
+    """What the plain-English and glossary rules read from a module's Markdown, found when it is loaded."""
+
+    sentences: tuple[Sentence, ...] = ()
+    acronyms: tuple[AcronymUse, ...] = ()
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str  # the acronym as written, e.g. NHS
+    expansion: str  # what it stands for: National Health Service
+    definition: str
+    aliases: tuple[str, ...]  # other ways it is written (older names, other spellings)
+    span: Span
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """`content/glossary.yml`: the acronyms modules may use, with what they stand for."""
+
+    entries: tuple[GlossaryEntry, ...] = ()
+    path: str = ""
+    digest: str = ""  # of the file's bytes: module pages depend on it (their <abbr> titles)
+
+    def find(self, word: str) -> GlossaryEntry | None:
+        """The entry for a term or one of its aliases, as written (a plural s allowed)."""
+        for candidate in (word, word[:-1] if word.endswith("s") else None):
+            for entry in self.entries:
+                if candidate and (candidate == entry.term or candidate in entry.aliases):
+                    return entry
+        return None
+
+
+@dataclass(frozen=True)
+class PlainEnglish:
+    """The `plain_english` settings of `bundlesmith.yml`."""
+
+    max_reading_age: int = 16
+    max_sentence_words: int = 35
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """`bundlesmith.yml` at the project root: settings of the gates `check` applies (all optional)."""
+
+    plain_english: PlainEnglish = PlainEnglish()
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -212,6 +284,7 @@ class Module:
     local_slots: tuple[str, ...] = ()  # slots a variant filled
     raw_html: tuple[Span, ...] = ()  # where the Markdown holds raw HTML (sanitised when rendered)
     prepared: PreparedBody | None = None  # the body as its load parsed it, ready to render (render/module_html)
+    prose: Prose | None = None  # sentences and acronyms, for the plain-English and glossary rules
 
     @property
     def minutes(self) -> int:
@@ -317,6 +390,8 @@ class Catalogue:
     variant: Variant | None = None
     variant_names: tuple[str, ...] = ()
     broken: frozenset[str] = field(default_factory=frozenset)  # ids whose file failed to load
+    glossary: Glossary = Glossary()
+    config: ProjectConfig = ProjectConfig()
 
     def standard(self, ref: str) -> StandardItem | None:
         fid, _, code = ref.partition(":")

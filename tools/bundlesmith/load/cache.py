@@ -116,6 +116,9 @@ class LoadCache:
         self.fresh: dict[str, _Entry] = {}
         self.hits = 0
         self.misses = 0
+        # What every file's result depends on besides its bytes (the glossary, which module pages mark up):
+        # part of each entry's digest, so a change to it is a miss for every file.
+        self.context = ""
         self._read()
 
     def _header(self) -> bytes:
@@ -157,7 +160,7 @@ class LoadCache:
         try:
             if file.stat().st_size > MAX_FILE_BYTES:
                 return None
-            digest = file_digest(file.read_bytes())
+            digest = file_digest(file.read_bytes(), self.context)
         except OSError:
             return None
         return self._stored(kind, _key(kind, file, path, options), digest)
@@ -176,7 +179,7 @@ class LoadCache:
             raw = file.read_bytes()
         except OSError:
             return loader(file, path, **options)  # the loader reports why the file cannot be read
-        digest = file_digest(raw)
+        digest = file_digest(raw, self.context)
         stored = self._stored(kind, _key(kind, file, path, options), digest)
         if stored is not None:
             return stored
@@ -229,9 +232,12 @@ class LoadCache:
             pass
 
 
-def file_digest(raw: bytes) -> str:
-    """What an entry's file bytes are compared by."""
-    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+def file_digest(raw: bytes, context: str = "") -> str:
+    """What an entry's file bytes (and the cache's context) are compared by."""
+    digest = hashlib.blake2b(raw, digest_size=20)
+    if context:
+        digest.update(b"\0" + context.encode())
+    return digest.hexdigest()
 
 
 def open_cache(folder: Path | None) -> LoadCache | None:

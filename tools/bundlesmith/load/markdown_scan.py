@@ -9,7 +9,7 @@ from bundlesmith.diagnostics import Diagnostic, Span, error
 from bundlesmith.load import schema_check
 from bundlesmith.load.common import text
 from bundlesmith.load.yaml_source import parse_yaml
-from bundlesmith.model import Choice, Question, Quiz, Reference, Slot
+from bundlesmith.model import Choice, Prose, Question, Quiz, Reference, Slot
 
 
 # markdown-it drops these links silently (they render as text); a co-creator should hear why.
@@ -26,13 +26,17 @@ class BodyScan:
     words: int
     raw_html: tuple[Span, ...] = ()
     prepared: object = None  # render/module_html.PreparedBody, from the same tokens
+    prose: Prose | None = None
 
 
-def scan_body(body: str, path: str, body_offset: int) -> tuple[BodyScan, list[Diagnostic]]:
-    from bundlesmith.markdown import SLOT_INFO, parse  # markdown-it is imported only when a body is parsed
+def scan_body(body: str, path: str, body_offset: int,
+              abbr: dict[str, str] | None = None) -> tuple[BodyScan, list[Diagnostic]]:
+    """`abbr`: the glossary's acronyms and their expansions, marked as <abbr> in the rendered body."""
+    from bundlesmith.load.prose import scan_prose
+    from bundlesmith.markdown import SLOT_INFO, is_decorative, parse  # markdown-it is imported only when a body is parsed
 
     problems: list[Diagnostic] = []
-    tokens = parse(body)
+    tokens = parse(body, abbr)
     lines = body.split("\n")
     anchors, references, slots, quizzes, raw_html = [], [], [], [], []
     title = ""
@@ -58,7 +62,8 @@ def scan_body(body: str, path: str, body_offset: int) -> tuple[BodyScan, list[Di
                 elif child.type == "link_open":
                     references.append(Reference("link", str(child.attrs.get("href", "")), Span(path, row)))
                 elif child.type == "image":
-                    references.append(Reference("image", str(child.attrs.get("src", "")), Span(path, row)))
+                    references.append(Reference("image", str(child.attrs.get("src", "")), Span(path, row),
+                                                child.content, is_decorative(child)))
                 elif child.type == "text":
                     row += child.content.count("\n")
         elif token.type == "container_slot_open":
@@ -84,10 +89,11 @@ def scan_body(body: str, path: str, body_offset: int) -> tuple[BodyScan, list[Di
             continue
         quiz = _parse_quiz(token, line, path, problems)
     words = sum(len(t.content.split()) for t in tokens if t.type == "inline")
+    prose = scan_prose(tokens, body_offset)  # before prepare_body, which changes the tokens
     from bundlesmith.render.module_html import prepare_body  # the Markdown is parsed once: here
 
     return BodyScan(tuple(anchors), tuple(references), tuple(slots), quiz, title, words,
-                    tuple(dict.fromkeys(raw_html)), prepare_body(tokens, body)), problems
+                    tuple(dict.fromkeys(raw_html)), prepare_body(tokens, body), prose), problems
 
 
 def _parse_quiz(token, line: int, path: str, problems: list[Diagnostic]) -> Quiz | None:

@@ -14,9 +14,10 @@ from bundlesmith.load.yaml_source import parse_yaml, read_text
 from bundlesmith.model import Alignment, Assessment, CoCreation, Module, Outcome, Review
 
 
-def load_module(file: Path, path: str, local: bool = False,
-                raw: bytes | None = None) -> tuple[Module | None, str | None, list[Diagnostic]]:
-    """The module, or None with the id it claimed (so references to it do not cascade into errors)."""
+def load_module(file: Path, path: str, local: bool = False, raw: bytes | None = None,
+                abbr: dict[str, str] | None = None) -> tuple[Module | None, str | None, list[Diagnostic]]:
+    """The module, or None with the id it claimed (so references to it do not cascade into errors).
+    `abbr`: the glossary's acronyms (glossary.abbreviations), marked in the rendered body."""
     source, problems = read_text(file, path, raw)
     if source is None:
         return None, file.stem, problems
@@ -34,7 +35,7 @@ def load_module(file: Path, path: str, local: bool = False,
     problems += schema_check.check(data, "module", path, root_line=split.front_matter_line)
     if not isinstance(data, dict):
         return None, claimed, problems
-    scan, scan_problems = scan_body(split.body, path, split.body_offset)
+    scan, scan_problems = scan_body(split.body, path, split.body_offset, abbr)
     problems += scan_problems
     mid = data.get("id") if isinstance(data.get("id"), str) else None
     if mid is None:
@@ -82,6 +83,7 @@ def load_module(file: Path, path: str, local: bool = False,
         local=local,
         raw_html=scan.raw_html,
         prepared=scan.prepared,
+        prose=scan.prose,
     )
     return module, mid, problems
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import multiprocessing
 import os
 from pathlib import Path
@@ -14,6 +15,7 @@ from bundlesmith.load.bundles import load_bundle
 from bundlesmith.load.frameworks import load_framework
 from bundlesmith.load.markdown_scan import scan_body
 from bundlesmith.load.modules import load_module
+from bundlesmith.load.settings import abbreviations, load_config, load_glossary
 from bundlesmith.load.variants import load_variant
 from bundlesmith.load.yaml_source import read_text
 from bundlesmith.model import Bundle, Catalogue, Framework, Module, Section, Variant
@@ -99,6 +101,12 @@ def load_national(root: Path, cache: LoadCache | None = None, jobs: int = 1) -> 
     root = Path(root)
     problems: list[Diagnostic] = []
     broken: set[str] = set()
+    config, config_problems = load_config(root)
+    glossary, glossary_problems = load_glossary(root)
+    problems += config_problems + glossary_problems
+    abbr = abbreviations(glossary)
+    if cache is not None:
+        cache.context = glossary.digest
 
     frameworks: dict[str, Framework] = {}
     for file in _files(root, root / STANDARDS_DIR, ("*.yml", "*.yaml"), problems):
@@ -106,7 +114,7 @@ def load_national(root: Path, cache: LoadCache | None = None, jobs: int = 1) -> 
 
     modules: dict[str, Module] = {}
     files = _files(root, root / MODULES_DIR, ("**/*.md",), problems)
-    for loaded in _load_modules(cache, files, root, jobs):
+    for loaded in _load_modules(cache, files, root, jobs, abbr):
         _add_module(modules, broken, *loaded, problems)
 
     bundles: dict[str, Bundle] = {}
@@ -122,29 +130,33 @@ def load_national(root: Path, cache: LoadCache | None = None, jobs: int = 1) -> 
         bundles[bid] = bundle
 
     catalogue = Catalogue(root=root, frameworks=frameworks, modules=modules, bundles=bundles,
-                          variant=None, variant_names=available_variants(root), broken=frozenset(broken))
+                          variant=None, variant_names=available_variants(root), broken=frozenset(broken),
+                          glossary=glossary, config=config)
     return catalogue, problems
 
 
 PARALLEL_FROM = 200  # modules to parse: fewer are parsed here, quicker than starting processes
 
 
-def _load_modules(cache: LoadCache | None, files: list[Path], root: Path, jobs: int) -> list[tuple]:
+def _load_modules(cache: LoadCache | None, files: list[Path], root: Path, jobs: int,
+                  abbr: dict[str, str]) -> list[tuple]:
     """(module, id, problems) for each file, in the files' order, however many processes parse them."""
     paths = [_rel(file, root) for file in files]
+    loader = functools.partial(load_module, abbr=abbr)
     if jobs < 2 or len(files) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return [_load(cache, "module", load_module, file, path) for file, path in zip(files, paths)]
+        return [_load(cache, "module", loader, file, path) for file, path in zip(files, paths)]
     results: list = [cache.cached("module", file, path) if cache is not None else None
                      for file, path in zip(files, paths)]
     todo = [i for i, result in enumerate(results) if result is None]
     if len(todo) < PARALLEL_FROM:
         for i in todo:
-            results[i] = _load(cache, "module", load_module, files[i], paths[i])
+            results[i] = _load(cache, "module", loader, files[i], paths[i])
         return results
     import bundlesmith.markdown  # noqa: F401  (imported once, here: the processes inherit it)
     from bundlesmith.workers import ignore_interrupts
 
-    work = [(files[i], paths[i]) for i in todo]
+    context = cache.context if cache is not None else ""
+    work = [(files[i], paths[i], abbr, context) for i in todo]
     with multiprocessing.get_context("fork").Pool(jobs, initializer=ignore_interrupts) as pool:
         for i, (digest, encoded) in zip(todo, pool.imap(_parse_module, work, chunksize=max(1, len(work) // (jobs * 8)))):
             results[i] = codec.decode("module", encoded)
@@ -153,19 +165,19 @@ def _load_modules(cache: LoadCache | None, files: list[Path], root: Path, jobs: 
     return results
 
 
-def _parse_module(item: tuple[Path, str]) -> tuple[str | None, bytes]:
+def _parse_module(item: tuple[Path, str, dict[str, str], str]) -> tuple[str | None, bytes]:
     """In a parsing process: one module's load as typed JSON (codec), with the digest of the bytes it was read from."""
     from bundlesmith.load.cache import file_digest
     from bundlesmith.load.yaml_source import MAX_FILE_BYTES
 
-    file, path = item
+    file, path, abbr, context = item
     try:
         raw = file.read_bytes() if file.stat().st_size <= MAX_FILE_BYTES else None
     except OSError:
         raw = None
     if raw is None:  # too big or unreadable: the loader says so, and the result is not kept
-        return None, codec.encode(load_module(file, path))
-    return file_digest(raw), codec.encode(load_module(file, path, raw=raw))
+        return None, codec.encode(load_module(file, path, abbr=abbr))
+    return file_digest(raw, context), codec.encode(load_module(file, path, raw=raw, abbr=abbr))
 
 
 def apply_variant(national: Catalogue, name: str,
@@ -191,14 +203,16 @@ def apply_variant(national: Catalogue, name: str,
     for file in _files(root, folder / "standards", ("*.yml", "*.yaml"), problems):
         _add_framework(frameworks, *_load(cache, "framework", load_framework, file, _rel(file, root), local=True),
                        problems)
+    abbr = abbreviations(national.glossary)
     for file in _files(root, folder / "modules", ("**/*.md",), problems):
-        _add_module(modules, broken, *_load(cache, "module", load_module, file, _rel(file, root), local=True),
-                    problems)
+        _add_module(modules, broken, *_load(cache, "module", functools.partial(load_module, abbr=abbr), file,
+                                            _rel(file, root), local=True), problems)
     if chosen is not None:
-        _fill_slots(root, chosen, modules, problems)
+        _fill_slots(root, chosen, modules, problems, abbr)
         _add_to_bundles(chosen, bundles, problems)
     catalogue = Catalogue(root=root, frameworks=frameworks, modules=modules, bundles=bundles,
-                          variant=chosen, variant_names=national.variant_names, broken=frozenset(broken))
+                          variant=chosen, variant_names=national.variant_names, broken=frozenset(broken),
+                          glossary=national.glossary, config=national.config)
     return catalogue, problems
 
 
@@ -226,7 +240,7 @@ def _add_module(modules, broken, module, mid, module_problems, problems) -> None
     modules[module.id] = module
 
 
-def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], problems) -> None:
+def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], problems, abbr: dict[str, str]) -> None:
     """Replace (or append to) named slots of national modules with the variant's Markdown."""
     fills: dict[str, list] = {}
     for fill in variant.slots:
@@ -265,11 +279,11 @@ def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], proble
             new = text.rstrip("\n").split("\n")
             content = inner + [""] + new if fill.mode == "append" else new
             lines[start:end] = [lines[start], *content, ":::"]
-            scan, scan_problems = scan_body(text, fill.file, 0)
+            scan, scan_problems = scan_body(text, fill.file, 0, abbr)
             problems += [p for p in scan_problems]
             references += scan.references
         body = "\n".join(lines)
-        rescan, _ = scan_body(body, module.path, module.body_line)
+        rescan, _ = scan_body(body, module.path, module.body_line, abbr)
         modules[mid] = dataclasses.replace(
             module, body=body, anchors=rescan.anchors, slots=rescan.slots, quiz=rescan.quiz, prepared=rescan.prepared,
             references=tuple(references), local_slots=tuple(sorted(f.slot for _, f, _ in items)),

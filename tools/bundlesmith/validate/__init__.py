@@ -6,7 +6,7 @@ from datetime import date
 
 from bundlesmith.diagnostics import Diagnostic
 from bundlesmith.model import Catalogue
-from bundlesmith.validate import bundles, links, modules, review
+from bundlesmith.validate import accessibility, bundles, glossary, links, modules, plain_english, review
 
 
 def validate(catalogue: Catalogue, today: date | None = None, reject_raw_html: bool = False,
@@ -19,6 +19,9 @@ def validate(catalogue: Catalogue, today: date | None = None, reject_raw_html: b
     problems += links.check_links(catalogue, seen)
     problems += bundles.check_bundles(catalogue)
     problems += review.check_review(catalogue, today)
+    problems += accessibility.check_accessibility(catalogue)
+    problems += plain_english.check_plain_english(catalogue)
+    problems += glossary.check_glossary(catalogue)
     if reject_raw_html:
         problems += links.check_raw_html(catalogue)
     return problems

@@ -1,0 +1,77 @@
+"""Read a module's prose from its Markdown tokens: sentences (for the reading age and long sentences) and
+acronyms (for the glossary), each with its file line.
+
+Prose is the text of paragraphs and list items; headings, tables, code and the knowledge check are left
+out of the sentences (they are not sentences). Acronyms are found in every text, headings and tables too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bundlesmith.model import AcronymUse, Prose, Sentence
+from bundlesmith.readability import syllables
+
+ACRONYM = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2,6})(s?)(?![A-Za-z0-9])")
+_WORD_OR_STOP = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*|[.!?]+")
+
+
+def scan_prose(tokens, body_offset: int) -> Prose:
+    """Sentences and acronyms of a module body's tokens (markdown.parse)."""
+    sentences: list[Sentence] = []
+    first: dict[str, list] = {}  # word -> [line, text_line, context]
+    heading = False
+    for index, token in enumerate(tokens):
+        if token.type in ("heading_open", "heading_close"):
+            heading = token.type == "heading_open"
+            continue
+        if token.type != "inline" or not token.children:
+            continue
+        line = body_offset + (token.map[0] + 1 if token.map else 0)
+        in_paragraph = index > 0 and tokens[index - 1].type == "paragraph_open"
+        events: list[tuple[str, int]] = []  # (word or stop, line)
+        plain: list[str] = []
+        first_here: list[str] = []  # acronyms first used in the text in this block
+        row = line
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                row += 1
+                plain.append(" ")
+            elif child.type == "text":
+                plain.append(child.content)
+                events += [(m.group(0), row) for m in _WORD_OR_STOP.finditer(child.content)]
+                for match in ACRONYM.finditer(child.content):
+                    entry = first.setdefault(match.group(1), [row, 0, ""])
+                    if not heading and not entry[1]:
+                        entry[1] = row
+                        first_here.append(match.group(1))
+            elif child.type == "code_inline":
+                plain.append(child.content)
+        context = " ".join("".join(plain).split())
+        for word in first_here:
+            first[word][2] = context
+        if in_paragraph and not heading:
+            sentences += _sentences(events)
+    acronyms = tuple(AcronymUse(word, line, text_line, context) for word, (line, text_line, context) in first.items())
+    return Prose(tuple(sentences), acronyms)
+
+
+def _sentences(events: list[tuple[str, int]]) -> list[Sentence]:
+    """Split a paragraph's words into sentences: a full stop, question or exclamation mark ends one when
+    the next word starts with a capital (so "e.g. this" goes on), and so does the paragraph's end."""
+    found: list[Sentence] = []
+    start, words, count = 0, 0, 0
+    for i, (item, row) in enumerate(events):
+        if item[0] in ".!?":
+            following = next((w for w, _ in events[i + 1:] if w[0] not in ".!?"), None)
+            if words and (following is None or following[0].isupper() or following[0].isdigit()):
+                found.append(Sentence(start, words, count))
+                words, count = 0, 0
+            continue
+        if not words:
+            start = row
+        words += 1
+        count += max(1, syllables(item))
+    if words:
+        found.append(Sentence(start, words, count))
+    return found
