@@ -49,7 +49,8 @@ GOOD_FILES = {
     "notes.odt": _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<c/>"}),
     "read-me.txt": "Plain words, and a < sign.\n".encode(),
     "contacts.csv": b"name,phone\nDesk,0100\n",
-    "captions.vtt": b"WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n",
+    "talk-transcript.txt": b"Welcome to the talk.\n",  # a video has captions and an audio file a transcript
+    "film.vtt": b"WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n",
     "talk.mp3": b"ID3\x04\x00\x00\x00\x00\x00\x00",
     "film.mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00",
     "diagram.svg": SAFE_SVG,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from bundlesmith.model import Module, Prose
 
 UK_AGE_OFFSET = 5  # a US grade is the reading age minus five (grade 1: age six)
+MIN_WORDS = 100  # below this the formula says more about one sentence than about the module
 _GROUPS = re.compile(r"[aeiouy]+")
 _SUFFIX = re.compile(r"^(.{3,}?)(ments?|ness|ful|less|(?<=[^aiouy])ly)$")
 # Two vowels written together but said apart: ide-a, stud-io, ac-tu-al, vid-e-o, cli-ent, be-ing.
@@ -75,9 +76,9 @@ def flesch_kincaid_grade(words: int, sentences: int, syllable_count: int) -> flo
 
 
 def reading_level(prose: Prose) -> ReadingLevel | None:
-    """The reading figures of a module's prose; None when it has no sentences to measure."""
+    """The reading figures of a module's prose; None when it has fewer than MIN_WORDS words to measure."""
     words = sum(s.words for s in prose.sentences)
-    if not words:
+    if words < MIN_WORDS:
         return None
     count = sum(s.syllables for s in prose.sentences)
     grade = round(max(0.0, flesch_kincaid_grade(words, len(prose.sentences), count)), 1)
