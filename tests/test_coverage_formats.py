@@ -191,7 +191,7 @@ def test_markdown_has_every_section(reports):
     text = (reports / "national/alpha/coverage.md").read_text()
     headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
     assert headings == ["Summary", "Standards × modules", "Standards in detail", "Gaps", "Level gaps",
-                        "Standards not targeted (informational)", "Domains", "Co-production", "Currency", "Provenance"]
+                        "Standards not targeted (informational)", "Domains", "Co-production", "Plain English", "Currency", "Provenance"]
     assert "| tf:D2.1 |  |  | (A) |" in text
 
 

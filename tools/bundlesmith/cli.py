@@ -179,12 +179,15 @@ def check(ctx, variant, fmt, strict, no_raw_html, no_cache, jobs, today):
     elif fmt == "gitlab":
         click.echo(json.dumps([d.gitlab() for d in diagnostics], indent=2))
     elif fmt == "json":
+        from bundlesmith.readability import reading_levels
+
         click.echo(json.dumps({
             "errors": errors, "warnings": warnings,
             "checked": {"frameworks": len(national.frameworks), "modules": len(national.modules),
                         "bundles": len(national.bundles), "variants": [r.catalogue.variant.id for r in results[1:]
                                                                         if r.catalogue.variant]},
             "diagnostics": [d.to_json() for d in diagnostics],
+            "reading": reading_levels([r.catalogue for r in results]),
         }, indent=2))
     else:
         for d in diagnostics:  # on standard error, like every command's diagnostics, then the summary line

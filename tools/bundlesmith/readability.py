@@ -87,3 +87,15 @@ def reading_level(prose: Prose) -> ReadingLevel | None:
 
 def module_reading_level(module: Module) -> ReadingLevel | None:
     return reading_level(module.prose) if module.prose is not None else None
+
+
+def reading_levels(catalogues) -> dict[str, dict | None]:
+    """Module id -> its reading figures (to_json), or None when too short to measure, for every module of
+    these views (national first, so a national module keeps its national figures), sorted by id."""
+    found: dict[str, dict | None] = {}
+    for catalogue in catalogues:
+        for module in catalogue.modules.values():
+            if module.id not in found:
+                level = module_reading_level(module)
+                found[module.id] = {"path": module.path, **level.to_json()} if level else None
+    return dict(sorted(found.items()))

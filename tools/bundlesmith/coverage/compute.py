@@ -15,6 +15,7 @@ from datetime import date
 from bundlesmith.coverage import SCHEMA_VERSION
 from bundlesmith.coverage.provenance import Sources, provenance
 from bundlesmith.model import STRENGTH_LETTER, WRITING_TEAM_ROLES, Bundle, Catalogue, Module
+from bundlesmith.readability import module_reading_level
 
 from bundlesmith.coverage.model import GAP_KINDS, LEVEL_GAP_KINDS, ItemCoverage, bundle_coverage_model, counts
 MODULE_URL = "../../modules/{id}/index.html"  # index.html: the links also work opened from disk
@@ -194,7 +195,13 @@ def _module_row(bundle: Bundle, module: Module, catalogue: Catalogue) -> dict:
         "quiz_items": [q.id for q in module.quiz.questions] if module.quiz else [],
         "href": module_url(module.id),
         "path": module.path,
+        "reading": _reading(module),
     }
+
+
+def _reading(module: Module) -> dict | None:
+    level = module_reading_level(module)
+    return level.to_json() if level is not None else None
 
 
 def _matrix(details: list[dict], modules: list[Module]) -> dict:

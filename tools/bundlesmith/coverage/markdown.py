@@ -122,6 +122,11 @@ def render(doc: dict) -> bytes:
         out += [f"  - {r['role']}: {r['contribution']}" for r in m["roles"]]
     out.append("")
 
+    out += ["## Plain English", "", "Estimated reading age of each module's text (Flesch–Kincaid grade + 5).", ""]
+    out += _table(["module", "reading age", "grade", "words", "sentences"], (
+        (m["id"], r["reading_age"], r["flesch_kincaid_grade"], r["words"], r["sentences"]) if (r := m["reading"])
+        else (m["id"], "too short to estimate", "", "", "") for m in doc["modules"]))
+
     cur = doc["currency"]
     out += ["## Currency", "", f"As of {cur['as_of']}.", ""]
     out += _table(["module", "version", "status", "reviewed", "next review", "overdue"], (

@@ -16,8 +16,9 @@ import jinja2
 from markupsafe import Markup
 
 from bundlesmith.model import Catalogue, Module
+from bundlesmith.readability import module_reading_level
 from bundlesmith.render.cache import RenderCache
-from bundlesmith.render.site_plan import (BUNDLES_INDEX, HOME, MODULES_INDEX, STANDARDS_INDEX, SiteIndex,
+from bundlesmith.render.site_plan import (BUNDLES_INDEX, GLOSSARY, HOME, MODULES_INDEX, STANDARDS_INDEX, SiteIndex,
                                           SitePage, bundle_uri, framework_uri, group_uri, module_group, module_uri,
                                           standard_uri)
 
@@ -97,7 +98,8 @@ class PageRenderer:
         c = self.context
         catalogue = c.catalogue
         common = dict(c=c, catalogue=catalogue, index=self.index, url=url, page=page, group=module_group,
-                      uris=dict(home=HOME, bundles=BUNDLES_INDEX, modules=MODULES_INDEX, standards=STANDARDS_INDEX),
+                      uris=dict(home=HOME, bundles=BUNDLES_INDEX, modules=MODULES_INDEX, standards=STANDARDS_INDEX,
+                                glossary=GLOSSARY),
                       bundle_uri=bundle_uri, module_uri=module_uri, group_uri=group_uri, framework_uri=framework_uri,
                       standard_uri=standard_uri, variant=catalogue.variant)
         if page.kind == "module":
@@ -130,7 +132,8 @@ class PageRenderer:
         if rendered.quiz_html:
             body = body.replace(QUIZ_SLOT, rendered.quiz_html) if quiz_at >= 0 else body + rendered.quiz_html
         template = self.env.get_template("module.html")
-        text = template.render(module=module, title_html=Markup(title_html), body=Markup(body), **common)
+        text = template.render(module=module, title_html=Markup(title_html), body=Markup(body),
+                               reading=module_reading_level(module), **common)
         # Table of contents: the body's headings as the render cache found them, then this page's own.
         positions = [(text.find(f'id="{h.id}"'), h.level, h.id, html.escape(h.text)) for h in rendered.headings]
         own = [(m.start(), int(m.group(1)), m.group(2), m.group(3)) for m in HEADING.finditer(text)

@@ -17,6 +17,7 @@ HOME = "index.md"
 BUNDLES_INDEX = "bundles/index.md"
 MODULES_INDEX = "modules/index.md"
 STANDARDS_INDEX = "standards/index.md"
+GLOSSARY = "glossary/index.md"
 NAV_SECTION_LIMIT = 40  # entries per navigation section, so that each page's navigation stays short
 
 
@@ -49,7 +50,7 @@ class SitePage:
 
     src_uri: str
     title: str
-    kind: str  # home | bundles | modules | standards | bundle | module | framework | standard
+    kind: str  # home | bundles | modules | standards | glossary | bundle | module | framework | standard
     key: str = ""
 
 
@@ -58,6 +59,8 @@ def plan(catalogue: Catalogue, site_name: str) -> list[SitePage]:
              SitePage(BUNDLES_INDEX, "Bundles", "bundles"),
              SitePage(MODULES_INDEX, "Modules", "modules"),
              SitePage(STANDARDS_INDEX, "Standards", "standards")]
+    if catalogue.glossary.entries:
+        pages.append(SitePage(GLOSSARY, "Glossary", "glossary"))
     pages += [SitePage(bundle_uri(b.id), b.title, "bundle", b.id) for b in _sorted_bundles(catalogue)]
     pages += [SitePage(module_uri(m.id), m.title, "module", m.id) for m in _sorted_modules(catalogue)]
     groups = dict.fromkeys(module_group(m) for m in _sorted_modules(catalogue))
@@ -100,6 +103,8 @@ def navigation(catalogue: Catalogue, extra_pages: list[str]) -> list:
            {"Bundles": [BUNDLES_INDEX] + _chunked(bundles)},
            {"Modules": module_nav},
            {"Standards": standards_nav}]
+    if catalogue.glossary.entries:
+        nav.append({"Glossary": GLOSSARY})
     return nav + list(extra_pages)
 
 
