@@ -26,12 +26,13 @@ def sample_root() -> Path:
 
 
 def copy_sample(target: Path) -> Path:
-    """A copy of the sample project (content, bundles, site pages, mkdocs.yml) at `target`."""
+    """A copy of the sample project (content, bundles, site pages, mkdocs.yml, bundlesmith.yml) at `target`."""
     for name in ("content", "bundles", "site-pages"):
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, target / name)
-    if (ROOT / "mkdocs.yml").exists():
-        shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    for name in ("mkdocs.yml", "bundlesmith.yml"):
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, target / name)
     return target
 
 

@@ -413,6 +413,37 @@ def coverage(ctx, bundles, variant, fmt, output, since, fail_on, today):
         ctx.exit(1)
 
 
+@cli.command(epilog="Example:\n\n\b\n  bundlesmith release national-induction\n"
+                    "  git add releases/national-induction && git commit -m 'National induction 1.1.0'")
+@project_option
+@click.argument("bundle", metavar="BUNDLE")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for packages and reports (default: cores).")
+@today_option
+@click.pass_context
+def release(ctx, bundle, jobs, today):
+    """Freeze the bundle's version into releases/BUNDLE/VERSION/ for the team to commit.
+
+    Refused while check finds an error, an accessibility, plain-English or glossary check warns,
+    or a coverage condition in the bundle's release.fail_on holds. Writes the packages, the coverage
+    reports, release.json, CHANGELOG.md (what changed since the previous release, read only once
+    its SHA256SUMS verifies) and SHA256SUMS. A released version is never overwritten.
+    """
+    from bundlesmith import release as release_mod
+
+    root = project_root(ctx)
+    _validate_bundles(root, (bundle,))
+    result = release_mod.release(root, bundle, _today(today), jobs)
+    for d in result.problems:
+        click.echo(d.format(), err=True)
+    if not result.ok:
+        click.echo(f"release stopped: {len(result.problems)} problem(s); nothing was written", err=True)
+        ctx.exit(1)
+    where = result.folder.relative_to(root).as_posix()
+    since = f"; CHANGELOG.md compares it with {result.previous}" if result.previous else "; its first release"
+    click.echo(f"released {bundle} {result.folder.name} to {where}/ ({len(result.files)} files{since})")
+
+
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith serve\n  bundlesmith serve --variant riverside-ics --dev-addr 127.0.0.1:8001")
 @project_option
 @variant_option

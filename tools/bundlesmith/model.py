@@ -341,6 +341,7 @@ class Bundle:
     require_any_of: tuple[str, ...]
     path: str
     span: Span
+    release_fail_on: tuple[str, ...] = ()  # coverage gate conditions that block `bundlesmith release`
 
     @property
     def module_ids(self) -> tuple[str, ...]:

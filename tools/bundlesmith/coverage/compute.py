@@ -282,15 +282,12 @@ def _currency(modules: list[Module], today: date, bundle: Bundle, since: dict | 
 
 def _changes(previous: dict, bundle: Bundle, modules: list[Module]) -> dict:
     """What changed since a previous coverage.json: modules added, removed and version-bumped."""
-    before = {m["id"]: m["version"] for m in previous.get("modules", [])}
-    now = {m.id: m.version for m in modules}
+    from bundlesmith.coverage.changes import module_changes
+
     return {
         "bundle_version": previous.get("bundle", {}).get("version"),
         "content_hash": previous.get("provenance", {}).get("content_hash"),
-        "added": [{"id": i, "version": v} for i, v in now.items() if i not in before],
-        "removed": [{"id": i, "version": v} for i, v in before.items() if i not in now],
-        "version_bumped": [{"id": i, "from": before[i], "to": v} for i, v in now.items()
-                           if i in before and before[i] != v],
+        **module_changes(previous.get("modules", []), [{"id": m.id, "version": m.version} for m in modules]),
     }
 
 

@@ -52,5 +52,6 @@ def load_bundle(file: Path, path: str, raw: bytes | None = None) -> tuple[Bundle
         ),
         require_any_of=strings(data.get("co_creation") or {}, "require_any_of"),
         path=path, span=span_of(data, "id", path),
+        release_fail_on=strings(data.get("release") or {}, "fail_on"),
     )
     return bundle, bid, problems
