@@ -38,7 +38,8 @@ def slugify(text: str) -> str:
     return f"section-{slug}" if slug.startswith(RESERVED_ID_PREFIX) else slug
 
 
-DECORATIVE = "decorative"  # the class that marks an image as decoration: screen readers skip it
+DECORATIVE = "decorative"  # the class that marks an image as decoration: screen readers skip it (site pages too:
+# render/site_markdown.py)
 
 
 def is_decorative(image) -> bool:

@@ -124,6 +124,9 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
             log.warning("theme.font is set: pages will ask Google Fonts for the font (set 'font: false')")
         config.extra_css.append(CSS)
         config.extra_javascript.append(JS)
+        from bundlesmith.render.site_markdown import DecorativeImages
+
+        config.markdown_extensions.append(DecorativeImages())  # site-pages/: decorative images get alt=""
         return config
 
     # -- files and navigation --------------------------------------------------------------------

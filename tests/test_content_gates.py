@@ -1,0 +1,122 @@
+"""What learners and reviewers get from the content gates: a reading age that every output agrees on,
+decorative images that screen readers skip, and acronyms that explain themselves, on the site and in
+every SCORM package."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import html
+
+from bundlesmith.cli import cli
+from bundlesmith.readability import flesch_kincaid_grade, reading_level, syllables
+from site_support import ROOT, sample_build
+
+FIXTURES = Path(__file__).parent / "fixtures"
+WELCOME = "content/modules/induction/welcome-to-health-and-social-care.md"
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>'
+
+
+def test_syllables_are_counted_right_for_nine_in_ten_everyday_words():
+    rows = [line.split() for line in (FIXTURES / "plain-english/syllables.txt").read_text().splitlines()
+            if line and not line.startswith("#")]
+    wrong = [(word, int(count), syllables(word)) for word, count in rows if syllables(word) != int(count)]
+    assert len(rows) == 94
+    assert len(wrong) <= len(rows) // 10, wrong
+    assert (syllables("NHS"), syllables("GPs"), syllables("the")) == (3, 2, 1)  # acronyms are read letter by letter
+
+
+def test_the_reading_age_of_a_hand_worked_text():
+    from bundlesmith.load.prose import scan_prose
+    from bundlesmith.markdown import parse
+
+    # 15 sentences of 7 words; syllables 1+1+1+1+1+1+2 = 8 each: 105 words, 120 syllables.
+    # Grade 0.39 x 7 + 11.8 x 120 / 105 - 15.59 = 0.626 -> 0.6; reading age round(0.6) + 5 = 6.
+    body = "\n".join(["Staff who feel heard speak up sooner."] * 15)
+    level = reading_level(scan_prose(parse(body), 0))
+    assert (level.words, level.sentences, level.syllables, level.grade, level.reading_age) == (105, 15, 120, 0.6, 6)
+    assert flesch_kincaid_grade(100, 5, 150) == pytest.approx(0.39 * 20 + 11.8 * 1.5 - 15.59)
+    short = reading_level(scan_prose(parse("Too short to judge."), 0))
+    assert short is None
+
+
+def test_check_the_site_and_the_coverage_report_show_the_same_reading_age(tmp_path_factory):
+    out = sample_build(tmp_path_factory)
+    result = CliRunner().invoke(cli, ["-C", str(ROOT), "check", "--format", "json", "--no-cache"])
+    reading = json.loads(result.stdout)["reading"]
+    report = json.loads((out / "reports/national-induction/coverage.json").read_text())
+    assert report["modules"], "the bundle has modules"
+    for row in report["modules"]:
+        figures = reading[row["id"]]
+        assert row["reading"] == {k: v for k, v in figures.items() if k != "path"}
+        page = (out / f"site/modules/{row['id']}/index.html").read_text()
+        assert (f"<dt>Reading age</dt><dd>about {figures['reading_age']} (Flesch–Kincaid grade "
+                f"{figures['flesch_kincaid_grade']})</dd>") in page
+        assert 6 <= figures["reading_age"] <= 15  # bundlesmith.yml's limit for the sample
+    assert "Plain English" in (out / "reports/national-induction/coverage.md").read_text()
+
+
+def _build(root: Path, out: Path) -> Path:
+    result = CliRunner().invoke(cli, ["-C", str(root), "build", "--only", "site", "--only", "scorm",
+                                      "--national-only", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_decorative_images_have_an_empty_alt_and_acronyms_their_expansion_on_the_site_and_in_packages(project, tmp_path):
+    (project / "content/assets").mkdir(exist_ok=True)
+    (project / "content/assets/border.svg").write_text(SVG)
+    (project / "site-pages/contacts.md").write_text("# Contacts\n\n![A wavy line](border.svg){ .decorative }\n")
+    (project / "site-pages/border.svg").write_text(SVG)
+    module = project / WELCOME
+    module.write_text(module.read_text().replace(
+        "# Welcome to health and social care\n",
+        "# Welcome to health and social care\n\n![A thin border](../../assets/border.svg){ .decorative }\n\n"
+        "![How the system fits together](../../assets/border.svg)\n\nIn code, `NHS` stays as it is.\n", 1))
+    out = _build(project, tmp_path / "out")
+
+    site = html.fromstring((out / "site/modules/welcome-to-health-and-social-care/index.html").read_bytes())
+    with zipfile.ZipFile(out / "scorm/national-induction-1.0.0-scorm12.zip") as archive:
+        sco = html.fromstring(archive.read("sco/welcome-to-health-and-social-care.html"))
+    for page in (site, sco):
+        assert [img.get("alt") for img in page.xpath("//main//img | //article//img")] == [
+            "", "How the system fits together"]
+        abbrs = {(a.text, a.get("title")) for a in page.xpath("//abbr")}
+        assert ("NHS", "National Health Service") in abbrs and ("GP", "general practitioner") in abbrs
+        assert page.xpath("//code[normalize-space()='NHS']") and not page.xpath("//code//abbr")
+    own = html.fromstring((out / "site/contacts.html").read_bytes())
+    assert own.xpath("//article//img/@alt") == [""]
+
+    glossary = html.fromstring((out / "site/glossary/index.html").read_bytes())
+    terms = [dt.text_content() for dt in glossary.xpath("//dl[@class='bs-glossary']/dt")]
+    assert terms == ["GP: general practitioner", "HR: human resources", "ICS: integrated care system",
+                     "NHS: National Health Service", "UK: United Kingdom"]
+    assert "Glossary" in [a.text_content().strip() for a in glossary.xpath("//nav//a")]
+
+
+def test_editing_the_glossary_changes_module_pages_even_from_the_load_cache(project, tmp_path):
+    from bundlesmith import pipeline
+
+    cache = tmp_path / "cache"
+    first = pipeline.check(project, cache_dir=cache).catalogue.modules["welcome-to-health-and-social-care"]
+    assert 'title="National Health Service"' in first.prepared.html
+    glossary = project / "content/glossary.yml"
+    glossary.write_text(glossary.read_text().replace("expansion: National Health Service",
+                                                     "expansion: National Health Service (England)"))
+    again = pipeline.check(project, cache_dir=cache).catalogue.modules["welcome-to-health-and-social-care"]
+    assert 'title="National Health Service (England)"' in again.prepared.html
+
+
+def test_content_cannot_forge_an_abbreviation_title(project):
+    from bundlesmith import pipeline
+
+    module = project / WELCOME
+    module.write_text(module.read_text() + '\n<abbr title="x" onmouseover="alert(1)">NHS</abbr> and NHS"><script>\n')
+    body = pipeline.check(project).catalogue.modules["welcome-to-health-and-social-care"].prepared.html
+    assert "onmouseover" not in body and "<script" not in body
+    assert re.search(r'<abbr title="National Health Service">NHS</abbr>"&gt;', body)
