@@ -120,3 +120,14 @@ def test_content_cannot_forge_an_abbreviation_title(project):
     body = pipeline.check(project).catalogue.modules["welcome-to-health-and-social-care"].prepared.html
     assert "onmouseover" not in body and "<script" not in body
     assert re.search(r'<abbr title="National Health Service">NHS</abbr>"&gt;', body)
+
+
+def test_every_code_of_the_gates_is_documented_with_a_golden_story():
+    from bundlesmith import release
+    from bundlesmith.validate import accessibility, glossary, plain_english
+
+    doc = (ROOT / "docs/checks.md").read_text()
+    stories = "".join(case.read_text() for case in (FIXTURES / "bad-input").glob("*.case"))
+    gate_codes = accessibility.CODES + plain_english.CODES + glossary.CODES
+    assert [c for c in gate_codes + release.CODES if f"| `{c}` |" not in doc] == []
+    assert [c for c in gate_codes if f"[{c}]" not in stories] == []  # release codes: tests/test_release.py
