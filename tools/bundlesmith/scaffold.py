@@ -57,7 +57,9 @@ INIT_FILES = {
     "mkdocs.yml": None,  # the default site configuration, named for the project
     "content/standards/clm.yml": "clm.yml",
     "content/modules/first-module.md": "module.md",
+    "content/glossary.yml": "glossary.yml",
     "bundles/first-bundle.yml": "bundle.yml",
+    "bundlesmith.yml": "bundlesmith.yml",
     ".gitignore": "gitignore",
     "README.md": "README.md",
     ".github/workflows/bundlesmith.yml": "github-workflow.yml",
