@@ -131,3 +131,18 @@ def test_every_code_of_the_gates_is_documented_with_a_golden_story():
     gate_codes = accessibility.CODES + plain_english.CODES + glossary.CODES
     assert [c for c in gate_codes + release.CODES if f"| `{c}` |" not in doc] == []
     assert [c for c in gate_codes if f"[{c}]" not in stories] == []  # release codes: tests/test_release.py
+
+
+def test_a_glossary_edit_reaches_packages_kept_from_the_last_build(project, tmp_path):
+    def sco_page() -> bytes:
+        result = CliRunner().invoke(cli, ["-C", str(project), "build", "--only", "scorm", "--national-only",
+                                          "-o", str(tmp_path / "out")])
+        assert result.exit_code == 0, result.output
+        with zipfile.ZipFile(tmp_path / "out/scorm/national-induction-1.0.0-scorm12.zip") as archive:
+            return archive.read("sco/welcome-to-health-and-social-care.html")
+
+    assert b'<abbr title="National Health Service">' in sco_page()
+    glossary = project / "content/glossary.yml"
+    glossary.write_text(glossary.read_text().replace("expansion: National Health Service",
+                                                     "expansion: National Health Service (England)"))
+    assert b'<abbr title="National Health Service (England)">' in sco_page()

@@ -1,8 +1,8 @@
 """The build's fingerprint: one hash of everything a build reads, so an unchanged project rebuilds nothing.
 
 It covers every file under content/ and bundles/, mkdocs.yml and every file or folder it names
-(`docs_dir`, `theme.custom_dir`, `INHERIT`, `hooks`, `watch`), bundlesmith's own code and templates, the
-options that shape the output, and the date (reports mark reviews that are overdue today).
+(`docs_dir`, `theme.custom_dir`, `INHERIT`, `hooks`, `watch`), bundlesmith.yml, bundlesmith's own code and
+templates, the options that shape the output, and the date (reports mark reviews that are overdue today).
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ def fingerprint(root: Path, options: dict, today: date) -> str:
             _tree_digest(path, digest)
         elif path.is_file():
             digest.update(hashlib.sha256(path.read_bytes()).digest())
+    settings = root / "bundlesmith.yml"  # the gates' limits: what check warns about
+    digest.update(b"\n[settings]\n" + (settings.read_bytes() if settings.is_file() else b""))
     digest.update(b"\n[tool]\n" + tool_digest().encode())
     return digest.hexdigest()
 

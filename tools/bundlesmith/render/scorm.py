@@ -258,6 +258,8 @@ def _inputs(catalogue: Catalogue, bundle: Bundle, modules, assets, known: dict[s
         out[path] = hashlib.sha256(data).hexdigest()
 
     add(bundle.path)
+    if catalogue.glossary.path:  # the <abbr> titles of every page
+        add(catalogue.glossary.path)
     for framework in catalogue.frameworks.values():
         add(framework.span.path)
     for module in modules:
