@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bundlesmith.model import Module, Prose
 
@@ -28,14 +29,15 @@ _HIATUS = re.compile(r"(?<![tscxg])i(?=a)|(?<![tscxg])i(?=o[^u]|o$)|e(?=as?$)|i(
 ACRONYM_SHAPE = re.compile(r"^[A-Z]{2,6}s?$")
 
 
+@lru_cache(maxsize=65536)  # a module's words repeat, and so do a project's
 def syllables(word: str) -> int:
-    """Syllables in one English word, by rule (1 for any word of three letters or fewer). An acronym
-    is read letter by letter: NHS is three."""
+    """Syllables in one English word, by rule (1 for any word of three letters or fewer, a number
+    included). An acronym is read letter by letter: NHS is three."""
     if ACRONYM_SHAPE.match(word):
         return len(word.rstrip("s"))
     w = re.sub(r"[^a-z]", "", word.lower())
     if not w:
-        return 0
+        return 1
     if len(w) <= 3:
         return 1
     suffix = _SUFFIX.match(w)

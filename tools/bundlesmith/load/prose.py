@@ -39,7 +39,7 @@ def scan_prose(tokens, body_offset: int) -> Prose:
                 plain.append(" ")
             elif child.type == "text":
                 plain.append(child.content)
-                events += [(m.group(0), row) for m in _WORD_OR_STOP.finditer(child.content)]
+                events += [(word, row) for word in _WORD_OR_STOP.findall(child.content)]
                 for match in ACRONYM.finditer(child.content):
                     entry = first.setdefault(match.group(1), [row, 0, ""])
                     if not heading and not entry[1]:
@@ -58,20 +58,21 @@ def scan_prose(tokens, body_offset: int) -> Prose:
 
 def _sentences(events: list[tuple[str, int]]) -> list[Sentence]:
     """Split a paragraph's words into sentences: a full stop, question or exclamation mark ends one when
-    the next word starts with a capital (so "e.g. this" goes on), and so does the paragraph's end."""
+    the next word starts with a capital or a digit (so "e.g. this" goes on), and so does the paragraph's end."""
     found: list[Sentence] = []
-    start, words, count = 0, 0, 0
-    for i, (item, row) in enumerate(events):
+    start, words, count, stopped = 0, 0, 0, False
+    for item, row in events:
         if item[0] in ".!?":
-            following = next((w for w, _ in events[i + 1:] if w[0] not in ".!?"), None)
-            if words and (following is None or following[0].isupper() or following[0].isdigit()):
-                found.append(Sentence(start, words, count))
-                words, count = 0, 0
+            stopped = stopped or words > 0
             continue
+        if stopped and (item[0].isupper() or item[0].isdigit()):
+            found.append(Sentence(start, words, count))
+            words, count = 0, 0
+        stopped = False
         if not words:
             start = row
         words += 1
-        count += max(1, syllables(item))
+        count += syllables(item)
     if words:
         found.append(Sentence(start, words, count))
     return found
