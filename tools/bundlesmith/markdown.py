@@ -79,18 +79,18 @@ def _glossary_abbr(state) -> None:
                 if title is None:
                     continue
                 if match.start() > pos:
-                    children.append(_text(state, child.content[pos:match.start()]))
+                    children.append(_text(child.content[pos:match.start()]))
                 children.append(Token("abbr_open", "abbr", 1))
                 children[-1].attrs = {"title": title}
-                children.append(_text(state, match.group(0)))
+                children.append(_text(match.group(0)))
                 children.append(Token("abbr_close", "abbr", -1))
                 pos = match.end()
             if pos < len(child.content):
-                children.append(_text(state, child.content[pos:]) if pos else child)
+                children.append(_text(child.content[pos:]) if pos else child)
         block.children = children
 
 
-def _text(state, content: str):
+def _text(content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
     return token

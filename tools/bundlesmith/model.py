@@ -158,7 +158,7 @@ class Reference:
     kind: str  # link | image
     target: str
     span: Span
-    text: str = ""  # an image's alternative text, a link's words
+    text: str = ""  # an image's alternative text
     decorative: bool = False  # an image marked `{ .decorative }`
 
 
