@@ -29,8 +29,11 @@ GROUPS = {
     "markdown": "Module text: knowledge checks, slots, links and files",
     "bundles": "Bundles and variants",
     "review": "Review dates and co-creation",
+    "access": "Accessible images, video and audio (docs/checks.md)",
+    "plain": "Plain English and acronyms (docs/checks.md)",
     "gate": "The accreditation gate (`bundlesmith coverage --fail-on`, `build --fail-on`)",
     "build": "Building",
+    "release": "Releasing a version (`bundlesmith release`, docs/release.md)",
     "inspect": "Checking a SCORM package (`bundlesmith inspect`)",
 }
 
@@ -117,6 +120,22 @@ _TABLE = (
     ("review", "review-dates", "A module's `next_review` is before its `reviewed` date."),
     ("review", "no-outside-voice", "No co-creation role from outside the writing team (a patient representative, "
                                    "lived experience, a staff network)."),
+    # Accessible media
+    ("access", "image-no-alt", "An image has no alternative text and is not marked `{ .decorative }`."),
+    ("access", "alt-is-file-name", "An image's alternative text is its file name; say what the image shows."),
+    ("access", "alt-too-long", "An image's alternative text is over 150 characters; put the detail in the text "
+                               "around it."),
+    ("access", "decorative-with-alt", "An image marked `{ .decorative }` has text, which is never read out."),
+    ("access", "media-no-captions", "A video or audio file has no captions or transcript linked beside it "
+                                    "(`huddle.vtt`, `huddle-transcript.pdf`)."),
+    # Plain English and acronyms
+    ("plain", "reading-age", "A module's estimated reading age is above `plain_english.max_reading_age` in "
+                             "bundlesmith.yml."),
+    ("plain", "long-sentence", "A sentence has more words than `plain_english.max_sentence_words` in "
+                               "bundlesmith.yml."),
+    ("plain", "unknown-acronym", "An acronym (2-6 capitals) is not in content/glossary.yml."),
+    ("plain", "acronym-not-expanded", "An acronym is not spelt out in the paragraph where the text first uses it."),
+    ("plain", "duplicate-term", "content/glossary.yml lists a term or alias twice."),
     # Gate
     ("gate", "coverage-not-met", "A targeted standard is met by no module (gate `gaps`)."),
     ("gate", "coverage-draft-or-retired-only", "A targeted standard is met only by draft or retired modules "
@@ -134,6 +153,10 @@ _TABLE = (
     ("build", "site-failed", "mkdocs could not build the site; the message is mkdocs' own."),
     ("build", "write-failed", "The build output could not be written (disk full, permissions); build/ is as it "
                               "was."),
+    # Release
+    ("release", "release-exists", "The bundle's version is already released; bump `version` to release again."),
+    ("release", "release-unverified", "The previous release's SHA256SUMS does not match its files, so it is not "
+                                      "read."),
     # Inspect
     ("inspect", "not-a-zip", "The package is not a zip file."),
     ("inspect", "no-manifest", "The zip has no imsmanifest.xml at its root."),
