@@ -215,7 +215,7 @@ def test_axe_finds_no_wcag_violation_on_a_phone_with_the_menu_open(page, server,
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(server.base + PAGE_TYPES[kind])
     assert _axe(page) == []
-    page.locator("label.md-header__button[for='__drawer']").click()
+    page.get_by_role("button", name="Navigation menu").click()
     page.locator(".md-nav--primary").first.wait_for(state="visible")
     assert _axe(page) == []
 

@@ -31,6 +31,7 @@ from bundlesmith.render.site_plan import SitePage, navigation, plan
 log = logging.getLogger("mkdocs.plugins.bundlesmith")
 
 ASSETS = Path(__file__).resolve().parent / "assets" / "site"
+THEME_OVERRIDES = ASSETS / "theme"  # partials that replace mkdocs-material's (see _add_theme_overrides)
 SITE_ASSETS = "assets/bundlesmith"
 CSS = f"{SITE_ASSETS}/bundlesmith.css"
 JS = f"{SITE_ASSETS}/bundlesmith.js"
@@ -127,6 +128,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         from bundlesmith.render.site_markdown import DecorativeImages
 
         config.markdown_extensions.append(DecorativeImages())  # site-pages/: decorative images get alt=""
+        _add_theme_overrides(config.theme)
         return config
 
     # -- files and navigation --------------------------------------------------------------------
@@ -226,6 +228,16 @@ def add_downloads(site_dir: Path, later: dict[str, str], downloads: dict[str, li
         written = site_dir / path
         text = written.read_text(encoding="utf-8")
         written.write_text(fill(text, downloads, lambda uri: get_relative_url(uri, page_url)), encoding="utf-8")
+
+
+def _add_theme_overrides(theme) -> None:
+    """Put bundlesmith's theme partials (assets/site/theme/) before mkdocs-material's own, after the project's
+    custom_dir: the theme's navigation made keyboard- and screen-reader-friendly without touching its output."""
+    if theme.name != "material" or str(THEME_OVERRIDES) in theme.dirs:
+        return
+    material = next((i for i, d in enumerate(theme.dirs) if Path(d).name == "templates"
+                     and Path(d).parent.name == "material"), len(theme.dirs))
+    theme.dirs.insert(material, str(THEME_OVERRIDES))
 
 
 def _error_banner(problems: list[str]) -> str:

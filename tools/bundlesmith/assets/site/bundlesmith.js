@@ -87,8 +87,63 @@
   tidy();
   new MutationObserver(tidy).observe(document.documentElement, { childList: true, subtree: true });
 
+  /* The navigation's buttons (theme/partials): the menu button opens the drawer below 1220 px, a section's
+   * button opens the section. Each toggles the theme's checkbox, and aria-expanded follows the checkbox. */
+  function drawer() { return document.getElementById("__drawer"); }
+  function sync(box) {
+    if (box.id === "__drawer") {
+      Array.prototype.slice.call(document.querySelectorAll("[data-bs-drawer]")).forEach(function (b) {
+        b.setAttribute("aria-expanded", box.checked ? "true" : "false");
+      });
+    } else {
+      Array.prototype.slice.call(document.querySelectorAll('[data-bs-toggle="' + box.id + '"]')).forEach(function (b) {
+        b.setAttribute("aria-expanded", box.checked ? "true" : "false");
+      });
+    }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.classList && event.target.classList.contains("md-toggle")) { sync(event.target); }
+  });
+  function openDrawer(open, fromKeyboard) {
+    var box = drawer();
+    if (!box || box.checked === open) { return; }
+    box.click();  /* as the theme's label does: the theme listens for the checkbox's change */
+    if (open && fromKeyboard) {
+      /* The drawer becomes visible after this frame (CSS); then focus goes to its first link. */
+      setTimeout(function () {
+        var first = Array.prototype.slice.call(document.querySelectorAll(".md-sidebar--primary a[href], .md-sidebar--primary button"))
+          .filter(function (el) { return el.getClientRects().length && getComputedStyle(el).visibility === "visible"; })[0];
+        if (first) { first.focus(); }
+      }, 50);
+    }
+  }
+  document.addEventListener("keydown", function (event) {
+    var box = drawer();
+    if (event.key === "Escape" && box && box.checked) {
+      openDrawer(false);
+      var button = document.querySelector("[data-bs-drawer]");
+      if (button) { button.focus(); }
+    }
+  });
+
   document.addEventListener("click", function (event) {
-    var button = event.target && event.target.closest ? event.target.closest(".bs-check") : null;
+    var target = event.target && event.target.closest ? event.target : null;
+    var menu = target ? target.closest("[data-bs-drawer]") : null;
+    if (menu) { openDrawer(!drawer().checked, event.detail === 0); return; }
+    var toggle = target ? target.closest("[data-bs-toggle]") : null;
+    var box = toggle ? document.getElementById(toggle.getAttribute("data-bs-toggle")) : null;
+    if (box) {
+      box.click();
+      /* In the drawer a section is a panel over its parent: focus follows to the panel's way back, or back
+       * to the section's button, since what had focus is now covered. */
+      if (window.matchMedia("(max-width: 76.234375em)").matches) {
+        var path = toggle.getAttribute("data-bs-toggle");
+        var next = document.querySelector((box.checked ? ".bs-nav-back" : ".bs-nav-toggle") + '[data-bs-toggle="' + path + '"]');
+        if (next) { setTimeout(function () { next.focus(); }, 50); }
+      }
+      return;
+    }
+    var button = target ? target.closest(".bs-check") : null;
     var quiz = button ? button.closest(".bs-quiz") : null;
     if (quiz) { checkQuiz(quiz); }
   });
