@@ -380,14 +380,20 @@
     var target = document.getElementById(location);
     if (!target) { return; }
     lastLocation = location;
-    // scroll this page only (scrollIntoView would also scroll the LMS page around the frame)
-    var top = target.getBoundingClientRect().top + (window.pageYOffset || 0);
-    try { window.scrollTo({ top: top, left: 0, behavior: "instant" }); } catch (err) { window.scrollTo(0, top); }
+    // The "Welcome back" notice moves to where the learner left off, just above the bookmark, and takes
+    // focus (WCAG 2.4.3): a screen reader reads it, and the next Tab goes on from there, not from the top.
+    // Its "Go back to the start" link keeps pointing at the start.
     var box = document.getElementById("bs-resume");
+    var first = box || target;
     if (box) {
-      var link = box.querySelector("a");
-      if (link) { link.setAttribute("href", "#" + location); }
+      target.parentNode.insertBefore(box, target);
       box.hidden = false;
+    }
+    // scroll this page only (scrollIntoView would also scroll the LMS page around the frame)
+    var top = first.getBoundingClientRect().top + (window.pageYOffset || 0);
+    try { window.scrollTo({ top: top, left: 0, behavior: "instant" }); } catch (err) { window.scrollTo(0, top); }
+    if (box) {
+      try { box.focus({ preventScroll: true }); } catch (err) { box.focus(); }
     }
   }
 

@@ -162,8 +162,20 @@ def test_a_learner_reads_answers_and_resumes_and_the_lms_records_it(packages, ca
 
     with launch(package, f"sco/{MODULE}.html", version, initial) as second:
         top = second.sco("id => document.getElementById(id).getBoundingClientRect().top", stop)
-        assert -5 <= top <= 60, f"resumed with the bookmark {stop} at {top}px from the top"
-        assert second.sco("() => !document.getElementById('bs-resume').hidden")
+        assert -5 <= top <= 200, f"resumed with the bookmark {stop} at {top}px from the top"
+        # The "Welcome back" notice is in view just above the bookmark and has focus (2.4.3); the next Tab
+        # goes on from there, and "Go back to the start" still goes to the start (2.4.4).
+        notice = second.sco("""id => { const box = document.getElementById('bs-resume'), r = box.getBoundingClientRect();
+            return {shown: !box.hidden, top: r.top, bottom: r.bottom, focused: document.activeElement === box,
+                    before: box.nextElementSibling && box.nextElementSibling.id === id,
+                    href: box.querySelector('a').getAttribute('href')}; }""", stop)
+        assert notice["shown"] and notice["focused"] and notice["before"], notice
+        assert 0 <= notice["top"] and notice["bottom"] <= 800 and notice["href"] == "#content", notice
+        second.page.keyboard.press("Tab")
+        assert second.sco("() => document.activeElement.textContent") == "Go back to the start"
+        second.page.keyboard.press("Tab")
+        after = second.sco("id => document.getElementById(id).compareDocumentPosition(document.activeElement)", stop)
+        assert after & 4 or after & 16, "the second Tab went back above the bookmark"  # following or inside
         second.read_to_end()
         second.answer(correctly=True)
         second.read_to_end()
