@@ -120,3 +120,36 @@ def test_the_report_reads_without_script_and_prints_without_navigation(browser, 
     assert printable.pdf()[:4] == b"%PDF"
     pdf_context.close()
     context.close()
+
+
+REPORT_PAGES = ["site/reports/index.html", "site/reports/framework.html",
+                "site/reports/national-induction/coverage.html", "site/reports/core-management-curriculum/coverage.html",
+                "site-riverside-ics/reports/national-induction/coverage.html"]
+
+
+@pytest.mark.parametrize("width", [320, 640])
+def test_reports_never_scroll_sideways_and_wide_parts_scroll_by_keyboard(browser, server, width):
+    """WCAG 1.4.10 (reflow) and 2.1.1: at 320 px and 640 px the page itself never scrolls sideways; every table
+    and heatmap wider than the view is a named region that Tab reaches and the arrow keys scroll."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    tab = context.new_page()
+    for path in REPORT_PAGES:
+        tab.goto(server.base + path)
+        page_width, view = tab.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert page_width <= view, f"{path} scrolls sideways at {width} px ({page_width} > {view})"
+        wide = tab.evaluate("""() => Array.from(document.querySelectorAll('table, svg.heatmap')).filter(e =>
+            e.getBoundingClientRect().width > document.documentElement.clientWidth).map(e => {
+                const region = e.closest('[role=region]');
+                return {what: e.tagName + ' ' + (e.caption ? e.caption.textContent : ''),
+                        name: region && region.getAttribute('aria-label'), tabindex: region && region.tabIndex}; })""")
+        assert all(w["name"] and w["tabindex"] == 0 for w in wide), (path, wide)
+        if width == 320 and "coverage.html" in path:
+            assert any(w["what"].startswith("svg") for w in wide), "the heatmaps keep their size (not flattened)"
+            region = tab.locator("[role=region]").filter(has=tab.locator("svg.heatmap")).first
+            assert region.evaluate("r => r.scrollWidth > r.clientWidth"), path
+            region.focus()
+            tab.keyboard.press("ArrowRight")
+            tab.keyboard.press("ArrowRight")
+            tab.wait_for_timeout(100)
+            assert region.evaluate("r => r.scrollLeft > 0"), path
+    context.close()
