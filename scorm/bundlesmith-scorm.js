@@ -19,7 +19,7 @@
   var api = null;
   var started = new Date();
   var terminated = false;
-  var state = { e: [], a: {}, c: [] }; // e: modules read to the end, a: answers {module.q: "ac"}, c: modules checked
+  var state = { e: [], a: {}, c: [], s: "" }; // e: modules read to the end, a: answers {module.q: "ac"}, c: modules checked, s: the attempt's shuffle seed
   var lastLocation = "";
 
   /* ---- API discovery (ADL's algorithm: walk up the parents, then the opener's parents) ---- */
@@ -76,14 +76,15 @@
   }
 
   /* ---- state kept in suspend_data, compact (SCORM 1.2 allows 4,096 characters; a whole bundle fits):
-   * {"v":1,"e":[module indexes read to the end],"c":[module indexes checked],"n":questions,"a":"a|bc|..."} */
+   * {"v":1,"e":[module indexes read to the end],"c":[module indexes checked],"n":questions,"a":"a|bc|...",
+   *  "s":"8 hex digits: the seed of this attempt's order of choices"} */
   function moduleIds() { return articles.map(function (a) { return a.getAttribute("data-module"); }); }
   function encodeState() {
     var ids = moduleIds();
     var indexes = function (list) { return list.map(function (id) { return ids.indexOf(id); }).filter(function (i) { return i >= 0; }); };
     var all = questions();
     return JSON.stringify({ v: 1, e: indexes(state.e), c: indexes(state.c), n: all.length,
-      a: all.map(function (f) { return state.a[keyOf(f)] || ""; }).join("|") });
+      a: all.map(function (f) { return state.a[keyOf(f)] || ""; }).join("|"), s: state.s });
   }
   function saveState() {
     if (!api) { return; }
@@ -100,6 +101,7 @@
         return (Array.isArray(list) ? list : []).map(function (i) { return ids[i]; }).filter(Boolean);
       };
       state.e = byIndex(saved.e);
+      if (typeof saved.s === "string" && /^[0-9a-f]{8}$/.test(saved.s)) { state.s = saved.s; }
       if (saved.n === all.length && typeof saved.a === "string") { // answers only if the questions are the same
         var answers = saved.a.split("|");
         all.forEach(function (f, i) { if (answers[i]) { state.a[keyOf(f)] = answers[i]; } });
@@ -157,6 +159,39 @@
     fieldset.setAttribute("data-result", right ? "correct" : "wrong");
     return right;
   }
+  /* ---- the order of choices: shuffled once per attempt (the author's order would give the answers away
+   * when they sit in the same place), from a seed kept in suspend_data, so a resumed attempt shows the same
+   * order. The package itself is the same bytes in every build: only the page, at run time, reorders. */
+  function newSeed() {
+    var n = 0;
+    try { n = window.crypto.getRandomValues(new Uint32Array(1))[0]; } catch (err) { n = Math.floor(Math.random() * 4294967296); }
+    return ("0000000" + (n >>> 0).toString(16)).slice(-8);
+  }
+  function generator(seed) { // mulberry32: small, and the same numbers from the same seed in every browser
+    var a = parseInt(seed, 16) >>> 0;
+    return function () {
+      a = (a + 0x6d2b79f5) >>> 0;
+      var t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  function shuffleChoices(seed) {
+    questions().forEach(function (fieldset) {
+      var choices = Array.prototype.slice.call(fieldset.querySelectorAll(".bs-choice"));
+      if (choices.length < 2) { return; }
+      var random = generator(fnv(seed + "|" + keyOf(fieldset)));
+      for (var i = choices.length - 1; i > 0; i -= 1) {
+        var j = Math.floor(random() * (i + 1)), swap = choices[i];
+        choices[i] = choices[j];
+        choices[j] = swap;
+      }
+      var after = choices.reduce(function (last, c) { return last.compareDocumentPosition(c) & 4 ? c : last; }).nextSibling;
+      choices.forEach(function (choice) { fieldset.insertBefore(choice, after); });
+    });
+    document.documentElement.setAttribute("data-bs-order", seed);
+  }
+
   function restoreAnswers() {
     questions().forEach(function (fieldset) {
       var answer = state.a[keyOf(fieldset)];
@@ -436,8 +471,13 @@
     }
     if (!api) {
       notice("This module is not connected to a learning management system, so your progress will not be saved.");
+      shuffleChoices(newSeed());
     } else {
       loadState();
+      var fresh = !state.s;
+      if (fresh) { state.s = newSeed(); }
+      shuffleChoices(state.s);
+      if (fresh && questions().length) { saveState(); commit(); }
       restoreAnswers();
       rememberLaunch();
       var status = get(el("cmi.core.lesson_status", "cmi.completion_status"));

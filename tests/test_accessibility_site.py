@@ -148,3 +148,24 @@ def test_every_aria_reference_on_every_page_names_an_element_that_exists(tmp_pat
         for attr, refs in re.findall(r'\b(aria-labelledby|aria-describedby|aria-controls)="([^"]+)"', text):
             missing += [f"{path.relative_to(built)}: {attr}={ref}" for ref in refs.split() if ref not in ids]
     assert missing == []
+
+
+CHOICE_ORDER = """() => Array.from(document.querySelectorAll('.bs-quiz fieldset')).map(
+    f => Array.from(f.querySelectorAll('input')).map(i => i.value).join(''))"""
+
+
+def test_knowledge_check_choices_come_in_a_new_order_on_each_load_and_nothing_is_stored(page, server, tmp_path_factory):
+    """Assessment validity: the right answer's position gives nothing away; the built page stays the same bytes."""
+    built = sample_build(tmp_path_factory)
+    source = (built / MODULE_PAGE).read_text(encoding="utf-8")
+    authored = re.findall(r'<fieldset class="bs-question".*?</fieldset>', source, re.S)
+    authored = ["".join(re.findall(r'<input [^>]*value="([a-z])"', f)) for f in authored]
+    orders = set()
+    for _ in range(4):
+        page.goto(server.base + MODULE_PAGE)
+        order = page.evaluate(CHOICE_ORDER)
+        assert [sorted(o) for o in order] == [sorted(a) for a in authored]  # the same choices, each once
+        orders.add(tuple(order))
+    assert len(orders) > 1, "the choices came in the same order on every load"
+    assert page.evaluate("() => [localStorage.length, sessionStorage.length, document.cookie]") == [0, 0, ""]
+    assert (built / MODULE_PAGE).read_text(encoding="utf-8") == source

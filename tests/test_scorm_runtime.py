@@ -343,3 +343,29 @@ def test_without_an_lms_the_module_works_and_says_progress_is_not_saved(packages
         assert "You scored 100%" in page.locator(".bs-score").inner_text()
         page.close()
         assert outside == []
+
+
+CHOICE_ORDER = """() => Array.from(document.querySelectorAll('fieldset.bs-question')).map(
+    f => Array.from(f.querySelectorAll('input')).map(i => i.value).join(''))"""
+
+
+def test_choices_are_shuffled_per_attempt_and_a_resume_shows_the_same_order(packages, launch):
+    """Assessment validity: each attempt has its own order of choices, seeded and kept in suspend_data, so
+    the learner who comes back sees the order they left; a new attempt gets a new order."""
+    package = packages / "national-induction-1.0.0-scorm2004.zip"
+    with launch(package, f"sco/{MODULE}.html", "2004") as first:
+        order = first.sco(CHOICE_ORDER)
+        first.answer(correctly=True, check_by_script=True)  # answers are picked by value, wherever they sit
+        assert "You scored 100%" in first.frame.locator(".bs-score").inner_text()
+        first.close()
+        stored = first.data()
+    seed = json.loads(stored["suspend_data"])["s"]
+    assert re.fullmatch(r"[0-9a-f]{8}", seed)
+    with launch(package, f"sco/{MODULE}.html", "2004", {"entry": "resume", "suspend_data": stored["suspend_data"]}) as again:
+        assert again.sco(CHOICE_ORDER) == order
+        assert again.frame.locator("fieldset[data-result='correct']").count() == len(order)
+    orders = {tuple(order)}
+    for _ in range(2):
+        with launch(package, f"sco/{MODULE}.html", "2004") as fresh:
+            orders.add(tuple(fresh.sco(CHOICE_ORDER)))
+    assert len(orders) > 1, "every attempt showed the choices in the same order"

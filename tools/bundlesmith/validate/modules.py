@@ -25,6 +25,7 @@ def check_modules(catalogue: Catalogue, seen: dict | None = None) -> list[Diagno
                 earlier[id(module)] = (module, alignment_problems)
             problems += alignment_problems
         problems += _check_outcomes(module)
+        problems += _check_answer_positions(module)
         for level in module.levels:
             if levels and level not in levels:
                 problems.append(error(module.span, "unknown-level",
@@ -106,6 +107,23 @@ def _check_outcomes(module: Module) -> list[Diagnostic]:
             problems.append(error(outcome.span, "duplicate-id", f"duplicate outcome id '{outcome.id}'"))
         seen.add(outcome.id)
     return problems
+
+
+def _check_answer_positions(module: Module) -> list[Diagnostic]:
+    """A warning when every question of the knowledge check has its right answer(s) in the same place: a
+    learner who notices needs no knowledge (the pages shuffle the choices, but print, no-script and exports
+    keep the author's order)."""
+    quiz = module.quiz
+    if quiz is None or not quiz.valid or len(quiz.questions) < 2:
+        return []
+    places = {tuple(n + 1 for n, c in enumerate(q.choices) if c.correct) for q in quiz.questions}
+    if len(places) != 1:
+        return []
+    (place,) = places
+    where = "choice " + " and ".join(str(n) for n in place)
+    return [warning(quiz.span, "answers-in-one-position",
+                    f"the right answer of every question of the knowledge check is {where}",
+                    "put the right answers in different positions")]
 
 
 def _check_cycles(catalogue: Catalogue) -> list[Diagnostic]:

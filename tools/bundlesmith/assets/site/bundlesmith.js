@@ -53,6 +53,25 @@
     if (score) { score.textContent = "You answered " + right + " of " + questions.length + " questions correctly."; }
   }
 
+  /* The choices of each question in a new order on every page load (the author's order could give the
+   * answer away); nothing is stored. The page itself is the same bytes in every build. */
+  function random(below) {
+    try { return window.crypto.getRandomValues(new Uint32Array(1))[0] % below; } catch (err) { return Math.floor(Math.random() * below); }
+  }
+  function shuffleChoices() {
+    Array.prototype.slice.call(document.querySelectorAll(".bs-quiz .bs-question")).forEach(function (question) {
+      var choices = Array.prototype.slice.call(question.querySelectorAll(".bs-choice"));
+      if (choices.length < 2) { return; }
+      var after = choices[choices.length - 1].nextSibling;
+      for (var i = choices.length - 1; i > 0; i -= 1) {
+        var j = random(i + 1), swap = choices[i];
+        choices[i] = choices[j];
+        choices[j] = swap;
+      }
+      choices.forEach(function (choice) { question.insertBefore(choice, after); });
+    });
+  }
+
   /* The current page in the navigation says so to assistive technology, not only by its colour. */
   function markCurrent() {
     var here = location.href.split("#")[0];
@@ -60,7 +79,8 @@
       if (a.href.split("#")[0] === here) { a.setAttribute("aria-current", "page"); }
     });
   }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", markCurrent); } else { markCurrent(); }
+  function ready() { markCurrent(); shuffleChoices(); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
 
   /* WCAG 2.1.1: a table that scrolls sideways (the theme wraps each in .md-typeset__scrollwrap) can be
    * scrolled by keyboard: a focusable region named after its columns. */
