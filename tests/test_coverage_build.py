@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from site_support import AXE, WCAG_TAGS, StaticServer, sample_build
+from site_support import AXE, AXE_TAGS, WIDTHS, StaticServer, sample_build
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "tools/bundlesmith/schemas/coverage.schema.json").read_text())
@@ -89,8 +89,9 @@ def server(built):
 @pytest.mark.parametrize("path", ["site/reports/national-induction/coverage.html",
                                   "site-riverside-ics/reports/national-induction/coverage.html",
                                   "site/reports/framework.html", "site/reports/index.html"])
-def test_report_pages_have_no_wcag_violation(browser, server, path):
-    context = browser.new_context()
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_report_pages_have_no_wcag_violation(browser, server, path, width):
+    context = browser.new_context(viewport=WIDTHS[width])
     context.route(re.compile(r"^(?!http://127\.0\.0\.1:).*"), lambda route: route.abort())
     tab = context.new_page()
     tab.goto(server.base + path)
@@ -98,7 +99,7 @@ def test_report_pages_have_no_wcag_violation(browser, server, path):
     violations = tab.evaluate("""async (tags) => {
         const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
         return result.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
-    }""", WCAG_TAGS)
+    }""", AXE_TAGS)
     context.close()
     assert violations == []
 

@@ -110,7 +110,13 @@ def test_xlsx_has_the_documented_sheets_frozen_headers_filters_and_values(report
     assert all(f"`{name}`" in doc for name in SHEETS)
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2", ws.title
-        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}", ws.title
+        whole = f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
+        if ws.max_row > 1:  # the rows are a defined Excel table, with its filter, named after the sheet
+            (table,) = ws.tables.values()
+            assert (table.ref, table.displayName) == (whole, ws.title.replace(" ", "_").replace("-", "_")), ws.title
+            assert table.autoFilter is not None and table.headerRowCount != 0
+        else:
+            assert ws.auto_filter.ref == whole, ws.title
         assert ws.column_dimensions["A"].width >= 10, ws.title
     summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(min_row=2, values_only=True)}
     data = json.loads((reports / "national/alpha/coverage.json").read_text())
@@ -132,7 +138,23 @@ def test_xlsx_has_the_documented_sheets_frozen_headers_filters_and_values(report
     with zipfile.ZipFile(path) as archive:
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     framework = openpyxl.load_workbook(reports / "national/framework.xlsx")
-    assert framework.sheetnames == ["Framework", "Level gaps"]
+    assert framework.sheetnames == ["Framework", "Level gaps", "Key"]
+
+
+def test_xlsx_has_a_title_tables_and_a_key_to_the_letters(reports):
+    """For screen-reader users of Excel: a document title, defined tables (headers announced per cell) and a
+    legend for the I/D/A letters of the matrix, in the workbook itself."""
+    bundle = openpyxl.load_workbook(reports / "national/alpha/coverage.xlsx")
+    data = json.loads((reports / "national/alpha/coverage.json").read_text())
+    assert bundle.properties.title == f"Coverage report: {data['bundle']['title']} {data['bundle']['version']}"
+    assert "Matrix" in bundle["Matrix"].tables
+    key = dict(bundle["Key"].iter_rows(min_row=2, max_col=2, values_only=True))
+    letters = {v for row in bundle["Matrix"].iter_rows(min_row=2, min_col=4, values_only=True) for v in row if v}
+    assert letters and all(v.strip("()") in key for v in letters), letters
+    assert key["A"].startswith("assesses")
+    framework = openpyxl.load_workbook(reports / "national/framework.xlsx")
+    assert framework.properties.title == "Framework coverage across bundles"
+    assert "Framework" in framework["Framework"].tables and framework["Key"].max_row > 1
 
 
 def _csv(path: Path) -> list[dict]:

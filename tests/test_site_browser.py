@@ -11,7 +11,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
-from site_support import AXE, ROOT, VARIANT, WCAG_TAGS, StaticServer, crawl, sample_build
+from site_support import AXE, AXE_TAGS, ROOT, VARIANT, WIDTHS, StaticServer, crawl, sample_build
 
 MODULE = "speaking-up-and-listening-up"
 BUNDLE = "national-induction"
@@ -200,12 +200,15 @@ def _axe(tab) -> list[str]:
         const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
                                                 rules: {'target-size': {enabled: true}}});
         return result.violations.map(v => v.id + ': ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', '));
-    }""", WCAG_TAGS)
+    }""", AXE_TAGS)
     return violations
 
 
+@pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))
-def test_axe_finds_no_wcag_violation(page, server, kind):
+def test_axe_finds_no_wcag_violation(page, server, kind, width):
+    """WCAG 2.2 A/AA and axe's best practices (landmark-unique, heading-order...) at 1280 and 320 px."""
+    page.set_viewport_size(WIDTHS[width])
     page.goto(server.base + PAGE_TYPES[kind])
     assert _axe(page) == []
 

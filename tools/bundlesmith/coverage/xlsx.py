@@ -8,6 +8,7 @@ title that starts with "=" or looks like a URL or a number stays what the co-cre
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 
 import xlsxwriter
@@ -18,18 +19,19 @@ from bundlesmith.coverage.model import LEVEL_GAP_WORDS
 
 FIXED_PROPERTY_DATE = datetime(2000, 1, 1, 0, 0, 0)
 SHEETS = ("Summary", "Matrix", "Standards", "Alignments", "Gaps", "Level gaps", "Not targeted", "Domains",
-          "Co-production", "Currency", "Provenance")
-FRAMEWORK_SHEETS = ("Framework", "Level gaps")
+          "Co-production", "Currency", "Provenance", "Key")
+FRAMEWORK_SHEETS = ("Framework", "Level gaps", "Key")
 _OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
 class _Book:
-    """One workbook being written into memory."""
+    """One workbook being written into memory, with a title (what a screen reader and the file's properties
+    name it by)."""
 
-    def __init__(self) -> None:
+    def __init__(self, title: str) -> None:
         self.buffer = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self.buffer, _OPTIONS)
-        self.wb.set_properties({"author": "bundlesmith", "created": FIXED_PROPERTY_DATE})
+        self.wb.set_properties({"title": title, "author": "bundlesmith", "created": FIXED_PROPERTY_DATE})
         self.header = self.wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
 
     def bytes(self) -> bytes:
@@ -38,21 +40,29 @@ class _Book:
 
 
 def _sheet(book: _Book, title: str, header: list[str], rows, widths: dict[int, int] | None = None) -> None:
+    """One sheet: its rows as a defined Excel table named after the sheet (so a screen reader announces the
+    header of each cell and the table can be found by name), with the header row frozen."""
     ws = book.wb.add_worksheet(title)
     ws.write_row(0, 0, header, book.header)
     count = 0
     for count, row in enumerate(rows, start=1):
         ws.write_row(count, 0, [("yes" if v else "no") if isinstance(v, bool) else v for v in row])
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, count, len(header) - 1)
+    if count:
+        ws.add_table(0, 0, count, len(header) - 1, {
+            "name": re.sub(r"[^A-Za-z0-9]+", "_", title), "style": "Table Style Light 1",
+            "columns": [{"header": name, "header_format": book.header} for name in header]})
+    else:  # a table needs a row: an empty sheet keeps a plain filter on its header
+        ws.autofilter(0, 0, count, len(header) - 1)
     for index, name in enumerate(header):
         width = (widths or {}).get(index + 1) or min(max(len(str(name)) + 2, 10), 60)
         ws.set_column(index, index, width)
 
 
 def render(doc: dict) -> bytes:
-    wb = _Book()
     b, s, p = doc["bundle"], doc["summary"], doc["provenance"]
+    variant = f" ({b['variant']['title']})" if b["variant"] else ""
+    wb = _Book(f"Coverage report: {b['title']} {b['version']}{variant}")
     acc = b["accreditation"] or {}
     _sheet(wb, "Summary", ["measure", "value"], [
         ("bundle", b["id"]), ("title", b["title"]), ("version", b["version"]),
@@ -122,7 +132,19 @@ def render(doc: dict) -> bytes:
         *(("package", k["filename"], k["sha256"], f"SCORM {k['scorm_version']}, {k['size']} bytes") for k in p["packages"]),
         *(("file", f["path"], f["sha256"], "") for f in p["files"]),
     ], {1: 16, 2: 60, 3: 66, 4: 30})
+    _key(wb)
     return wb.bytes()
+
+
+# What the letters of the Matrix and Framework sheets mean (the HTML report says it above its matrix).
+KEY = (("I", "introduces: the module introduces the standard"), ("D", "develops: the module develops it"),
+       ("A", "assesses: the module assesses it"),
+       ("(I), (D), (A)", "in brackets: from a draft or retired module, which does not count"),
+       ("*", "Framework sheet: the bundle targets the standard"))
+
+
+def _key(book: _Book) -> None:
+    _sheet(book, "Key", ["letter", "meaning"], KEY, {1: 16, 2: 70})
 
 
 def _change(since: dict | None, row: dict) -> str:
@@ -135,7 +157,8 @@ def _change(since: dict | None, row: dict) -> str:
 
 
 def render_framework(doc: dict) -> bytes:
-    wb = _Book()
+    variant = f" ({doc['variant']['title']})" if doc.get("variant") else ""
+    wb = _Book(f"Framework coverage across bundles{variant}")
     bundles = [b["id"] for b in doc["bundles"]]
     _sheet(wb, "Framework", ["standard", "title", "local", "levels", *bundles, "levels not covered"],
            ([s["ref"], s["title"], s["local"], ", ".join(s["levels"]),
@@ -143,4 +166,5 @@ def render_framework(doc: dict) -> bytes:
              ", ".join(lv["level"] for lv in s["level_coverage"] if not lv["covered"])] for s in doc["standards"]),
            {1: 12, 2: 40, 4: 30, **{i: 14 for i in range(5, 5 + len(bundles))}, 5 + len(bundles): 24})
     _sheet(wb, "Level gaps", ["standard", "level"], ([g["standard"], g["level"]] for g in doc["level_gaps"]))
+    _key(wb)
     return wb.bytes()

@@ -142,7 +142,8 @@ def render_module(module: Module, module_paths: dict[str, str], root_path: str =
     for name in module.local_slots:  # a slot the variant filled
         body = re.sub(rf'<section class="bs-slot([^"]*)" data-slot="{re.escape(name)}">',
                       rf'<section class="bs-slot bs-local\1" data-slot="{name}" data-local="true">', body)
-    quiz_html = render_quiz(module.id, module.quiz, prepared.quiz_title, prepared.quiz_anchor) if module.quiz else ""
+    quiz_html = (render_quiz(module.id, module.quiz, prepared.quiz_title, prepared.quiz_anchor, module.title)
+                 if module.quiz else "")
     body = body.replace(prepared.placeholder, '<div class="bs-quiz-slot"></div>')
     return RenderedModule(module.id, body, quiz_html, prepared.headings, tuple(dict.fromkeys(assets)),
                           tuple(dict.fromkeys(linked)), prepared.quiz_title)
@@ -215,15 +216,20 @@ def _neutral_url(url: str, base: str, module_paths: dict[str, str], assets: list
     return f"bs-asset:{target}{fragment}"
 
 
-def render_quiz(module_id: str, quiz: Quiz, title: str = "Knowledge check", anchor: str = "") -> str:
+def render_quiz(module_id: str, quiz: Quiz, title: str = "Knowledge check", anchor: str = "",
+                module_title: str = "") -> str:
     """Accessible knowledge-check markup: a fieldset per question, radio or checkbox choices, feedback.
 
     `anchor` keeps the id of the author's heading the quiz replaced, so links and evidence to it still work.
+    The section is named by its heading and the module's title, so a page holding several modules' checks
+    (a single-SCO package) has no two landmarks of the same name (axe landmark-unique).
     """
     e = lambda s: html.escape(s, quote=True)  # noqa: E731
     salt = quiz_salt(module_id, quiz)
-    parts = [f'<section class="bs-quiz" data-module="{e(module_id)}" data-salt="{salt}" aria-labelledby="bs-quiz-title">',
+    labels = "bs-quiz-title bs-quiz-module" if module_title else "bs-quiz-title"
+    parts = [f'<section class="bs-quiz" data-module="{e(module_id)}" data-salt="{salt}" aria-labelledby="{labels}">',
              (f'<span id="{e(anchor)}"></span>' if anchor else "")
+             + (f'<span id="bs-quiz-module" hidden>{e(module_title)}</span>' if module_title else "")
              + f'<h2 id="bs-quiz-title" class="bs-quiz-title">{e(title)}</h2>']
     for number, question in enumerate(quiz.questions, start=1):
         kind = "checkbox" if question.multiple else "radio"
@@ -242,7 +248,8 @@ def render_quiz(module_id: str, quiz: Quiz, title: str = "Knowledge check", anch
             )
         if question.feedback:
             parts.append(f'<p class="bs-question-feedback" hidden>{e(question.feedback)}</p>')
-        parts.append('<p class="bs-result" role="status" aria-live="polite"></p></fieldset>')
+        # One status message per check (the score), not one per question announced all at once (4.1.3).
+        parts.append('<p class="bs-result"></p></fieldset>')
     parts.append('<p><button type="button" class="bs-check md-button md-button--primary">Check answers</button></p>')
     parts.append('<p class="bs-score" role="status" aria-live="polite"></p></section>')
     return "\n".join(parts)

@@ -177,5 +177,6 @@ def _demote(body: str) -> str:
 
 
 def _prefix_ids(body: str, prefix: str) -> str:
-    body = re.sub(r'\b(id|for|data-for|aria-labelledby|name)="(?!http)([^"]+)"', lambda m: f'{m.group(1)}="{prefix}{m.group(2)}"', body)
+    body = re.sub(r'\b(id|for|data-for|aria-labelledby|name)="(?!http)([^"]+)"',
+                  lambda m: f'{m.group(1)}="' + " ".join(prefix + i for i in m.group(2).split()) + '"', body)
     return re.sub(r'href="#([^"]*)"', lambda m: f'href="#{prefix}{m.group(1)}"', body)

@@ -102,6 +102,9 @@
   function nameSearch() {
     var dialog = document.querySelector(".md-search[role='dialog']:not([aria-label])");
     if (dialog) { dialog.setAttribute("aria-label", "Search the site"); }
+    /* 4.1.3: how many results the search found is said when it changes, without moving focus. */
+    var meta = document.querySelector(".md-search-result__meta:not([role])");
+    if (meta) { meta.setAttribute("role", "status"); }
   }
   function tidy() { scrollRegions(); nameSearch(); }
   tidy();
