@@ -169,3 +169,52 @@ def test_knowledge_check_choices_come_in_a_new_order_on_each_load_and_nothing_is
     assert len(orders) > 1, "the choices came in the same order on every load"
     assert page.evaluate("() => [localStorage.length, sessionStorage.length, document.cookie]") == [0, 0, ""]
     assert (built / MODULE_PAGE).read_text(encoding="utf-8") == source
+
+
+@pytest.mark.parametrize("site", ["site", f"site-{VARIANT}"])
+def test_every_page_title_names_the_page_and_the_site_and_no_two_are_the_same(tmp_path_factory, site):
+    """WCAG 2.4.2: the 404 page was titled with the site's name alone, like the home page."""
+    from html import unescape
+
+    built = sample_build(tmp_path_factory)
+
+    def title_of(text: str) -> str:
+        return unescape(re.search(r"<title>(.*?)</title>", text, re.S).group(1).strip())
+
+    site_name = title_of((built / site / "index.html").read_text(encoding="utf-8"))  # the home page's title
+    seen: dict[str, str] = {}
+    for path in sorted(Path(built, site).rglob("*.html")):
+        rel = path.relative_to(built).as_posix()
+        if "/reports/" in rel or "/downloads/" in rel:
+            continue
+        text = path.read_text(encoding="utf-8")
+        title = title_of(text)
+        assert title not in seen, f"{rel} has the same title as {seen.get(title)}: {title}"
+        seen[title] = rel
+        if rel == f"{site}/index.html":
+            continue
+        heading = unescape(re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*?)</h1>", text, re.S).group(1))).strip()
+        assert title.endswith(f" - {site_name}") and heading.startswith(title.removesuffix(f" - {site_name}")), \
+            (rel, title, heading)
+
+
+def test_every_kind_of_control_looks_different_when_it_has_keyboard_focus(page, server):
+    """WCAG 2.4.7, measured: a screenshot of each control (and its surroundings, for the ring) changes when it
+    gets keyboard focus: a navigation link and section button, a link in the text, a choice, a sideways-scrolling
+    table and the Check answers button."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(server.base + MODULE_PAGE)
+    controls = {
+        "navigation link": page.locator(".md-sidebar--primary a.md-nav__link[href]").nth(1),
+        "navigation section button": page.locator(".md-sidebar--primary button.bs-nav-toggle").first,
+        "link in the text": page.locator("article .md-typeset a[href], article a[href]").first,
+        "choice": page.locator(".bs-quiz input").first,
+        "scrolling table": page.locator(".md-typeset__scrollwrap[tabindex='0']").first,
+        "Check answers": page.get_by_role("button", name="Check answers"),
+    }
+    unchanged = []
+    for name, control in controls.items():
+        control.scroll_into_view_if_needed()
+        if not _focus_shows(page, control):
+            unchanged.append(name)
+    assert unchanged == []

@@ -32,7 +32,7 @@ def test_init_writes_a_repository_that_checks_clean_and_builds(tmp_path):
     assert result.exit_code == 0, result.output
     for name in ("mkdocs.yml", "content/standards/clm.yml", "content/modules/first-module.md",
                  "bundles/first-bundle.yml", ".gitignore", "README.md", ".github/workflows/bundlesmith.yml",
-                 ".gitlab-ci.yml", ".pre-commit-config.yaml"):
+                 ".gitlab-ci.yml", ".pre-commit-config.yaml", "content/publisher.yml"):
         assert (target / name).is_file(), name
     assert "site_name: Ward training" in (target / "mkdocs.yml").read_text()
     checked = run("-C", str(target), "check", "--strict")
@@ -40,6 +40,8 @@ def test_init_writes_a_repository_that_checks_clean_and_builds(tmp_path):
     built = run("-C", str(target), "build")
     assert built.exit_code == 0, built.output
     assert (target / "build/site/index.html").is_file()
+    statement = (target / "build/site/accessibility.html").read_text()  # written from content/publisher.yml
+    assert "Accessibility statement for Ward training" in statement and "training@example.org" in statement
     assert sorted(p.name for p in (target / "build/scorm").glob("*.zip")) == [
         "first-bundle-0.1.0-scorm12.zip", "first-bundle-0.1.0-scorm2004.zip"]
     assert (target / "build/reports/first-bundle/coverage.html").is_file()

@@ -381,6 +381,34 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class KnownIssue:
+    """Something the publisher knows does not yet meet WCAG 2.2 AA, in plain words."""
+
+    issue: str
+    criteria: tuple[str, ...]
+    fix_by: date | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who publishes the site (content/publisher.yml): the accessibility statement is written from it."""
+
+    organisation: str
+    email: str
+    phone: str
+    url: str
+    response_days: int | None
+    enforcement: str  # great-britain | northern-ireland
+    prepared: date | None
+    reviewed: date | None
+    tested: str
+    known_issues: tuple[KnownIssue, ...]
+    path: str
+    span: Span
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """Everything loaded from one project (with one variant applied, or none)."""
 
@@ -393,6 +421,7 @@ class Catalogue:
     broken: frozenset[str] = field(default_factory=frozenset)  # ids whose file failed to load
     glossary: Glossary = Glossary()
     config: ProjectConfig = ProjectConfig()
+    publisher: Publisher | None = None  # content/publisher.yml, when the project has one
 
     def standard(self, ref: str) -> StandardItem | None:
         fid, _, code = ref.partition(":")

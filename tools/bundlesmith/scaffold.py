@@ -60,6 +60,7 @@ INIT_FILES = {
     "content/glossary.yml": "glossary.yml",
     "bundles/first-bundle.yml": "bundle.yml",
     "bundlesmith.yml": "bundlesmith.yml",
+    "content/publisher.yml": "publisher.yml",  # the site's accessibility statement is written from it
     ".gitignore": "gitignore",
     "README.md": "README.md",
     ".github/workflows/bundlesmith.yml": "github-workflow.yml",

@@ -16,6 +16,7 @@ from bundlesmith.load.frameworks import load_framework
 from bundlesmith.load.markdown_scan import scan_body
 from bundlesmith.load.modules import load_module
 from bundlesmith.load.settings import abbreviations, load_config, load_glossary
+from bundlesmith.load.publisher import PUBLISHER_FILE, load_publisher
 from bundlesmith.load.variants import load_variant
 from bundlesmith.load.yaml_source import read_text
 from bundlesmith.model import Bundle, Catalogue, Framework, Module, Section, Variant
@@ -129,9 +130,16 @@ def load_national(root: Path, cache: LoadCache | None = None, jobs: int = 1) -> 
             continue
         bundles[bid] = bundle
 
+    publisher = None
+    publisher_file = root / PUBLISHER_FILE
+    if publisher_file.is_file() and not publisher_file.is_symlink():  # one small file: read every time
+        publisher, publisher_problems = load_publisher(publisher_file, PUBLISHER_FILE)
+        problems += publisher_problems
+
     catalogue = Catalogue(root=root, frameworks=frameworks, modules=modules, bundles=bundles,
                           variant=None, variant_names=available_variants(root), broken=frozenset(broken),
-                          glossary=glossary, config=config)
+                          glossary=glossary, config=config,
+                          publisher=publisher)
     return catalogue, problems
 
 
@@ -212,7 +220,8 @@ def apply_variant(national: Catalogue, name: str,
         _add_to_bundles(chosen, bundles, problems)
     catalogue = Catalogue(root=root, frameworks=frameworks, modules=modules, bundles=bundles,
                           variant=chosen, variant_names=national.variant_names, broken=frozenset(broken),
-                          glossary=national.glossary, config=national.config)
+                          glossary=national.glossary, config=national.config,
+                          publisher=national.publisher)
     return catalogue, problems
 
 

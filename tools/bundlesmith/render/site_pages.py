@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from bundlesmith.model import Catalogue, Module
 from bundlesmith.readability import module_reading_level
+from bundlesmith.render import accessibility_statement
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.site_plan import (BUNDLES_INDEX, GLOSSARY, HOME, MODULES_INDEX, STANDARDS_INDEX, SiteIndex,
                                           SitePage, bundle_uri, framework_uri, group_uri, module_group, module_uri,
@@ -115,6 +116,8 @@ class PageRenderer:
         elif page.kind == "standard":
             extra["standard"] = catalogue.standard(page.key)
             extra["framework"] = catalogue.framework_of(page.key)
+        elif page.kind == "accessibility":
+            extra["s"] = accessibility_statement.statement(catalogue.publisher, c.site_name)
         text = self.env.get_template(f"{page.kind}.html").render(**common, **extra)
         return RenderedPage(text, toc_tokens([(int(l), i, n) for l, i, n in HEADING.findall(text)]))
 

@@ -18,6 +18,7 @@ BUNDLES_INDEX = "bundles/index.md"
 MODULES_INDEX = "modules/index.md"
 STANDARDS_INDEX = "standards/index.md"
 GLOSSARY = "glossary/index.md"
+ACCESSIBILITY = "accessibility.md"  # generated from content/publisher.yml when the project has one
 NAV_SECTION_LIMIT = 40  # entries per navigation section, so that each page's navigation stays short
 
 
@@ -70,6 +71,8 @@ def plan(catalogue: Catalogue, site_name: str) -> list[SitePage]:
         pages.append(SitePage(framework_uri(framework.id), framework.title, "framework", framework.id))
         pages += [SitePage(standard_uri(s.ref), f"{s.code} {s.title}".strip(), "standard", s.ref)
                   for s in framework.standards]
+    if catalogue.publisher is not None:
+        pages.append(SitePage(ACCESSIBILITY, "Accessibility statement", "accessibility"))
     return pages
 
 
@@ -105,7 +108,8 @@ def navigation(catalogue: Catalogue, extra_pages: list[str]) -> list:
            {"Standards": standards_nav}]
     if catalogue.glossary.entries:
         nav.append({"Glossary": GLOSSARY})
-    return nav + list(extra_pages)
+    statement = [{"Accessibility statement": ACCESSIBILITY}] if catalogue.publisher is not None else []
+    return nav + [p for p in extra_pages if p != ACCESSIBILITY] + statement
 
 
 def _chunked(entries: list[tuple[str, str]], limit: int | None = None) -> list:
