@@ -90,6 +90,9 @@ _TABLE = (
     ("markdown", "duplicate-quiz", "A module has more than one ```quiz block."),
     ("markdown", "empty-quiz", "A ```quiz block is empty."),
     ("markdown", "no-correct-choice", "A quiz question has no choice marked `correct: true`."),
+    ("markdown", "answers-in-one-position", "Warning: the right answer of every question of a knowledge check sits "
+     "in the same position (say, always the first choice). Learners see the choices shuffled, but print, pages "
+     "read without script and exports keep the written order: put the right answers in different positions."),
     ("markdown", "bad-slot", "A slot (`::: name`) has a name that is not lower-case letters, digits and '-'."),
     ("markdown", "raw-html", "Raw HTML in a module; write Markdown instead (it is what every output can render)."),
     ("markdown", "empty-link", "A link or image has no target."),
