@@ -221,6 +221,7 @@ def test_a_change_to_what_mkdocs_yml_names_is_rebuilt(monkeypatch, project, tmp_
     (project / "overrides").mkdir()
     (project / "overrides" / "main.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
     (project / "notes.txt").write_text("first\n", encoding="utf-8")
+    (project / "site-pages" / "contacts.md").write_text("# Local contacts\n", encoding="utf-8")
     config.write_text(config.read_text(encoding="utf-8").replace("theme:\n", "theme:\n  custom_dir: overrides\n")
                       + "watch:\n  - notes.txt\n", encoding="utf-8")
     calls = []
@@ -229,7 +230,7 @@ def test_a_change_to_what_mkdocs_yml_names_is_rebuilt(monkeypatch, project, tmp_
     options = build_mod.BuildOptions(root=project, out=tmp_path / "build", variants=())
     assert build_mod.run(options).ok
     assert build_mod.run(options).summary[0].startswith("nothing changed")
-    edited = {"a page of docs_dir": project / "site-pages" / "accessibility.md",
+    edited = {"a page of docs_dir": project / "site-pages" / "contacts.md",
               "the theme's custom_dir": project / "overrides" / "main.html",
               "a file mkdocs watches": project / "notes.txt"}[edit]
     edited.write_text(edited.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")

@@ -229,8 +229,8 @@ def render_quiz(module_id: str, quiz: Quiz, title: str = "Knowledge check", anch
     labels = "bs-quiz-title bs-quiz-module" if module_title else "bs-quiz-title"
     parts = [f'<section class="bs-quiz" data-module="{e(module_id)}" data-salt="{salt}" aria-labelledby="{labels}">',
              (f'<span id="{e(anchor)}"></span>' if anchor else "")
-             + (f'<span id="bs-quiz-module" hidden>{e(module_title)}</span>' if module_title else "")
-             + f'<h2 id="bs-quiz-title" class="bs-quiz-title">{e(title)}</h2>']
+             + f'<h2 id="bs-quiz-title" class="bs-quiz-title">{e(title)}</h2>'
+             + (f'<span id="bs-quiz-module" hidden>{e(module_title)}</span>' if module_title else "")]
     for number, question in enumerate(quiz.questions, start=1):
         kind = "checkbox" if question.multiple else "radio"
         qid = f"bs-{e(question.id)}"
