@@ -98,7 +98,7 @@ def test_the_content_contract_documents_every_schema_field():
     rows = re.findall(r"^\| `([a-z_.]+)` \|", doc, re.MULTILINE)
     documented = set(rows) | {r.split(".")[-1] for r in rows}
     missing = {}
-    for name in ("framework", "module", "quiz", "bundle", "variant", "glossary", "project", "publisher"):
+    for name in ("framework", "module", "quiz", "bundle", "variant", "glossary", "project", "publisher", "crosswalk"):
         data = schema(name)
         names = _property_names(data, data.get("$defs", {}), set())
         # Fields documented inside the description of their parent field (e.g. accreditation.body).

@@ -409,6 +409,69 @@ class Publisher:
 
 
 @dataclass(frozen=True)
+class SourceItem:
+    """A unit, standard or criterion of an external framework or qualification: its code and short title only."""
+
+    code: str
+    title: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class CrosswalkSource:
+    """The external framework or qualification a crosswalk maps from (referenced, never copied)."""
+
+    id: str
+    title: str
+    version: str
+    publisher: str
+    url: str
+    licence: str
+    items: tuple[SourceItem, ...]
+    span: Span
+
+    def item(self, code: str) -> SourceItem | None:
+        return next((i for i in self.items if i.code == code), None)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One source item mapped to one of our standards or indicators, with the prior-learning rule it sets."""
+
+    source: str  # code of the source item
+    target: str  # "<framework>:<code>"
+    relation: str  # exactMatchOf | isPartOf | isRelatedTo (CASE association types)
+    coverage: str  # full | partial
+    gap: str  # what a partial mapping leaves out
+    route: str  # exemption | top-up | assess-only
+    evidence: tuple[str, ...]
+    currency_months: int | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class CrosswalkReview:
+    by: str
+    date: date | None
+    next_review: date | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Crosswalk:
+    """`content/crosswalks/<id>.yml`: how an external framework or qualification maps to our standards."""
+
+    id: str
+    title: str
+    source: CrosswalkSource
+    mappings: tuple[Mapping, ...]
+    review: CrosswalkReview
+    path: str
+    span: Span
+    local: bool = False  # from a variant's crosswalks/
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """Everything loaded from one project (with one variant applied, or none)."""
 
@@ -422,6 +485,7 @@ class Catalogue:
     glossary: Glossary = Glossary()
     config: ProjectConfig = ProjectConfig()
     publisher: Publisher | None = None  # content/publisher.yml, when the project has one
+    crosswalks: dict[str, Crosswalk] = field(default_factory=dict)
 
     def standard(self, ref: str) -> StandardItem | None:
         fid, _, code = ref.partition(":")

@@ -12,6 +12,7 @@ from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error, warni
 from bundlesmith.load import codec
 from bundlesmith.load.cache import LoadCache
 from bundlesmith.load.bundles import load_bundle
+from bundlesmith.load.crosswalks import add_crosswalk, load_crosswalk
 from bundlesmith.load.frameworks import load_framework
 from bundlesmith.load.markdown_scan import scan_body
 from bundlesmith.load.modules import load_module
@@ -24,6 +25,7 @@ from bundlesmith.model import Bundle, Catalogue, Framework, Module, Section, Var
 STANDARDS_DIR = "content/standards"
 MODULES_DIR = "content/modules"
 VARIANTS_DIR = "content/variants"
+CROSSWALKS_DIR = "content/crosswalks"
 BUNDLES_DIR = "bundles"
 
 
@@ -136,10 +138,14 @@ def load_national(root: Path, cache: LoadCache | None = None, jobs: int = 1) -> 
         publisher, publisher_problems = load_publisher(publisher_file, PUBLISHER_FILE)
         problems += publisher_problems
 
+    crosswalks: dict = {}
+    for file in _files(root, root / CROSSWALKS_DIR, ("*.yml", "*.yaml"), problems):
+        add_crosswalk(crosswalks, *load_crosswalk(file, _rel(file, root)), problems)
+
     catalogue = Catalogue(root=root, frameworks=frameworks, modules=modules, bundles=bundles,
                           variant=None, variant_names=available_variants(root), broken=frozenset(broken),
                           glossary=glossary, config=config,
-                          publisher=publisher)
+                          publisher=publisher, crosswalks=crosswalks)
     return catalogue, problems
 
 
@@ -215,13 +221,17 @@ def apply_variant(national: Catalogue, name: str,
     for file in _files(root, folder / "modules", ("**/*.md",), problems):
         _add_module(modules, broken, *_load(cache, "module", functools.partial(load_module, abbr=abbr), file,
                                             _rel(file, root), local=True), problems)
+    crosswalks = dict(national.crosswalks)
+    for file in _files(root, folder / "crosswalks", ("*.yml", "*.yaml"), problems):
+        add_crosswalk(crosswalks, *load_crosswalk(file, _rel(file, root), local=True), problems)
     if chosen is not None:
         _fill_slots(root, chosen, modules, problems, abbr)
         _add_to_bundles(chosen, bundles, problems)
     catalogue = Catalogue(root=root, frameworks=frameworks, modules=modules, bundles=bundles,
                           variant=chosen, variant_names=national.variant_names, broken=frozenset(broken),
                           glossary=national.glossary, config=national.config,
-                          publisher=national.publisher)
+                          publisher=national.publisher,
+                          crosswalks=crosswalks)
     return catalogue, problems
 
 

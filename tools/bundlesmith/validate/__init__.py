@@ -6,7 +6,7 @@ from datetime import date
 
 from bundlesmith.diagnostics import Diagnostic
 from bundlesmith.model import Catalogue
-from bundlesmith.validate import accessibility, bundles, glossary, links, modules, plain_english, review
+from bundlesmith.validate import accessibility, bundles, crosswalks, glossary, links, modules, plain_english, review
 
 
 def validate(catalogue: Catalogue, today: date | None = None, reject_raw_html: bool = False,
@@ -22,6 +22,7 @@ def validate(catalogue: Catalogue, today: date | None = None, reject_raw_html: b
     problems += accessibility.check_accessibility(catalogue)
     problems += plain_english.check_plain_english(catalogue)
     problems += glossary.check_glossary(catalogue)
+    problems += crosswalks.check_crosswalks(catalogue, today)
     if reject_raw_html:
         problems += links.check_raw_html(catalogue)
     return problems
