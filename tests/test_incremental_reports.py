@@ -45,7 +45,9 @@ def test_a_one_module_edit_refreshes_only_the_reports_of_bundles_that_include_it
     for name, (sha, inode) in after.items():
         bundle = name.split("/")[-2] if "/" in name else None
         if bundle in affected:
-            assert name.endswith(".csv") or sha != before[name][0], f"{name} includes {edited}: not refreshed"
+            # A module's text is not in its CSVs or in the prior-learning maps (decided by its alignments).
+            assert name.endswith(".csv") or "/rpl-" in name or sha != before[name][0], \
+                f"{name} includes {edited}: not refreshed"
         elif bundle is not None and bundle in pipeline.check(project).catalogue.bundles:
             assert (sha, inode) == before[name], f"{name} does not include {edited} but was written again"
     assert after["index.html"][1] != before["index.html"][1]  # the views across bundles are redone

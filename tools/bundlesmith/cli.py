@@ -444,6 +444,49 @@ def release(ctx, bundle, jobs, today):
     click.echo(f"released {bundle} {result.folder.name} to {where}/ ({len(result.files)} files{since})")
 
 
+@cli.command(epilog="Example:\n\n\b\n  bundlesmith rpl national-induction --from care-certificate\n"
+                    "  bundlesmith rpl mid-career-managers --from l5-leadership-management --format json")
+@project_option
+@click.argument("bundle")
+@click.option("--from", "crosswalk", required=True, metavar="CROSSWALK",
+              help="The crosswalk (content/crosswalks/CROSSWALK.yml) of what the learner already holds.")
+@variant_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: the map as in build/reports/<bundle>/rpl-<crosswalk>.json.")
+@today_option
+@click.pass_context
+def rpl(ctx, bundle, crosswalk, variant, fmt, today):
+    """Tell a holder of an existing qualification what they may skip in BUNDLE.
+
+    For each module: exempt, top-up (the outcomes and sections that remain) or take, the
+    minutes saved and the evidence the holder will be asked for (see docs/coverage.md).
+    """
+    from bundlesmith import pipeline
+    from bundlesmith.coverage import rpl_report
+    from bundlesmith.coverage.rpl import rpl_map
+
+    root = project_root(ctx)
+    _validate_variant(root, variant)
+    checked = pipeline.check(root, variant, _today(today))
+    errors = [d for d in checked.diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        for d in errors:
+            click.echo(d.format(), err=True)
+        click.echo("rpl stopped: fix the errors above ('bundlesmith check' lists them)", err=True)
+        ctx.exit(1)
+    catalogue = checked.catalogue
+    for name, known, hint in ((bundle, catalogue.bundles, "BUNDLE"), (crosswalk, catalogue.crosswalks, "--from")):
+        if name not in known:
+            from bundlesmith.diagnostics import did_you_mean
+
+            close = did_you_mean(name, known)
+            raise click.BadParameter(f"no {'bundle' if hint == 'BUNDLE' else 'crosswalk'} '{name}' (available: "
+                                     f"{', '.join(sorted(known)) or 'none'})" + (f"; {close}" if close else ""),
+                                     param_hint=hint)
+    doc = rpl_report.document(catalogue, rpl_map(catalogue, catalogue.bundles[bundle], catalogue.crosswalks[crosswalk]))
+    click.echo(rpl_report.json_view.render(doc).decode("utf-8") if fmt == "json" else rpl_report.text(doc), nl=False)
+
+
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith serve\n  bundlesmith serve --variant riverside-ics --dev-addr 127.0.0.1:8001")
 @project_option
 @variant_option

@@ -6,6 +6,7 @@ Layout of the reports folder (build/reports/, or build/reports/<variant>/):
   <bundle>/coverage.json          the data; every other file is a view of it
   <bundle>/coverage.{html,xlsx,md}
   <bundle>/{alignments,matrix,gaps}.csv
+  <bundle>/rpl-<crosswalk>.{html,xlsx,csv,json}  the prior-learning map for holders of each crosswalk's source
 Links to modules and standards are relative to the site's copy of this folder, site/reports/.
 """
 
@@ -19,9 +20,11 @@ from pathlib import Path
 from bundlesmith.coverage import csv as csv_view
 from bundlesmith.coverage import html, markdown, xlsx
 from bundlesmith.coverage import json as json_view
+from bundlesmith.coverage import rpl_report
 from bundlesmith.coverage.compute import bundle_coverage
 from bundlesmith.coverage.framework import framework_coverage
 from bundlesmith.coverage.provenance import Sources
+from bundlesmith.coverage.rpl import rpl_map
 from bundlesmith.emit import link_or_copy
 from bundlesmith.fingerprint import tool_digest
 from bundlesmith.model import Catalogue
@@ -85,6 +88,16 @@ def summary_files(catalogue: Catalogue, docs: list[dict], formats=FORMATS) -> di
     return tree
 
 
+def rpl_files(catalogue: Catalogue, bundle, formats=rpl_report.FORMATS) -> dict[str, bytes]:
+    """The bundle's prior-learning maps, `rpl-<crosswalk>.{html,xlsx,csv,json}`, one per crosswalk (reused with the
+    bundle's coverage files: its key covers the bundle's sources and every crosswalk)."""
+    files: dict[str, bytes] = {}
+    for cid in sorted(catalogue.crosswalks):
+        doc = rpl_report.document(catalogue, rpl_map(catalogue, bundle, catalogue.crosswalks[cid]))
+        files.update(rpl_report.files(doc, formats))
+    return files
+
+
 def write_tree(out_dir: Path, tree: dict[str, bytes]) -> None:
     for rel, data in sorted(tree.items()):
         target = out_dir / rel
@@ -110,17 +123,18 @@ def build_reports(catalogue: Catalogue, out_dir: Path, packages, options, previo
     out_dir = Path(out_dir)
     today = getattr(options, "today", None) or date.today()
     sources = Sources(catalogue.root)
+    crosswalks = content_hash(catalogue.root, sorted(c.path for c in catalogue.crosswalks.values()))
     old = _read_keys(previous)
     keys: dict[str, dict] = {}
     docs = []
     for bid in sorted(catalogue.bundles):
         bundle = catalogue.bundles[bid]
         made_from = provenance(catalogue, bundle, packages, sources)
-        key = _key(tool_digest(), today.isoformat(), made_from)
+        key = _key(tool_digest(), today.isoformat(), made_from, crosswalks)
         doc = _reuse(old.get(bid), key, previous / bid if previous else None, out_dir / bid, "coverage.json")
         if doc is None:
             doc = bundle_coverage(catalogue, bundle, packages, today, None, sources, made_from)
-            files = bundle_files(doc)
+            files = bundle_files(doc) | rpl_files(catalogue, bundle)
             write_tree(out_dir / bid, files)
             keys[bid] = {"key": key, "files": _hashes(files)}
         else:

@@ -21,7 +21,7 @@ from bundlesmith.render import accessibility_statement
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.site_plan import (BUNDLES_INDEX, GLOSSARY, HOME, MODULES_INDEX, STANDARDS_INDEX, SiteIndex,
                                           SitePage, bundle_uri, framework_uri, group_uri, module_group, module_uri,
-                                          standard_uri)
+                                          prior_learning_uri, standard_uri)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "assets" / "site" / "templates"
 QUIZ_SLOT = '<div class="bs-quiz-slot"></div>'
@@ -102,11 +102,11 @@ class PageRenderer:
                       uris=dict(home=HOME, bundles=BUNDLES_INDEX, modules=MODULES_INDEX, standards=STANDARDS_INDEX,
                                 glossary=GLOSSARY),
                       bundle_uri=bundle_uri, module_uri=module_uri, group_uri=group_uri, framework_uri=framework_uri,
-                      standard_uri=standard_uri, variant=catalogue.variant)
+                      standard_uri=standard_uri, prior_learning_uri=prior_learning_uri, variant=catalogue.variant)
         if page.kind == "module":
             return self._module(catalogue.modules[page.key], url, root, common)
         extra = {}
-        if page.kind == "bundle":
+        if page.kind in ("bundle", "prior-learning"):
             extra["bundle"] = catalogue.bundles[page.key]
         elif page.kind == "module-group":
             extra["name"] = page.key

@@ -36,6 +36,11 @@ def bundle_uri(bundle_id: str) -> str:
     return f"bundles/{bundle_id}/index.md"
 
 
+def prior_learning_uri(bundle_id: str) -> str:
+    """The bundle's "Already hold ...?" page: what a holder of each crosswalk's source may skip."""
+    return f"bundles/{bundle_id}/prior-learning/index.md"
+
+
 def framework_uri(framework_id: str) -> str:
     return f"standards/{framework_id}/index.md"
 
@@ -51,7 +56,7 @@ class SitePage:
 
     src_uri: str
     title: str
-    kind: str  # home | bundles | modules | standards | glossary | bundle | module | framework | standard
+    kind: str  # home | bundles | modules | standards | glossary | bundle | prior-learning | module | framework | standard
     key: str = ""
 
 
@@ -63,6 +68,9 @@ def plan(catalogue: Catalogue, site_name: str) -> list[SitePage]:
     if catalogue.glossary.entries:
         pages.append(SitePage(GLOSSARY, "Glossary", "glossary"))
     pages += [SitePage(bundle_uri(b.id), b.title, "bundle", b.id) for b in _sorted_bundles(catalogue)]
+    if catalogue.crosswalks:
+        pages += [SitePage(prior_learning_uri(b.id), f"Already hold a qualification? {b.title}", "prior-learning", b.id)
+                  for b in _sorted_bundles(catalogue)]
     pages += [SitePage(module_uri(m.id), m.title, "module", m.id) for m in _sorted_modules(catalogue)]
     groups = dict.fromkeys(module_group(m) for m in _sorted_modules(catalogue))
     if len(groups) > 1:
@@ -193,6 +201,12 @@ class SiteIndex:
     def bundle_coverage(self, bundle: Bundle) -> BundleCoverage:
         """The bundle's coverage, from the one coverage model every report and `check` read too."""
         return bundle_coverage_model(self.catalogue, bundle)
+
+    def prior_learning(self, bundle: Bundle) -> list:
+        """The bundle's RPL map for holders of each crosswalk's source (coverage/rpl.py decides), by crosswalk id."""
+        from bundlesmith.coverage.rpl import rpl_map
+
+        return [rpl_map(self.catalogue, bundle, self.catalogue.crosswalks[c]) for c in sorted(self.catalogue.crosswalks)]
 
     def heatmap(self, bundle: Bundle) -> str:
         """The bundle's standards × modules heatmap, the same SVG as in its coverage report."""
