@@ -7,10 +7,12 @@ Layout of build/:
   reports/                    coverage reports (reports/<variant>/ for variants)
   lms/                        the LMS administrator's kit per bundle (lms/<variant>/ for variants; see lms/)
   badges/                     the Open Badges 3.0 achievement per bundle (badges/<variant>/ for variants)
+  case/                       a CASE CFPackage per framework (case/<variant>/ for a variant's local ones)
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ from bundlesmith.load.project import available_variants
 class BuildOptions:
     root: Path
     out: Path
-    only: frozenset[str] = frozenset({"site", "scorm", "reports", "lms", "badges"})
+    only: frozenset[str] = frozenset({"site", "scorm", "reports", "lms", "badges", "case"})
     bundles: tuple[str, ...] = ()
     variants: tuple[str, ...] | None = None  # None: national and every variant; (): national only
     jobs: int | None = None
@@ -230,6 +232,8 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
         if stages:
             progress("done", stages, stages)
         written += _write_kits(views, stage.path, options, echo)
+        if "case" in options.only:
+            written += _write_case(views, stage.path / "case", result)
         if scorm is not None:
             reuse.record(packages)
         stage.commit(dict.fromkeys(written))
@@ -254,6 +258,23 @@ def _write_kits(views, staging: Path, options: BuildOptions, echo) -> list[str]:
             echo(f"{name}: {len(views)} view(s)")
             written.append(name)
     return written
+
+
+def _write_case(views, folder: Path, result: BuildResult) -> list[str]:
+    """Every framework's CASE package; a framework without a `date` gets none, and a warning."""
+    from bundlesmith.case import export
+    from bundlesmith.diagnostics import warning
+
+    catalogues = [view.catalogue for view in views]
+    undated = {d.span.path: d for c in catalogues for d in export.problems(c)}
+    result.warnings += [warning(d.span, d.code, d.message.replace("for the CASE export", "so no CASE package is written"),
+                                d.hint) for _, d in sorted(undated.items())]
+    dated = [dataclasses.replace(c, frameworks={k: f for k, f in c.frameworks.items() if f.date}) for c in catalogues]
+    files = export.package_files(dated)
+    for name, data in sorted(files.items()):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    return ["case"] if files else []
 
 
 def _start_sites(site, views, variants, cache, staging: Path, options: BuildOptions, scorm_dir: Path | None,

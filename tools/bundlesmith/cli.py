@@ -263,9 +263,11 @@ def init(folder, title):
 
 
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith build\n  bundlesmith build --only scorm --bundle national-induction\n"
-                    "  bundlesmith build --only site --variant riverside-ics\n  bundlesmith build --only lms --only badges")
+                    "  bundlesmith build --only site --variant riverside-ics\n  bundlesmith build --only lms --only badges\n"
+                    "  bundlesmith build --only case")
 @project_option
-@click.option("--only", "only", multiple=True, type=click.Choice(["site", "scorm", "reports", "lms", "badges"]),
+@click.option("--only", "only", multiple=True,
+              type=click.Choice(["site", "scorm", "reports", "lms", "badges", "case"]),
               help="Build only these outputs (repeatable). Default: all.")
 @click.option("--bundle", "bundles", multiple=True, metavar="ID", help="Only these bundles (repeatable).")
 @variant_option
@@ -279,7 +281,8 @@ def init(folder, title):
 @today_option
 @click.pass_context
 def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, force, today):
-    """Check the content, then build the site, SCORM packages, coverage reports, the LMS kit and badges into build/.
+    """Check the content, then build the site, SCORM packages, coverage reports, the LMS kit, badges and CASE
+    packages into build/.
 
     Nothing is written when check finds errors. Output is staged and swapped in at the
     end, so a failed or interrupted build leaves the previous build/ as it was.
@@ -290,7 +293,8 @@ def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, force,
     _validate_variant(root, variant)
     _validate_bundles(root, bundles)
     options = build_mod.BuildOptions(
-        root=root, out=(out or root / "build").resolve(), only=frozenset(only or ("site", "scorm", "reports", "lms", "badges")),
+        root=root, out=(out or root / "build").resolve(),
+        only=frozenset(only or ("site", "scorm", "reports", "lms", "badges", "case")),
         bundles=tuple(bundles), variants=(variant,) if variant else (() if national_only else None),
         jobs=jobs, today=_today(today), dry_run=dry_run, force=force,
     )
@@ -485,6 +489,100 @@ def rpl(ctx, bundle, crosswalk, variant, fmt, today):
                                      param_hint=hint)
     doc = rpl_report.document(catalogue, rpl_map(catalogue, catalogue.bundles[bundle], catalogue.crosswalks[crosswalk]))
     click.echo(rpl_report.json_view.render(doc).decode("utf-8") if fmt == "json" else rpl_report.text(doc), nl=False)
+
+
+@cli.group(name="export", epilog="Example:\n\n\b\n  bundlesmith export case -o case/\n  bundlesmith export case clm > clm.json")
+def export_() -> None:
+    """Export the project's frameworks in an exchange format."""
+
+
+@export_.command(name="case", epilog="Example:\n\n\b\n  bundlesmith export case -o case/\n"
+                                    "  bundlesmith export case clm > clm.json")
+@project_option
+@click.argument("framework", required=False)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A folder that receives every framework's package (as build/case/).")
+@click.pass_context
+def export_case(ctx, framework, output):
+    """Export each framework as a 1EdTech CASE CFPackage (JSON), with its crosswalks.
+
+    With FRAMEWORK, that framework's package goes to standard output; with -o, every
+    framework's package (a variant's local ones under <variant>/) goes into the folder.
+    Identifiers are uuid5 of base_uri + code and dates are the framework's `date`, so the
+    same framework always gives the same bytes (see docs/case.md).
+    """
+    from bundlesmith import pipeline
+    from bundlesmith.case import export
+
+    root = project_root(ctx)
+    views = pipeline.check_all(root)
+    errors = [d for d in pipeline.merged_diagnostics(views) if d.severity is Severity.ERROR]
+    errors += export.problems(views[0].catalogue) + [d for v in views[1:] for d in export.problems(v.catalogue)
+                                                     if d.span.path.startswith("content/variants/")]
+    if errors:
+        for d in errors:
+            click.echo(d.format(), err=True)
+        click.echo("export stopped: fix the errors above", err=True)
+        ctx.exit(1)
+    files = export.package_files([v.catalogue for v in views])
+    if framework is not None:
+        name = next((n for n in files if n.rpartition("/")[2] == f"{framework}.json"), None)
+        if name is None:
+            raise click.BadParameter(f"no framework '{framework}' (frameworks: "
+                                     f"{', '.join(sorted(n.rpartition('/')[2][:-5] for n in files))})",
+                                     param_hint="FRAMEWORK")
+        click.echo(files[name].decode("utf-8"), nl=False)
+        return
+    if output is None:
+        raise click.UsageError("name a FRAMEWORK (to print its package) or give -o DIR (to write every package)")
+    for name, data in sorted(files.items()):
+        (output / name).parent.mkdir(parents=True, exist_ok=True)
+        (output / name).write_bytes(data)
+    click.echo(f"wrote {len(files)} CASE package(s) to {output}", err=True)
+
+
+@cli.group(name="import", epilog="Example:\n\n\b\n  bundlesmith import case opensalt-export.json --id ccs")
+def import_() -> None:
+    """Import a framework from an exchange format."""
+
+
+@import_.command(name="case", epilog="Example:\n\n\b\n  bundlesmith import case clm.json\n"
+                                    "  bundlesmith import case opensalt-export.json --id ccs -o content/standards/ccs.yml")
+@project_option
+@click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "framework_id", metavar="ID", default=None,
+              help="The framework's id (default: the file's name, e.g. clm for clm.json).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The framework file to write (default: content/standards/ID.yml).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.pass_context
+def import_case(ctx, package, framework_id, output, force):
+    """Write a framework YAML from a CASE CFPackage (JSON), for example one exported by OpenSALT.
+
+    Every problem names where in the JSON it is; nothing is written then. Identifiers from the
+    package are kept (case_identifier), so exporting the framework again keeps them.
+    """
+    import re
+
+    from bundlesmith.case.importer import framework_yaml, import_package
+
+    root = project_root(ctx)
+    framework_id = framework_id or re.sub(r"[^a-z0-9]+", "-", package.stem.lower()).strip("-")
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", framework_id):
+        raise click.BadParameter(f"'{framework_id}' is not an id of lower-case letters, digits and '-'", param_hint="--id")
+    target = output or root / "content" / "standards" / f"{framework_id}.yml"
+    if target.exists() and not force:
+        raise click.UsageError(f"{target} exists; use --force to overwrite it")
+    data, problems = import_package(package.read_bytes(), str(package))
+    for d in problems:
+        click.echo(d.format(), err=True)
+    if data is None:
+        click.echo(f"import stopped: {sum(d.severity is Severity.ERROR for d in problems)} error(s); nothing written",
+                   err=True)
+        ctx.exit(1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(framework_yaml(framework_id, data), encoding="utf-8")
+    click.echo(f"wrote {target}: run 'bundlesmith check'", err=True)
 
 
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith serve\n  bundlesmith serve --variant riverside-ics --dev-addr 127.0.0.1:8001")

@@ -31,6 +31,7 @@ class StandardItem:
     children: tuple[str, ...]
     span: Span
     local: bool = False
+    case_identifier: str = ""  # the CASE CFItem identifier it was imported with, when not derived (case/ids.py)
 
     @property
     def ref(self) -> str:
@@ -55,6 +56,8 @@ class Framework:
     items: tuple[StandardItem, ...]  # the whole tree, depth first, in file order
     span: Span
     local: bool = False
+    date: str = ""  # the date of this version (ISO), the CASE export's lastChangeDateTime
+    case_identifier: str = ""  # the CASE CFDocument identifier it was imported with, when not derived
 
     def permalink(self, code: str) -> str:
         return f"{self.base_uri}{code}"

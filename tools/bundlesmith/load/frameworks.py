@@ -63,6 +63,7 @@ def load_framework(file: Path, path: str, local: bool = False,
                 framework=fid, code=code, type=str(kind), title=text(node, "title"),
                 statement=text(node, "statement"), levels=levels,
                 parent=parent.code if parent else None, children=children, span=span, local=local,
+                case_identifier=text(node, "case_identifier"),
             )
             codes.append(code)
         return tuple(codes)
@@ -73,5 +74,6 @@ def load_framework(file: Path, path: str, local: bool = False,
         publisher=text(data, "publisher"), licence=text(data, "licence"), base_uri=text(data, "base_uri"),
         description=text(data, "description"), levels=strings(data, "levels"),
         items=tuple(i for i in items if i is not None), span=Span(path, 1), local=local,
+        date=text(data, "date"), case_identifier=text(data, "case_identifier"),
     )
     return framework, problems

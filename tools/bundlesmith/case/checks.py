@@ -1,0 +1,102 @@
+"""What the CFPackage schema cannot check: identifiers are UUIDs, every association end resolves, the tree of
+`isChildOf` associations reaches the document from every item without a cycle, groupings are defined.
+
+Each problem is a (JSON path, message) pair, so that `import case` and the tests name where it is.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from functools import lru_cache
+from importlib import resources
+
+from bundlesmith.case.ids import case_uuid
+
+SCHEMA = "case-v1p0-cfpackage-schema.json"
+
+
+@lru_cache(maxsize=1)
+def schema_validator():
+    """The vendored CASE 1.0 CFPackage schema's validator (Draft 7: the schema has no `$schema` keyword)."""
+    from jsonschema import Draft7Validator
+
+    text = resources.files("bundlesmith.schemas").joinpath("case").joinpath(SCHEMA).read_text("utf-8")
+    return Draft7Validator(json.loads(text))
+
+
+def _where(path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the package"
+
+
+def schema_problems(package) -> list[tuple[str, str]]:
+    errors = sorted(schema_validator().iter_errors(package), key=lambda e: [str(p) for p in e.absolute_path])
+    return [(_where(e.absolute_path), e.message) for e in errors]
+
+
+def _is_uuid(value) -> bool:
+    try:
+        return isinstance(value, str) and str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
+
+
+def reference_problems(package: dict) -> list[tuple[str, str]]:
+    """The problems of a package that is valid under the schema."""
+    found: list[tuple[str, str]] = []
+    document = package["CFDocument"]
+    nodes = {document["identifier"]: document["uri"]}
+    for i, item in enumerate(package.get("CFItems", [])):
+        if item["identifier"] in nodes:
+            found.append((f"CFItems[{i}].identifier", f"identifier {item['identifier']} is used twice"))
+        nodes[item["identifier"]] = item["uri"]
+    definitions = package.get("CFDefinitions") if isinstance(package.get("CFDefinitions"), dict) else {}
+    groupings = {g["identifier"] for g in definitions.get("CFAssociationGroupings", [])}
+    ids = [("CFDocument.identifier", document["identifier"])]
+    ids += [(f"CFItems[{i}].identifier", item["identifier"]) for i, item in enumerate(package.get("CFItems", []))]
+    parents: dict[str, list[str]] = {}
+    for i, assoc in enumerate(package.get("CFAssociations", [])):
+        where = f"CFAssociations[{i}]"
+        ids.append((f"{where}.identifier", assoc["identifier"]))
+        grouping = assoc.get("CFAssociationGroupingURI")
+        if grouping:
+            ids.append((f"{where}.CFAssociationGroupingURI.identifier", grouping["identifier"]))
+            if grouping["identifier"] not in groupings:
+                found.append((f"{where}.CFAssociationGroupingURI", f"grouping {grouping['identifier']} is not in "
+                              "CFDefinitions.CFAssociationGroupings"))
+        for end in ("originNodeURI", "destinationNodeURI"):
+            node = assoc[end]
+            ids.append((f"{where}.{end}.identifier", node["identifier"]))
+            if node["identifier"] in nodes:
+                if nodes[node["identifier"]] != node["uri"]:
+                    found.append((f"{where}.{end}.uri", f"{node['uri']} is not the uri of {node['identifier']}"))
+            elif not (grouping and end == "originNodeURI" and node["identifier"] == case_uuid(node["uri"])):
+                # Only a crosswalk's source item may lie outside the package, named by its uri (case/ids.py).
+                found.append((f"{where}.{end}", f"{node['identifier']} is neither the document nor an item of "
+                              "this package"))
+        if assoc["associationType"] == "isChildOf":
+            parents.setdefault(assoc["originNodeURI"]["identifier"], []).append(assoc["destinationNodeURI"]["identifier"])
+    found += [(where, f"'{value}' is not a UUID") for where, value in ids if not _is_uuid(value)]
+    for i, item in enumerate(package.get("CFItems", [])):
+        chain, node = [], item["identifier"]
+        while node != document["identifier"]:
+            up = parents.get(node, [])
+            if len(up) != 1:
+                found.append((f"CFItems[{i}]", f"item {node} has {len(up)} parents in the tree (isChildOf); "
+                              "it needs exactly one") if node == item["identifier"] else
+                             (f"CFItems[{i}]", f"item {item['identifier']} does not reach the document"))
+                break
+            if node in chain:
+                found.append((f"CFItems[{i}]", f"the tree has a cycle through item {node}"))
+                break
+            chain.append(node)
+            node = up[0]
+    return found
+
+
+def problems(package) -> list[tuple[str, str]]:
+    """Schema problems first; reference problems only once the schema is met."""
+    return schema_problems(package) or reference_problems(package)
