@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from bundlesmith.model import Catalogue, Module
 from bundlesmith.readability import module_reading_level
-from bundlesmith.render import accessibility_statement
+from bundlesmith.render import accessibility_statement, jsonld
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.site_plan import (BUNDLES_INDEX, GLOSSARY, HOME, MODULES_INDEX, STANDARDS_INDEX, SiteIndex,
                                           SitePage, bundle_uri, framework_uri, group_uri, module_group, module_uri,
@@ -137,6 +137,7 @@ class PageRenderer:
         template = self.env.get_template("module.html")
         text = template.render(module=module, title_html=Markup(title_html), body=Markup(body),
                                reading=module_reading_level(module), **common)
+        text += "\n" + jsonld.script(self.context.catalogue, module)
         # Table of contents: the body's headings as the render cache found them, then this page's own.
         positions = [(text.find(f'id="{h.id}"'), h.level, h.id, html.escape(h.text)) for h in rendered.headings]
         own = [(m.start(), int(m.group(1)), m.group(2), m.group(3)) for m in HEADING.finditer(text)
