@@ -116,7 +116,8 @@ def test_a_package_from_another_tool_keeps_its_identifiers_through_import_and_ex
     source = FIXTURES / "case/opensalt-style.json"
     result = run(project, "import", "case", str(source), "--id", "ecs")
     assert result.exit_code == 0, result.output
-    assert "1 association(s) other than isChildOf are not imported" in result.stderr
+    assert ("1 association(s) other than isChildOf are not imported (crosswalks live in content/crosswalks/) "
+            "[case-not-imported]") in result.stderr
     written = (project / "content/standards/ecs.yml").read_text()
     assert "version: 2.1.0\n" in written and "case_identifier: c1a2b3c4-0000-4000-8000-000000000103\n" in written
     check = run(project, "check", "--no-cache")
@@ -195,3 +196,25 @@ def test_build_writes_the_packages_and_skips_a_framework_without_a_date_with_a_w
             "is written (add 'date: YYYY-MM-DD' to the framework) [case-needs-date]") in result.stderr
     export = run(project, "export", "case", "tf")
     assert export.exit_code == 1 and "[case-needs-date]" in export.stderr
+
+
+def test_a_tree_deeper_than_domain_standard_indicator_is_refused(tmp_path):
+    def deeper(package):
+        extra = dict(package["CFItems"][3], identifier="c1a2b3c4-0000-4000-8000-000000000105",
+                     humanCodingScheme="CS.1.2.a.i", uri="https://opensalt.example.org/uri/extra")
+        package["CFItems"].append(extra)
+        package["CFAssociations"].append(dict(package["CFAssociations"][0], identifier="c1a2b3c4-0000-4000-8000-000000000299",
+                                              originNodeURI={"title": "x", "identifier": extra["identifier"], "uri": extra["uri"]},
+                                              destinationNodeURI=package["CFAssociations"][0]["originNodeURI"]))
+    code, lines, written = import_errors(tmp_path, broken(deeper))
+    assert (code, written) == (1, False)
+    assert "bad.json: error: CFItems[4]: the tree is deeper than domain, standard, indicator [case-too-deep]" in lines
+
+
+def test_an_enormous_package_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    from bundlesmith.case import importer
+
+    monkeypatch.setattr(importer, "MAX_BYTES", 100)
+    data, problems = importer.import_package(b" " * 101, "big.json")
+    assert data is None
+    assert [d.format() for d in problems] == ["big.json: error: file is 101 bytes; the limit is 100 [case-too-large]"]

@@ -267,8 +267,9 @@ def _write_case(views, folder: Path, result: BuildResult) -> list[str]:
 
     catalogues = [view.catalogue for view in views]
     undated = {d.span.path: d for c in catalogues for d in export.problems(c)}
-    result.warnings += [warning(d.span, d.code, d.message.replace("for the CASE export", "so no CASE package is written"),
-                                d.hint) for _, d in sorted(undated.items())]
+    result.warnings += [warning(d.span, "case-needs-date", d.message.replace("for the CASE export",
+                                                                         "so no CASE package is written"), d.hint)
+                        for _, d in sorted(undated.items())]
     dated = [dataclasses.replace(c, frameworks={k: f for k, f in c.frameworks.items() if f.date}) for c in catalogues]
     files = export.package_files(dated)
     for name, data in sorted(files.items()):

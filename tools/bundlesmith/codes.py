@@ -28,6 +28,8 @@ GROUPS = {
     "modules": "Modules: alignments, outcomes, assessments",
     "markdown": "Module text: knowledge checks, slots, links and files",
     "bundles": "Bundles and variants",
+    "crosswalks": "Crosswalks (`content/crosswalks/`) and prior learning",
+    "case": "CASE packages (`bundlesmith export case`, `import case`)",
     "review": "Review dates and co-creation",
     "access": "Accessible images, video and audio (docs/checks.md)",
     "plain": "Plain English and acronyms (docs/checks.md)",
@@ -118,6 +120,25 @@ _TABLE = (
     ("bundles", "co-creation-required", "A module has none of the co-creation roles the bundle requires."),
     ("bundles", "unknown-slot", "A variant fills a slot the module does not have."),
     ("bundles", "unknown-bundle", "A variant, `--bundle` or gate names a bundle that does not exist."),
+    # Crosswalks
+    ("crosswalks", "unknown-source-code", "A crosswalk maps a code that is not in its `source.items`."),
+    ("crosswalks", "mapped-to-domain", "A crosswalk maps to a domain; map to one of its standards or indicators."),
+    ("crosswalks", "duplicate-mapping", "A crosswalk maps the same source code to the same standard twice."),
+    ("crosswalks", "partial-without-gap", "A `coverage: partial` mapping does not say what is missing (`gap`)."),
+    ("crosswalks", "partial-exemption", "A `coverage: partial` mapping claims `route: exemption`; prior learning "
+                                        "counts only for what it fully meets."),
+    ("crosswalks", "crosswalk-local-target", "A national crosswalk maps to a variant's local standard; map it from "
+                                             "the variant's own crosswalks/."),
+    ("crosswalks", "crosswalk-review-overdue", "A crosswalk's `next_review` date has passed (today, or `--today`)."),
+    # CASE
+    ("case", "case-needs-date", "A framework has no `date` (of its version), which the CASE export needs."),
+    ("case", "case-not-json", "The file to import is not UTF-8 JSON."),
+    ("case", "case-invalid", "The package breaks the CASE schema, has an end that does not resolve, a cycle, an "
+                             "identifier that is not a UUID, or an item bundlesmith cannot name."),
+    ("case", "case-too-deep", "The package's tree is deeper than domain, standard, indicator."),
+    ("case", "case-too-large", "The file to import is larger than bundlesmith reads (a safety limit)."),
+    ("case", "case-not-imported", "Associations other than `isChildOf` (crosswalks, related items) are not "
+                                  "imported."),
     # Review
     ("review", "review-overdue", "A module's review date has passed."),
     ("review", "review-dates", "A module's `next_review` is before its `reviewed` date."),
