@@ -166,6 +166,9 @@ def import_errors(tmp_path, package) -> tuple[int, list[str], bool]:
     (lambda p: p["CFAssociations"][1]["destinationNodeURI"].update(identifier="c1a2b3c4-0000-4000-8000-000000000999"),
      "bad.json: error: CFAssociations[1].destinationNodeURI: c1a2b3c4-0000-4000-8000-000000000999 is neither the "
      "document nor an item of this package [case-invalid]"),
+    (lambda p: p["CFAssociations"][4]["destinationNodeURI"].update(identifier="c1a2b3c4-0000-4000-8000-000000000998"),
+     "bad.json: error: CFAssociations[4].destinationNodeURI: c1a2b3c4-0000-4000-8000-000000000998 is neither the "
+     "document nor an item of this package [case-invalid]"),
     (lambda p: p["CFAssociations"][3].update(destinationNodeURI=p["CFAssociations"][2]["originNodeURI"]),
      "bad.json: error: CFItems[0]: the tree has a cycle through item c1a2b3c4-0000-4000-8000-000000000101 [case-invalid]"),
     (lambda p: p["CFItems"][3].update(humanCodingScheme="CS 1.2 a"),
@@ -218,3 +221,13 @@ def test_an_enormous_package_is_refused_before_it_is_parsed(tmp_path, monkeypatc
     data, problems = importer.import_package(b" " * 101, "big.json")
     assert data is None
     assert [d.format() for d in problems] == ["big.json: error: file is 101 bytes; the limit is 100 [case-too-large]"]
+
+
+def test_a_local_framework_relates_to_national_standards_across_documents(exported):
+    local, national = load(exported / "riverside-ics/rvs.json"), load(exported / "clm.json")
+    by_uri = {i["uri"]: i["identifier"] for i in national["CFItems"]}
+    related = [a for a in local["CFAssociations"] if a["associationType"] == "isRelatedTo"]
+    assert [(a["originNodeURI"]["title"], a["destinationNodeURI"]["uri"]) for a in related] == [
+        ("L1.1", "https://standards.example.org/clm/1/D3.1"), ("L1.1", "https://standards.example.org/clm/1/D3.2"),
+        ("L1.2", "https://standards.example.org/clm/1/D5.4")]
+    assert all(a["destinationNodeURI"]["identifier"] == by_uri[a["destinationNodeURI"]["uri"]] for a in related)

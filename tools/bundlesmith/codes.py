@@ -73,6 +73,7 @@ _TABLE = (
     # Frameworks
     ("frameworks", "item-type", "A framework item is at the wrong depth (domain, standard, indicator)."),
     ("frameworks", "unknown-level", "A level that is not one of the framework's levels."),
+    ("frameworks", "related-same-framework", "A standard's `related` names a standard of its own framework."),
     # Modules
     ("modules", "unknown-framework", "An alignment or target names a framework that does not exist."),
     ("modules", "unknown-standard", "An alignment or target names a standard that is not in its framework."),
@@ -122,7 +123,8 @@ _TABLE = (
     ("bundles", "unknown-bundle", "A variant, `--bundle` or gate names a bundle that does not exist."),
     # Crosswalks
     ("crosswalks", "unknown-source-code", "A crosswalk maps a code that is not in its `source.items`."),
-    ("crosswalks", "mapped-to-domain", "A crosswalk maps to a domain; map to one of its standards or indicators."),
+    ("crosswalks", "mapped-to-domain", "A crosswalk maps (or a standard's `related` points) to a domain; name one "
+                                       "of its standards or indicators."),
     ("crosswalks", "duplicate-mapping", "A crosswalk maps the same source code to the same standard twice."),
     ("crosswalks", "partial-without-gap", "A `coverage: partial` mapping does not say what is missing (`gap`)."),
     ("crosswalks", "partial-exemption", "A `coverage: partial` mapping claims `route: exemption`; prior learning "

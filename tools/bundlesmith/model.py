@@ -32,6 +32,7 @@ class StandardItem:
     span: Span
     local: bool = False
     case_identifier: str = ""  # the CASE CFItem identifier it was imported with, when not derived (case/ids.py)
+    related: tuple[tuple[str, Span], ...] = ()  # standards of other frameworks this item relates to ("clm:D3.2")
 
     @property
     def ref(self) -> str:

@@ -1,4 +1,6 @@
-"""What the CFPackage schema cannot check: identifiers are UUIDs, every association end resolves, the tree of
+"""What the CFPackage schema cannot check: identifiers are UUIDs, every association end resolves (to the
+document or an item of the package; an end outside it only when its identifier is the uuid5 of its uri, as
+case/ids.py names every node, so it resolves wherever that node is published), the tree of
 `isChildOf` associations reaches the document from every item without a cycle, groupings are defined.
 
 Each problem is a (JSON path, message) pair, so that `import case` and the tests name where it is.
@@ -73,8 +75,9 @@ def reference_problems(package: dict) -> list[tuple[str, str]]:
             if node["identifier"] in nodes:
                 if nodes[node["identifier"]] != node["uri"]:
                     found.append((f"{where}.{end}.uri", f"{node['uri']} is not the uri of {node['identifier']}"))
-            elif not (grouping and end == "originNodeURI" and node["identifier"] == case_uuid(node["uri"])):
-                # Only a crosswalk's source item may lie outside the package, named by its uri (case/ids.py).
+            elif assoc["associationType"] == "isChildOf" or node["identifier"] != case_uuid(node["uri"]):
+                # Outside the package lie only a crosswalk's source items and the items of another framework
+                # (a local framework's related national standards), each named by its uri (case/ids.py).
                 found.append((f"{where}.{end}", f"{node['identifier']} is neither the document nor an item of "
                               "this package"))
         if assoc["associationType"] == "isChildOf":

@@ -1,6 +1,8 @@
 """Build one CASE CFPackage (JSON) per framework from the catalogue: the document, its items, the tree as
-`isChildOf` associations with sequence numbers, and each crosswalk that maps to the framework as its own
-`CFAssociationGrouping` of `exactMatchOf` / `isPartOf` / `isRelatedTo` associations.
+`isChildOf` associations with sequence numbers, `isRelatedTo` associations to the standards of other
+frameworks an item names as `related` (a local framework's links to national standards), and each crosswalk
+that maps to the framework as its own `CFAssociationGrouping` of `exactMatchOf` / `isPartOf` / `isRelatedTo`
+associations.
 
 Nothing here reads the clock: every `lastChangeDateTime` is the framework's `date` (crosswalk associations:
 the crosswalk's review date), so the same framework always gives the same bytes. Packages follow the CASE
@@ -78,6 +80,15 @@ def package(catalogue: Catalogue, framework: Framework) -> dict:
         siblings[item.parent] = siblings.get(item.parent, 0) + 1
         associations.append(_association(base, "isChildOf", _link(item.code, identifier, uri), destination, when,
                                          doc_link, sequence=siblings[item.parent]))
+    for item in framework.items:  # cross-document: a local standard related to a national one
+        for ref, _ in item.related:
+            other, target = catalogue.framework_of(ref), catalogue.standard(ref)
+            if other is None or target is None:
+                continue
+            associations.append(_association(base, "isRelatedTo", _link(item.code, item_id(framework, item),
+                                                                         framework.permalink(item.code)),
+                                             _link(target.code, item_id(other, target), other.permalink(target.code)),
+                                             when, doc_link))
     groupings = []
     for crosswalk in sorted(catalogue.crosswalks.values(), key=lambda c: c.id):
         mine = [m for m in crosswalk.mappings if m.target.partition(":")[0] == framework.id

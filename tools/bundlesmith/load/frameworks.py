@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic, Span, error
 from bundlesmith.load import schema_check
-from bundlesmith.load.common import span_of, strings, text
+from bundlesmith.load.common import items_with_spans, span_of, strings, text
 from bundlesmith.load.yaml_source import load_yaml_file
 from bundlesmith.model import Framework, StandardItem
 
@@ -64,6 +64,7 @@ def load_framework(file: Path, path: str, local: bool = False,
                 statement=text(node, "statement"), levels=levels,
                 parent=parent.code if parent else None, children=children, span=span, local=local,
                 case_identifier=text(node, "case_identifier"),
+                related=tuple((str(r), rspan) for r, rspan in items_with_spans(node, "related", path)),
             )
             codes.append(code)
         return tuple(codes)

@@ -6,7 +6,8 @@ from datetime import date
 
 from bundlesmith.diagnostics import Diagnostic
 from bundlesmith.model import Catalogue
-from bundlesmith.validate import accessibility, bundles, crosswalks, glossary, links, modules, plain_english, review
+from bundlesmith.validate import (accessibility, bundles, crosswalks, frameworks, glossary, links, modules,
+                                 plain_english, review)
 
 
 def validate(catalogue: Catalogue, today: date | None = None, reject_raw_html: bool = False,
@@ -23,6 +24,7 @@ def validate(catalogue: Catalogue, today: date | None = None, reject_raw_html: b
     problems += plain_english.check_plain_english(catalogue)
     problems += glossary.check_glossary(catalogue)
     problems += crosswalks.check_crosswalks(catalogue, today)
+    problems += frameworks.check_related(catalogue)
     if reject_raw_html:
         problems += links.check_raw_html(catalogue)
     return problems
