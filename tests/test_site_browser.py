@@ -178,6 +178,7 @@ PAGE_TYPES = {
     "home": "site/index.html",
     "bundles": "site/bundles/index.html",
     "bundle": f"site/bundles/{BUNDLE}/index.html",
+    "prior learning": f"site/bundles/{BUNDLE}/prior-learning/index.html",
     "modules": "site/modules/index.html",
     "module group": "site/modules/_groups/induction/index.html",
     "module": f"site/modules/{MODULE}/index.html",
