@@ -149,10 +149,14 @@ def test_build_writes_each_bundles_map_in_four_formats_and_escapes_what_content_
 
 
 def test_the_site_tells_a_holder_on_each_bundle_what_they_may_skip(root):
-    result = CliRunner().invoke(cli, ["-C", str(root), "build", "--only", "site", "--today", TODAY, "-j", "1"])
+    result = CliRunner().invoke(cli, ["-C", str(root), "build", "--only", "site", "--only", "reports", "--today", TODAY,
+                                      "-j", "1"])
     assert result.exit_code == 0, result.output
     site = root / "build/site"
-    assert 'href="prior-learning/index.html"' in (site / "bundles/starter/index.html").read_text()
+    bundle_page = (site / "bundles/starter/index.html").read_text()
+    assert 'href="prior-learning/index.html"' in bundle_page
+    assert ('href="../../reports/starter/rpl-course-a.xlsx" download>Prior-learning map for holders of course-a '
+            '(spreadsheet)</a>') in bundle_page
     page = (site / "bundles/starter/prior-learning/index.html").read_text()
     assert "Already hold Course A (2)?" in page and "Already hold Course B (1)?" in page
     course_a = page.split('<h2 id="bs-course-a"')[1].split('<h2 id="bs-course-b"')[0]

@@ -30,6 +30,17 @@ REPORT_SITE_LABELS = {"index.html": "All coverage reports", "framework.html": "F
 SCORM_LABELS = {"1.2": "SCORM 1.2 package", "2004": "SCORM 2004 (4th edition) package"}
 
 
+FORMAT_WORDS = {"html": "web page", "xlsx": "spreadsheet", "csv": "CSV", "json": "JSON"}
+
+
+def _report_label(name: str) -> str:
+    """A bundle's report file as its download list names it (prior-learning maps are `rpl-<crosswalk>.*`)."""
+    if name.startswith("rpl-"):
+        stem, _, ext = name.rpartition(".")
+        return f"Prior-learning map for holders of {stem[4:]} ({FORMAT_WORDS.get(ext, ext)})"
+    return REPORT_LABELS.get(name, f"Coverage data ({name})")
+
+
 class SiteBuildError(Exception):
     """mkdocs stopped: the message lists what it logged; `config` is the configuration it used."""
 
@@ -175,7 +186,7 @@ def _downloads(catalogue: Catalogue, packages: list[PackageRecord], scorm_dir: P
             for name in names:
                 source = folder / name
                 found.setdefault(bundle_id, []).append(Download(
-                    f"reports/{bundle_id}/{name}", REPORT_LABELS.get(name, f"Coverage data ({name})"),
+                    f"reports/{bundle_id}/{name}", _report_label(name),
                     source.stat().st_size, source))
     return found
 
