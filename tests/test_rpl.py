@@ -164,3 +164,24 @@ def test_the_site_tells_a_holder_on_each_bundle_what_they_may_skip(root):
     assert "<li>Offer practical help that fits.</li><li>Explain why listening comes first.</li>" in course_a
     assert 'href="../../../modules/helping/index.html#practical-help">Practical help</a>' in course_a
     assert "<li>Certificate for 1 Attentive listening, from the last 24 months</li>" in course_a
+
+
+def test_a_gap_in_what_the_bundle_targets_does_not_stop_the_map(root):
+    bundle = root / "bundles/starter.yml"
+    bundle.write_text(bundle.read_text().replace("targets: [tf:D1]", "targets: [tf:D1, tf:D2.1]"))
+    (root / "content/standards/tf.yml").write_text((root / "content/standards/tf.yml").read_text() + """\
+  - code: D2
+    type: domain
+    title: Safety
+    statement: Keeps people safe.
+    items:
+      - code: D2.1
+        type: standard
+        title: Risk
+        statement: Manages risk.
+        levels: [induction]
+""")
+    assert "[target-gap]" in CliRunner().invoke(cli, ["-C", str(root), "check", "--today", TODAY]).stderr
+    result = rpl(root, "starter", "--from", "course-a", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["summary"]["minutes_saved"] == 50
