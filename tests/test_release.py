@@ -56,7 +56,7 @@ def test_a_release_then_a_change_then_a_second_release_gives_the_hand_worked_cha
     first = release(project)
     assert first.exit_code == 0, first.output
     assert first.stdout == ("released national-induction 1.0.0 to releases/national-induction/1.0.0/ "
-                            "(25 files; its first release)\n")
+                            "(41 files; its first release)\n")
     one = project / "releases/national-induction/1.0.0"
     assert sorted(p.name for p in (one / "packages").iterdir()) == [
         f"national-induction-1.0.0{variant}-scorm{v}.{ext}" for variant in ("-riverside-ics", "")
@@ -64,6 +64,9 @@ def test_a_release_then_a_change_then_a_second_release_gives_the_hand_worked_cha
     assert {"coverage.json", "coverage.html", "coverage.xlsx", "coverage.md", "gaps.csv"} <= {
         p.name for p in (one / "reports").iterdir()}
     assert (one / "reports/riverside-ics/coverage.json").is_file()
+    # The prior-learning maps (with their mapping records) are frozen with it: 2 crosswalks x 4 formats per view.
+    assert sorted(p.name for p in (one / "reports").glob("rpl-*")) == [
+        f"rpl-{c}.{f}" for c in ("care-certificate", "l5-leadership-management") for f in ("csv", "html", "json", "xlsx")]
     assert sums_verify(one)
     record = json.loads((one / "release.json").read_text())
     assert (record["bundle"], record["version"], record["released"], record["previous"]) == (
@@ -74,7 +77,7 @@ def test_a_release_then_a_change_then_a_second_release_gives_the_hand_worked_cha
     change_the_content(project)
     second = release(project)
     assert second.exit_code == 0, second.output
-    assert second.stdout.endswith("(25 files; CHANGELOG.md compares it with 1.0.0)\n")
+    assert second.stdout.endswith("(41 files; CHANGELOG.md compares it with 1.0.0)\n")
     two = project / "releases/national-induction/1.1.0"
     assert sums_verify(two) and sums_verify(one)
     # By hand: guided 110 min (15+20+20+20+20+15) - 15 (appraisal removed) + 10 (speaking up) + 160 (inclusive
