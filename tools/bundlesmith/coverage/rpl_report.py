@@ -112,7 +112,9 @@ def render_csv(doc: dict) -> bytes:
 def render_xlsx(doc: dict) -> bytes:
     from bundlesmith.coverage.xlsx import _Book, _sheet
 
-    book = _Book()
+    variant = f" ({doc['bundle']['variant']['title']})" if doc["bundle"]["variant"] else ""
+    book = _Book(f"Prior learning: {doc['bundle']['title']} {doc['bundle']['version']}{variant} for holders of "
+                 f"{doc['crosswalk']['source']['title']}")
     s = doc["summary"]
     _sheet(book, "Summary", ["measure", "value"], [
         ("bundle", doc["bundle"]["id"]), ("crosswalk", doc["crosswalk"]["id"]),
