@@ -65,6 +65,9 @@ def test_a_broken_achievement_fails_the_schema(built, validator):
 
 @pytest.mark.parametrize("folder,reports", VIEWS)
 def test_the_achievement_aligns_to_every_standard_the_report_says_is_assessed_by_its_permalink(built, folder, reports):
+    """... and, as the sample's frameworks are exported as CASE, by the CFItem build/case/ gives that standard."""
+    cf_items = {item["uri"]: item["identifier"] for package in (built / "case").rglob("*.json")
+                for item in json.loads(package.read_text())["CFItems"]}
     for bundle in BUNDLES:
         report = json.loads((built / reports / bundle / "coverage.json").read_text())
         assessed = [s for s in report["standards"] + report["not_targeted"] if s["assessed"]]
@@ -72,9 +75,23 @@ def test_the_achievement_aligns_to_every_standard_the_report_says_is_assessed_by
         assert sorted(a["targetUrl"] for a in achievement["alignment"]) == sorted(s["permalink"] for s in assessed)
         for alignment in achievement["alignment"]:
             standard = next(s for s in assessed if s["permalink"] == alignment["targetUrl"])
-            assert alignment["targetCode"] == standard["code"]
             assert alignment["targetName"] == f"{standard['code']} {standard['title']}"
-            assert "targetType" not in alignment  # CFItem only once a CASE item exists to point at
+            assert alignment["targetType"] == "CFItem"
+            assert alignment["targetCode"] == cf_items[alignment["targetUrl"]]
+
+
+def test_a_framework_without_a_case_export_is_aligned_by_its_code_alone():
+    import dataclasses
+
+    from bundlesmith.lms.badges import alignment
+    from bundlesmith.lms.plan import plan_kit
+    from bundlesmith.pipeline import check
+
+    catalogue = check(ROOT).catalogue
+    undated = {fid: dataclasses.replace(f, date="") for fid, f in catalogue.frameworks.items()}
+    kit = plan_kit(dataclasses.replace(catalogue, frameworks=undated), catalogue.bundles["national-induction"])
+    found = [alignment(c) for c in kit.assessed]
+    assert found and all("targetType" not in a and a["targetCode"] == a["targetName"].split()[0] for a in found)
 
 
 def test_the_badge_image_is_named_for_assistive_technology_and_embedded_in_the_achievement(built):

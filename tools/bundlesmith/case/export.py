@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from bundlesmith.case.ids import association_id, case_uuid, document_id, item_id
+from bundlesmith.case.ids import association_id, case_uuid, document_id, exported, item_id
 from bundlesmith.diagnostics import Diagnostic, error
 from bundlesmith.model import Catalogue, Crosswalk, CrosswalkSource, Framework
 
@@ -40,7 +40,7 @@ def problems(catalogue: Catalogue) -> list[Diagnostic]:
     """What stops a framework of this view from being exported (a framework needs its version's `date`)."""
     return [error(f.span, "case-needs-date", f"framework '{f.id}' has no 'date' (of its version) for the CASE export",
                   "add 'date: YYYY-MM-DD' to the framework")
-            for f in catalogue.frameworks.values() if not f.date]
+            for f in catalogue.frameworks.values() if not exported(f)]
 
 
 def package(catalogue: Catalogue, framework: Framework) -> dict:

@@ -13,6 +13,11 @@ import uuid
 from bundlesmith.model import Framework, StandardItem
 
 
+def exported(framework: Framework) -> bool:
+    """Whether `build` writes the framework as a CASE package: it needs the `date` of its version."""
+    return bool(framework.date)
+
+
 def case_uuid(base_uri: str, code: str = "") -> str:
     """The identifier of the node at `base_uri + code` (the document itself when `code` is empty)."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, base_uri + code))

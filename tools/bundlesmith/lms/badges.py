@@ -13,6 +13,7 @@ import hashlib
 import json
 from xml.sax.saxutils import escape
 
+from bundlesmith.case import ids as case_ids
 from bundlesmith.lms.plan import Competency, Kit
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
@@ -25,12 +26,15 @@ SAMPLE_RECIPIENT = "did:example:SAMPLE-RECIPIENT-replace-with-the-learner"
 
 
 def alignment(competency: Competency) -> dict:
-    """One Alignment: the standard by its permalink (the one place to add a CASE item's targetCode and
-    `targetType: CFItem` when a CASE export of the framework exists)."""
+    """One Alignment: the standard by its permalink; where the build exports the framework as CASE, also by
+    its CFItem (`targetType: CFItem`, `targetCode` the item's CASE identifier, as in build/case/)."""
     item, framework = competency.item, competency.framework
-    return {"type": ["Alignment"], "targetName": f"{item.code} {item.label}", "targetUrl": competency.permalink,
-            "targetCode": item.code, "targetDescription": " ".join(item.statement.split()),
-            "targetFramework": f"{framework.title} {framework.version}"}
+    found = {"type": ["Alignment"], "targetName": f"{item.code} {item.label}", "targetUrl": competency.permalink,
+             "targetCode": item.code, "targetDescription": " ".join(item.statement.split()),
+             "targetFramework": f"{framework.title} {framework.version}"}
+    if case_ids.exported(framework):
+        found.update({"targetType": "CFItem", "targetCode": case_ids.item_id(framework, item)})
+    return found
 
 
 def achievement_id(kit: Kit) -> str:
