@@ -42,6 +42,10 @@ def change_the_content(root: Path) -> None:
          ("  - clm:D6.2\n", "  - clm:D2.3\n"))
 
 
+def build_only(project: Path, *outputs: str):
+    return CliRunner().invoke(cli, ["-C", str(project), "build", "--force", *(f"--only={o}" for o in outputs)])
+
+
 def sums_verify(folder: Path) -> bool:
     listed = {}
     for line in (folder / "SHA256SUMS").read_text().splitlines():
@@ -56,7 +60,7 @@ def test_a_release_then_a_change_then_a_second_release_gives_the_hand_worked_cha
     first = release(project)
     assert first.exit_code == 0, first.output
     assert first.stdout == ("released national-induction 1.0.0 to releases/national-induction/1.0.0/ "
-                            "(41 files; its first release)\n")
+                            "(61 files; its first release)\n")
     one = project / "releases/national-induction/1.0.0"
     assert sorted(p.name for p in (one / "packages").iterdir()) == [
         f"national-induction-1.0.0{variant}-scorm{v}.{ext}" for variant in ("-riverside-ics", "")
@@ -67,6 +71,15 @@ def test_a_release_then_a_change_then_a_second_release_gives_the_hand_worked_cha
     # The prior-learning maps (with their mapping records) are frozen with it: 2 crosswalks x 4 formats per view.
     assert sorted(p.name for p in (one / "reports").glob("rpl-*")) == [
         f"rpl-{c}.{f}" for c in ("care-certificate", "l5-leadership-management") for f in ("csv", "html", "json", "xlsx")]
+    # What an LMS administrator and an issuer need is frozen with it too, byte for byte as build writes it.
+    built = project / "build"
+    assert build_only(project, "lms", "badges", "case").exit_code == 0
+    for kept, made in (("lms", "lms/national-induction"), ("lms/riverside-ics", "lms/riverside-ics/national-induction"),
+                       ("badges", "badges"), ("badges/riverside-ics", "badges/riverside-ics"), ("case", "case")):
+        names = sorted(p.name for p in (one / kept).iterdir() if p.is_file())
+        assert names and names == sorted(p.name for p in (built / made).iterdir() if p.is_file()
+                                         and (kept.startswith(("lms", "case")) or p.name.startswith("national-induction.")))
+        assert all((one / kept / n).read_bytes() == (built / made / n).read_bytes() for n in names)
     assert sums_verify(one)
     record = json.loads((one / "release.json").read_text())
     assert (record["bundle"], record["version"], record["released"], record["previous"]) == (
@@ -77,7 +90,7 @@ def test_a_release_then_a_change_then_a_second_release_gives_the_hand_worked_cha
     change_the_content(project)
     second = release(project)
     assert second.exit_code == 0, second.output
-    assert second.stdout.endswith("(41 files; CHANGELOG.md compares it with 1.0.0)\n")
+    assert second.stdout.endswith("(61 files; CHANGELOG.md compares it with 1.0.0)\n")
     two = project / "releases/national-induction/1.1.0"
     assert sums_verify(two) and sums_verify(one)
     # By hand: guided 110 min (15+20+20+20+20+15) - 15 (appraisal removed) + 10 (speaking up) + 160 (inclusive

@@ -10,6 +10,9 @@ to commit:
   releases/<bundle>/<version>/
     packages/        every SCORM package of the bundle (national and each variant), each with its provenance
     reports/         the bundle's coverage reports (reports/<variant>/ for each variant)
+    lms/             the bundle's LMS kit: competency files and setup sheet (lms/<variant>/ for each variant)
+    badges/          the bundle's Open Badges achievement, image and credential template (likewise)
+    case/            the frameworks as CASE packages (case/<variant>/ for a variant's local framework)
     release.json     what was released: bundle, version, date, content hash, packages, previous release
     CHANGELOG.md     what changed since the previous release (coverage/changes.py)
     SHA256SUMS       sha256 of every other file, as `sha256sum -c SHA256SUMS` checks it
@@ -191,10 +194,11 @@ def _read_coverage(folder: Path, root: Path, problems: list[Diagnostic]) -> dict
 
 def _build(root: Path, bundle_id: str, version: str, today: date, jobs: int | None,
            out: Path) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """The bundle's packages and reports, built from the sources into `out`, by release path."""
+    """The bundle's packages, reports, LMS kit, badge and the CASE frameworks, built from the sources into
+    `out`, by release path."""
     from bundlesmith import build
 
-    options = build.BuildOptions(root=root, out=out, only=frozenset({"scorm", "reports"}), bundles=(bundle_id,),
+    options = build.BuildOptions(root=root, out=out, only=frozenset(RELEASED), bundles=(bundle_id,),
                                  jobs=jobs, today=today, force=True)
     result = build.run(options)
     if not result.ok:
@@ -211,7 +215,19 @@ def _build(root: Path, bundle_id: str, version: str, today: date, jobs: int | No
         for report in sorted(source.iterdir()) if source.is_dir() else ():
             if report.is_file() and not report.name.startswith("."):
                 files[f"{prefix}/{report.name}"] = report.read_bytes()
+        within = "" if variant is None else f"{variant}/"
+        kit = out / "lms" / within / bundle_id
+        for name in sorted(p.name for p in kit.iterdir() if p.is_file()) if kit.is_dir() else ():
+            files[f"lms/{within}{name}"] = (kit / name).read_bytes()
+        for badge in sorted((out / "badges" / within).glob(f"{bundle_id}.*")):
+            files[f"badges/{within}{badge.name}"] = badge.read_bytes()
+        for framework in sorted((out / "case" / within).glob("*.json")):
+            files[f"case/{within}{framework.name}"] = framework.read_bytes()
     return files, []
+
+
+# What a release holds: the outputs of `build --only` it is made from.
+RELEASED = ("scorm", "reports", "lms", "badges", "case")
 
 
 def _record(current: dict, files: dict[str, bytes], today: date, previous: dict | None) -> dict[str, bytes]:
