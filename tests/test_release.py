@@ -85,6 +85,9 @@ def test_a_release_then_a_change_then_a_second_release_gives_the_hand_worked_cha
     assert (record["bundle"], record["version"], record["released"], record["previous"]) == (
         "national-induction", "1.0.0", TODAY, None)
     assert record["content_hash"] == json.loads((one / "reports/coverage.json").read_text())["provenance"]["content_hash"]
+    assert record["crosswalks"] == [  # the prior-learning maps' inputs, which no report's content hash covers
+        {"file": path, "sha256": hashlib.sha256((project / path).read_bytes()).hexdigest()}
+        for path in ("content/crosswalks/care-certificate.yml", "content/crosswalks/l5-leadership-management.yml")]
     assert "First release." in (one / "CHANGELOG.md").read_text()
 
     change_the_content(project)

@@ -99,7 +99,9 @@ def release(root: Path, bundle_id: str, today: date | None = None, jobs: int | N
             result.problems = problems
             return result
         current = json.loads(files["reports/coverage.json"])
-        files.update(_record(current, files, today, previous_doc))
+        crosswalks = {c.path: hashlib.sha256((root / c.path).read_bytes()).hexdigest()
+                      for view in views for c in view.catalogue.crosswalks.values()}
+        files.update(_record(current, files, today, previous_doc, crosswalks))
         _write(folder, files)
     result.folder, result.files = folder, sorted(files)
     return result
@@ -230,8 +232,11 @@ def _build(root: Path, bundle_id: str, version: str, today: date, jobs: int | No
 RELEASED = ("scorm", "reports", "lms", "badges", "case")
 
 
-def _record(current: dict, files: dict[str, bytes], today: date, previous: dict | None) -> dict[str, bytes]:
-    """release.json, CHANGELOG.md and SHA256SUMS for the packages and reports in `files`."""
+def _record(current: dict, files: dict[str, bytes], today: date, previous: dict | None,
+            crosswalks: dict[str, str]) -> dict[str, bytes]:
+    """release.json, CHANGELOG.md and SHA256SUMS for the packages and reports in `files`. The content hash
+    is the bundle's (its report's provenance); the crosswalks the prior-learning maps read are named with
+    their sha256 beside it, since no report's content hash covers them."""
     import bundlesmith
     from bundlesmith.coverage.changes import changes, render_changelog
 
@@ -240,6 +245,7 @@ def _record(current: dict, files: dict[str, bytes], today: date, previous: dict 
         "bundle": bundle["id"], "version": bundle["version"], "title": bundle["title"],
         "released": today.isoformat(), "bundlesmith": bundlesmith.__version__,
         "content_hash": current["provenance"]["content_hash"],
+        "crosswalks": [{"file": path, "sha256": digest} for path, digest in sorted(crosswalks.items())],
         "previous": previous["bundle"]["version"] if previous else None,
         "packages": [{"file": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
                      for name, data in sorted(files.items()) if name.endswith(".zip")],
