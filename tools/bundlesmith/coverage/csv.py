@@ -66,7 +66,7 @@ def safe_cell(value):
     return value
 
 
-def _write(header, rows) -> bytes:
+def csv_bytes(header, rows) -> bytes:
     """Every CSV view is written here, so every cell that came from content goes through safe_cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -77,20 +77,20 @@ def _write(header, rows) -> bytes:
 
 
 def alignments_csv(document: dict) -> bytes:
-    return _write(ALIGNMENT_COLUMNS, ([row[c] for c in ALIGNMENT_COLUMNS] for row in tidy_rows(document)))
+    return csv_bytes(ALIGNMENT_COLUMNS, ([row[c] for c in ALIGNMENT_COLUMNS] for row in tidy_rows(document)))
 
 
 def matrix_csv(document: dict) -> bytes:
     titles = {s["ref"]: s for s in document["standards"]}
     matrix = document["matrix"]
     header = ["standard", "standard_title", "status", *matrix["columns"]]
-    return _write(header, ([r["standard"], titles[r["standard"]]["title"], titles[r["standard"]]["status"],
+    return csv_bytes(header, ([r["standard"], titles[r["standard"]]["title"], titles[r["standard"]]["status"],
                             *(cell_text(c) for c in r["cells"])] for r in matrix["rows"]))
 
 
 def gaps_csv(document: dict) -> bytes:
     bundle = document["bundle"]["id"]
-    return _write(GAP_COLUMNS, ([bundle, g["standard"], g["title"], g["kind"], " ".join(g["modules"]), g["detail"]]
+    return csv_bytes(GAP_COLUMNS, ([bundle, g["standard"], g["title"], g["kind"], " ".join(g["modules"]), g["detail"]]
                                 for g in document["gaps"]))
 
 
@@ -103,4 +103,4 @@ def framework_csv(document: dict) -> bytes:
         cells = [(c["letter"] or "") + ("*" if c["targeted"] else "") for c in s["bundles"]]
         missing = " ".join(lv["level"] for lv in s["level_coverage"] if not lv["covered"])
         rows.append([s["ref"], s["title"], " ".join(s["levels"]), *cells, missing])
-    return _write(header, rows)
+    return csv_bytes(header, rows)

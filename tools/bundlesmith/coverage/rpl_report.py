@@ -104,19 +104,19 @@ def mapping_rows(doc: dict) -> list[list]:
 
 def render_csv(doc: dict) -> bytes:
     """The modules table, then a blank line and the mapping record (both through csv's safe_cell)."""
-    from bundlesmith.coverage.csv import _write
+    from bundlesmith.coverage.csv import csv_bytes
 
-    return _write(MODULE_COLUMNS, module_rows(doc)) + b"\n" + _write(MAPPING_COLUMNS, mapping_rows(doc))
+    return csv_bytes(MODULE_COLUMNS, module_rows(doc)) + b"\n" + csv_bytes(MAPPING_COLUMNS, mapping_rows(doc))
 
 
 def render_xlsx(doc: dict) -> bytes:
-    from bundlesmith.coverage.xlsx import _Book, _sheet
+    from bundlesmith.coverage.xlsx import Workbook, add_sheet
 
     variant = f" ({doc['bundle']['variant']['title']})" if doc["bundle"]["variant"] else ""
-    book = _Book(f"Prior learning: {doc['bundle']['title']} {doc['bundle']['version']}{variant} for holders of "
+    book = Workbook(f"Prior learning: {doc['bundle']['title']} {doc['bundle']['version']}{variant} for holders of "
                  f"{doc['crosswalk']['source']['title']}")
     s = doc["summary"]
-    _sheet(book, "Summary", ["measure", "value"], [
+    add_sheet(book, "Summary", ["measure", "value"], [
         ("bundle", doc["bundle"]["id"]), ("crosswalk", doc["crosswalk"]["id"]),
         ("source", f"{doc['crosswalk']['source']['title']} {doc['crosswalk']['source']['version']}"),
         ("reviewed by", doc["crosswalk"]["reviewed"]["by"]), ("reviewed", doc["crosswalk"]["reviewed"]["date"] or ""),
@@ -124,8 +124,8 @@ def render_xlsx(doc: dict) -> bytes:
         ("exempt", s["exempt"]), ("top-up", s["top_up"]), ("take", s["take"]),
         ("minutes in the bundle", s["minutes_total"]), ("minutes a holder saves", s["minutes_saved"])],
         {1: 24, 2: 60})
-    _sheet(book, "Modules", list(MODULE_COLUMNS), module_rows(doc))
-    _sheet(book, "Mapping record", list(MAPPING_COLUMNS), mapping_rows(doc))
+    add_sheet(book, "Modules", list(MODULE_COLUMNS), module_rows(doc))
+    add_sheet(book, "Mapping record", list(MAPPING_COLUMNS), mapping_rows(doc))
     return book.bytes()
 
 

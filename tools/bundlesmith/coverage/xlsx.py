@@ -24,7 +24,7 @@ FRAMEWORK_SHEETS = ("Framework", "Level gaps", "Key")
 _OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
-class _Book:
+class Workbook:
     """One workbook being written into memory, with a title (what a screen reader and the file's properties
     name it by)."""
 
@@ -39,7 +39,7 @@ class _Book:
         return self.buffer.getvalue()
 
 
-def _sheet(book: _Book, title: str, header: list[str], rows, widths: dict[int, int] | None = None) -> None:
+def add_sheet(book: Workbook, title: str, header: list[str], rows, widths: dict[int, int] | None = None) -> None:
     """One sheet: its rows as a defined Excel table named after the sheet (so a screen reader announces the
     header of each cell and the table can be found by name), with the header row frozen."""
     ws = book.wb.add_worksheet(title)
@@ -62,9 +62,9 @@ def _sheet(book: _Book, title: str, header: list[str], rows, widths: dict[int, i
 def render(doc: dict) -> bytes:
     b, s, p = doc["bundle"], doc["summary"], doc["provenance"]
     variant = f" ({b['variant']['title']})" if b["variant"] else ""
-    wb = _Book(f"Coverage report: {b['title']} {b['version']}{variant}")
+    wb = Workbook(f"Coverage report: {b['title']} {b['version']}{variant}")
     acc = b["accreditation"] or {}
-    _sheet(wb, "Summary", ["measure", "value"], [
+    add_sheet(wb, "Summary", ["measure", "value"], [
         ("bundle", b["id"]), ("title", b["title"]), ("version", b["version"]),
         ("variant", b["variant"]["id"] if b["variant"] else ""), ("levels", ", ".join(b["levels"])),
         ("accreditation status", acc.get("status") or "none"), ("accreditation body", acc.get("body") or ""),
@@ -81,11 +81,11 @@ def render(doc: dict) -> bytes:
     ], {1: 28, 2: 70})
     matrix = doc["matrix"]
     titles = {st["ref"]: st for st in doc["standards"]}
-    _sheet(wb, "Matrix", ["standard", "title", "status", *matrix["columns"]],
+    add_sheet(wb, "Matrix", ["standard", "title", "status", *matrix["columns"]],
            ([r["standard"], titles[r["standard"]]["title"], titles[r["standard"]]["status"],
              *(cell_text(c) for c in r["cells"])] for r in matrix["rows"]),
            {1: 12, 2: 40, 3: 11, **{i: 6 for i in range(4, 4 + len(matrix["columns"]))}})
-    _sheet(wb, "Standards", ["standard", "title", "levels", "local", "status", "modules", "minutes guided",
+    add_sheet(wb, "Standards", ["standard", "title", "levels", "local", "status", "modules", "minutes guided",
                              "minutes self-directed", "assessment methods", "quiz items", "outcomes", "gaps", "comment"],
            ([st["ref"], st["title"], ", ".join(st["levels"]), st["local"], st["status"],
              "; ".join(f"{e['id']} {e['letter']}" + ("" if e["counts"] else f" ({e['status']})") for e in st["modules"]),
@@ -94,37 +94,37 @@ def render(doc: dict) -> bytes:
              "; ".join(f"{o['module']} {o['id']}: {o['text']}" for o in st["outcomes"]),
              ", ".join(GAP_TITLES[g] for g in st["gaps"]), ""] for st in doc["standards"]),
            {1: 12, 2: 40, 6: 50, 10: 30, 11: 60, 12: 30, 13: 40})
-    _sheet(wb, "Alignments", list(ALIGNMENT_COLUMNS), ([row[c] for c in ALIGNMENT_COLUMNS] for row in tidy_rows(doc)),
+    add_sheet(wb, "Alignments", list(ALIGNMENT_COLUMNS), ([row[c] for c in ALIGNMENT_COLUMNS] for row in tidy_rows(doc)),
            {4: 12, 7: 40, 9: 36, 10: 40})
-    _sheet(wb, "Gaps", ["standard", "title", "gap", "modules", "detail", "comment"],
+    add_sheet(wb, "Gaps", ["standard", "title", "gap", "modules", "detail", "comment"],
            ([g["standard"], g["title"], GAP_TITLES[g["kind"]], " ".join(g["modules"]), g["detail"], ""]
             for g in doc["gaps"]), {1: 12, 2: 40, 3: 34, 4: 40, 5: 70, 6: 40})
-    _sheet(wb, "Level gaps", ["standard", "title", "level gap", "levels"],
+    add_sheet(wb, "Level gaps", ["standard", "title", "level gap", "levels"],
            ([g["standard"], g["title"], LEVEL_GAP_WORDS[g["kind"]], ", ".join(g["levels"])] for g in doc["level_gaps"]),
            {1: 12, 2: 40, 3: 44, 4: 20})
-    _sheet(wb, "Not targeted", ["standard", "title", "levels", "expected at this level", "local", "status", "modules"],
+    add_sheet(wb, "Not targeted", ["standard", "title", "levels", "expected at this level", "local", "status", "modules"],
            ([st["ref"], st["title"], ", ".join(st["levels"]), st["expected"], st["local"], st["status"],
              "; ".join(f"{e['id']} {e['letter']}" for e in st["modules"])]
             for st in doc["not_targeted"]), {1: 12, 2: 40, 3: 20, 4: 12, 7: 60})
-    _sheet(wb, "Domains", ["domain", "title", "local", "standards", "targeted", "met", "assessed", "share met",
+    add_sheet(wb, "Domains", ["domain", "title", "local", "standards", "targeted", "met", "assessed", "share met",
                            "share assessed", "minutes guided", "minutes self-directed", "hours"],
            ([f"{d['framework']}:{d['code']}", d["title"], d["local"], d["standards"], d["targeted"], d["met"],
              d["assessed"], d["share_met"], d["share_assessed"], d["minutes_guided"], d["minutes_self_directed"],
              d["hours"]] for d in doc["domains"]), {2: 45})
     co = doc["co_production"]
-    _sheet(wb, "Co-production", ["module", "local", "role", "outside writing team", "contribution", "date", "flag"],
+    add_sheet(wb, "Co-production", ["module", "local", "role", "outside writing team", "contribution", "date", "flag"],
            ([mod["module"], mod["local"], r["role"] if r else "", r["outside_team"] if r else "",
              r["contribution"] if r else "no co-creation recorded", (r["date"] or "") if r else "", mod["flag"] or ""]
             for mod in co["modules"] for r in (mod["roles"] or [None])), {1: 36, 3: 22, 5: 80, 7: 22})
     cur = doc["currency"]
-    _sheet(wb, "Currency", ["module", "version", "status", "reviewed", "next review", "overdue", "days overdue",
+    add_sheet(wb, "Currency", ["module", "version", "status", "reviewed", "next review", "overdue", "days overdue",
                             "approved by", "change since previous"],
            [[r["module"], r["version"], r["status"], r["reviewed"] or "", r["next_review"] or "", r["overdue"],
              r["days_overdue"], r["approved_by"] or "", _change(cur["since"], r)] for r in cur["modules"]]
            + [[a["id"], a["version"], "", "", "", "", "", "", "removed"] for a in (cur["since"] or {}).get("removed", [])],
            {1: 36, 8: 40, 9: 24})
     source = p["source"] or {}
-    _sheet(wb, "Provenance", ["item", "name", "sha256", "detail"], [
+    add_sheet(wb, "Provenance", ["item", "name", "sha256", "detail"], [
         ("bundle version", b["id"], "", p["bundle_version"]),
         ("content hash", "sources", p["content_hash"], ""),
         ("source revision", source.get("system", ""), source.get("revision", ""),
@@ -143,8 +143,8 @@ KEY = (("I", "introduces: the module introduces the standard"), ("D", "develops:
        ("*", "Framework sheet: the bundle targets the standard"))
 
 
-def _key(book: _Book) -> None:
-    _sheet(book, "Key", ["letter", "meaning"], KEY, {1: 16, 2: 70})
+def _key(book: Workbook) -> None:
+    add_sheet(book, "Key", ["letter", "meaning"], KEY, {1: 16, 2: 70})
 
 
 def _change(since: dict | None, row: dict) -> str:
@@ -158,13 +158,13 @@ def _change(since: dict | None, row: dict) -> str:
 
 def render_framework(doc: dict) -> bytes:
     variant = f" ({doc['variant']['title']})" if doc.get("variant") else ""
-    wb = _Book(f"Framework coverage across bundles{variant}")
+    wb = Workbook(f"Framework coverage across bundles{variant}")
     bundles = [b["id"] for b in doc["bundles"]]
-    _sheet(wb, "Framework", ["standard", "title", "local", "levels", *bundles, "levels not covered"],
+    add_sheet(wb, "Framework", ["standard", "title", "local", "levels", *bundles, "levels not covered"],
            ([s["ref"], s["title"], s["local"], ", ".join(s["levels"]),
              *((c["letter"] or "") + ("*" if c["targeted"] else "") for c in s["bundles"]),
              ", ".join(lv["level"] for lv in s["level_coverage"] if not lv["covered"])] for s in doc["standards"]),
            {1: 12, 2: 40, 4: 30, **{i: 14 for i in range(5, 5 + len(bundles))}, 5 + len(bundles): 24})
-    _sheet(wb, "Level gaps", ["standard", "level"], ([g["standard"], g["level"]] for g in doc["level_gaps"]))
+    add_sheet(wb, "Level gaps", ["standard", "level"], ([g["standard"], g["level"]] for g in doc["level_gaps"]))
     _key(wb)
     return wb.bytes()
