@@ -136,10 +136,14 @@ def test_the_pre_commit_hook_runs_check(tmp_path):
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory) -> Path:
-    """The wheel and sdist, built as a release is (`python -m build`)."""
+    """The wheel and sdist, built as a release is (`python -m build`: the sdist, then the wheel from it, so
+    the wheel holds only what the sdist does and setuptools never writes into the project's build/)."""
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--sdist", "--outdir", str(out), str(ROOT)],
+    before = sorted(p.name for p in (ROOT / "build").iterdir()) if (ROOT / "build").is_dir() else []
+    subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
                    check=True, capture_output=True, timeout=900)
+    after = sorted(p.name for p in (ROOT / "build").iterdir()) if (ROOT / "build").is_dir() else []
+    assert after == before, "building the wheel wrote into the project's build/"
     return out
 
 
