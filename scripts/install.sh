@@ -2,8 +2,9 @@
 # Set up bundlesmith on a Debian machine with Python >= 3.11, as any user: a virtual environment in .venv/
 # with this package (editable), its test extras and the exact versions in requirements.lock, and the npm
 # packages the browser tests load (scorm-again, axe-core). What needs root (Debian's python3-venv where it
-# is missing; chromium and nodejs/npm for the tests) is installed when run as root or with password-less
-# sudo, and otherwise named in one message. Never touches the system Python's packages.
+# is missing; Pango for the printed handbooks; chromium, nodejs/npm and poppler-utils for the tests) is
+# installed when run as root or with password-less sudo, and otherwise named in one message. Never touches
+# the system Python's packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${BUNDLESMITH_VENV:-.venv}"
@@ -40,12 +41,17 @@ fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
 
 missing=()
+# WeasyPrint (the handbooks) loads Pango through cffi; the tests read the PDFs' text with poppler's pdftotext.
+has_library() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+{ has_library libpango-1.0.so.0 && has_library libpangoft2-1.0.so.0; } || apt_install libpango-1.0-0 libpangoft2-1.0-0 \
+  || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v pdftotext >/dev/null 2>&1 || apt_install poppler-utils || missing+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || apt_install chromium || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm || missing+=(nodejs npm)
 if command -v npm >/dev/null 2>&1; then
   npm ci --no-audit --no-fund --silent
 fi
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "install.sh: bundlesmith is set up in $VENV/; the browser tests also need Debian's ${missing[*]}," >&2
+  echo "install.sh: bundlesmith is set up in $VENV/; the handbooks and the browser and PDF tests also need Debian's ${missing[*]}," >&2
   echo "  which only root can install: sudo apt-get install ${missing[*]}  (then run this again)" >&2
 fi

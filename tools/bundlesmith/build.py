@@ -8,6 +8,7 @@ Layout of build/:
   lms/                        the LMS administrator's kit per bundle (lms/<variant>/ for variants; see lms/)
   badges/                     the Open Badges 3.0 achievement per bundle (badges/<variant>/ for variants)
   case/                       a CASE CFPackage per framework (case/<variant>/ for a variant's local ones)
+  print/                      learner and facilitator handbooks (PDF/UA-1) per bundle (and per variant)
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from bundlesmith.load.project import available_variants
 class BuildOptions:
     root: Path
     out: Path
-    only: frozenset[str] = frozenset({"site", "scorm", "reports", "lms", "badges", "case"})
+    only: frozenset[str] = frozenset({"site", "scorm", "reports", "lms", "badges", "case", "print"})
     bundles: tuple[str, ...] = ()
     variants: tuple[str, ...] | None = None  # None: national and every variant; (): national only
     jobs: int | None = None
@@ -152,10 +153,14 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
         variants = [view.catalogue.variant.id if view.catalogue.variant else None for view in views]
         scorm_dir = stage.path / "scorm" if scorm is not None else None
         sites = None
-        running, carried, reporter, feeder = None, [], None, None
+        running, carried, reporter, feeder, printing = None, [], None, None, None
         try:
             if site is not None:  # first, so that site processes are forked before any thread starts
                 sites = _start_sites(site, views, variants, cache, stage.path, options, scorm_dir, reports is not None)
+            if "print" in options.only:  # planned now, so the packaging pool's workers fork with the handbooks' HTML
+                printing = _renderer("handbooks").Printing(
+                    [(view.catalogue, _bundles(view.catalogue, options)) for view in views], cache, options.workers)
+                printing.share()
             if scorm is not None:
                 reuse = _PackageReuse(options, stage)
                 targets = [(view.catalogue, _bundles(view.catalogue, options)) for view in views]
@@ -171,6 +176,10 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                 echo(f"scorm: {total} package(s) for {len(targets)} view(s)"
                      + (f"; {reuse.reused} unchanged since the last build, kept" if reuse.reused else ""))
                 written.append("scorm")
+            if printing is not None:  # laid out in the packaging pool when there is one
+                printing.start(getattr(running, "pool", None))
+                echo(f"print: {len(printing.jobs)} handbook(s) for {len(views)} view(s)")
+            if scorm is not None:
                 if options.bundles:
                     carried = _carry_over_packages(stage, options, reuse)
                     packages += carried
@@ -215,6 +224,9 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                     written.append(site_dirname(variants[k]))
             if reporter is not None:
                 written.append("reports")
+            if printing is not None:
+                stage.write("print", printing.files())
+                written.append("print")
         except BaseException:
             aborted = True
             raise
@@ -227,6 +239,8 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                 feeder.stop(running.close if aborted and running is not None else None)
             if reporter is not None:
                 reporter.close(aborted)
+            if printing is not None:
+                printing.close()
             if running is not None:
                 running.close()
         if stages:

@@ -264,10 +264,10 @@ def init(folder, title):
 
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith build\n  bundlesmith build --only scorm --bundle national-induction\n"
                     "  bundlesmith build --only site --variant riverside-ics\n  bundlesmith build --only lms --only badges\n"
-                    "  bundlesmith build --only case")
+                    "  bundlesmith build --only case\n  bundlesmith build --only print")
 @project_option
 @click.option("--only", "only", multiple=True,
-              type=click.Choice(["site", "scorm", "reports", "lms", "badges", "case"]),
+              type=click.Choice(["site", "scorm", "reports", "lms", "badges", "case", "print"]),
               help="Build only these outputs (repeatable). Default: all.")
 @click.option("--bundle", "bundles", multiple=True, metavar="ID", help="Only these bundles (repeatable).")
 @variant_option
@@ -281,8 +281,8 @@ def init(folder, title):
 @today_option
 @click.pass_context
 def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, force, today):
-    """Check the content, then build the site, SCORM packages, coverage reports, the LMS kit, badges and CASE
-    packages into build/.
+    """Check the content, then build the site, SCORM packages, coverage reports, the LMS kit, badges, CASE
+    packages and handbooks into build/.
 
     Nothing is written when check finds errors. Output is staged and swapped in at the
     end, so a failed or interrupted build leaves the previous build/ as it was.
@@ -294,7 +294,7 @@ def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, force,
     _validate_bundles(root, bundles)
     options = build_mod.BuildOptions(
         root=root, out=(out or root / "build").resolve(),
-        only=frozenset(only or ("site", "scorm", "reports", "lms", "badges", "case")),
+        only=frozenset(only or ("site", "scorm", "reports", "lms", "badges", "case", "print")),
         bundles=tuple(bundles), variants=(variant,) if variant else (() if national_only else None),
         jobs=jobs, today=_today(today), dry_run=dry_run, force=force,
     )

@@ -30,6 +30,7 @@ GROUPS = {
     "bundles": "Bundles and variants",
     "crosswalks": "Crosswalks (`content/crosswalks/`) and prior learning",
     "case": "CASE packages (`bundlesmith export case`, `import case`)",
+    "schedule": "Delivery schedules (`schedule:` in a bundle or a variant)",
     "review": "Review dates and co-creation",
     "access": "Accessible images, video and audio (docs/checks.md)",
     "plain": "Plain English and acronyms (docs/checks.md)",
@@ -141,6 +142,16 @@ _TABLE = (
     ("case", "case-too-large", "The file to import is larger than bundlesmith reads (a safety limit)."),
     ("case", "case-not-imported", "Associations other than `isChildOf` (crosswalks, related items) are not "
                                   "imported."),
+    # Schedule
+    ("schedule", "schedule-session", "A session names both a module and an activity, or neither."),
+    ("schedule", "schedule-unknown-module", "A session schedules a module that is not in the bundle."),
+    ("schedule", "schedule-duplicate", "A module is scheduled in more than one session."),
+    ("schedule", "schedule-unscheduled", "A module of a scheduled bundle is in no session (a variant's added "
+                                         "modules are scheduled in its `variant.yml`)."),
+    ("schedule", "schedule-too-short", "A module's session is shorter than the module's guided time (`time.guided`)."),
+    ("schedule", "schedule-day-too-long", "A day's sessions add up to more than `schedule.max_day_minutes` "
+                                          "(default 420)."),
+    ("schedule", "schedule-notes", "A session's facilitator notes are not a Markdown file that exists."),
     # Review
     ("review", "review-overdue", "A module's review date has passed."),
     ("review", "review-dates", "A module's `next_review` is before its `reviewed` date."),

@@ -50,6 +50,14 @@ class Staging:
                 (staged / rel).parent.mkdir(parents=True, exist_ok=True)
                 link_or_copy(source, staged / rel)
 
+    def write(self, name: str, files: dict[str, bytes]) -> None:
+        """Write rendered files (relative path -> bytes) into the staged build/<name>/, in name order."""
+        folder = self.path / name
+        for rel in sorted(files):
+            target = folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(files[rel])
+
     def commit(self, names: Iterable[str]) -> None:
         """Swap each staged output folder into build/ with renames; if any rename fails, undo the others."""
         trash = self.out / f".old-{os.getpid()}"

@@ -75,7 +75,8 @@ def site_inputs(config: Path) -> list[tuple[str, Path]]:
 
 # The libraries whose versions shape output bytes (pages, packages, reports).
 OUTPUT_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown-it-py", "mdit-py-plugins", "nh3", "jinja2", "lxml",
-                    "xlsxwriter", "pyyaml", "orjson", "msgspec", "pymdown-extensions", "markdown", "pygments")
+                    "xlsxwriter", "pyyaml", "orjson", "msgspec", "pymdown-extensions", "markdown", "pygments",
+                    "weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pillow")
 
 
 @lru_cache(maxsize=1)

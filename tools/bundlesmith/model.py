@@ -331,6 +331,53 @@ class ScormOptions:
 
 
 @dataclass(frozen=True)
+class Session:
+    """One session of a delivery day: a module of the bundle, or a named activity (a welcome, a lunch)."""
+
+    module: str  # the module's id, or "" for an activity
+    activity: str  # the activity's name, or "" for a module
+    minutes: int
+    notes: str  # facilitator notes, a Markdown file (project-relative path), or ""
+    materials: tuple[str, ...]
+    span: Span
+    notes_span: Span
+    local: bool = False  # from a variant
+
+    @property
+    def title(self) -> str:
+        return self.activity or self.module
+
+
+@dataclass(frozen=True)
+class Day:
+    title: str
+    sessions: tuple[Session, ...]
+    span: Span
+    local: bool = False
+
+    @property
+    def minutes(self) -> int:
+        return sum(s.minutes for s in self.sessions)
+
+
+DEFAULT_DAY_MINUTES = 420  # seven hours in the room, breaks included
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A bundle's day-by-day delivery plan for face-to-face teaching."""
+
+    days: tuple[Day, ...]
+    max_day_minutes: int
+    span: Span
+    max_day_span: Span
+
+    @property
+    def sessions(self) -> tuple[Session, ...]:
+        return tuple(s for day in self.days for s in day.sessions)
+
+
+@dataclass(frozen=True)
 class Bundle:
     id: str
     title: str
@@ -346,6 +393,7 @@ class Bundle:
     path: str
     span: Span
     release_fail_on: tuple[str, ...] = ()  # coverage gate conditions that block `bundlesmith release`
+    schedule: Schedule | None = None
 
     @property
     def module_ids(self) -> tuple[str, ...]:
@@ -374,6 +422,15 @@ class BundleAddition:
 
 
 @dataclass(frozen=True)
+class ScheduleAddition:
+    """Days a variant adds to a bundle's schedule (a day with the title of one already there extends it)."""
+
+    bundle: str
+    days: tuple[Day, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class Variant:
     id: str
     title: str
@@ -382,6 +439,7 @@ class Variant:
     additions: tuple[BundleAddition, ...]
     path: str
     span: Span
+    schedules: tuple[ScheduleAddition, ...] = ()
 
 
 @dataclass(frozen=True)

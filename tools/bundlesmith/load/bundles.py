@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic, error
 from bundlesmith.load import schema_check
+from bundlesmith.load.schedule import load_schedule
 from bundlesmith.load.common import items_with_spans, parse_date, span_of, strings, text
 from bundlesmith.load.yaml_source import load_yaml_file
 from bundlesmith.model import Accreditation, Bundle, ScormOptions, Section
@@ -53,5 +54,6 @@ def load_bundle(file: Path, path: str, raw: bytes | None = None) -> tuple[Bundle
         require_any_of=strings(data.get("co_creation") or {}, "require_any_of"),
         path=path, span=span_of(data, "id", path),
         release_fail_on=strings(data.get("release") or {}, "fail_on"),
+        schedule=load_schedule(data, path, problems),
     )
     return bundle, bid, problems

@@ -13,6 +13,7 @@ from bundlesmith.load import codec
 from bundlesmith.load.cache import LoadCache
 from bundlesmith.load.bundles import load_bundle
 from bundlesmith.load.crosswalks import add_crosswalk, load_crosswalk
+from bundlesmith.load.schedule import extend_schedule
 from bundlesmith.load.frameworks import load_framework
 from bundlesmith.load.markdown_scan import scan_body
 from bundlesmith.load.modules import load_module
@@ -324,3 +325,7 @@ def _add_to_bundles(variant: Variant, bundles: dict[str, Bundle], problems) -> N
             old = sections[index]
             sections[index] = dataclasses.replace(old, modules=old.modules + addition.modules)
         bundles[bundle.id] = dataclasses.replace(bundle, sections=tuple(sections))
+    for addition in variant.schedules:
+        bundle = bundles.get(addition.bundle)
+        if bundle is not None:
+            bundles[bundle.id] = dataclasses.replace(bundle, schedule=extend_schedule(bundle.schedule, addition))

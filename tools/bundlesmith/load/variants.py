@@ -8,7 +8,8 @@ from bundlesmith.diagnostics import Diagnostic, Span, error
 from bundlesmith.load import schema_check
 from bundlesmith.load.common import items_with_spans, span_of, text
 from bundlesmith.load.yaml_source import load_yaml_file
-from bundlesmith.model import BundleAddition, SlotFill, Variant
+from bundlesmith.load.schedule import load_days
+from bundlesmith.model import BundleAddition, ScheduleAddition, SlotFill, Variant
 
 
 def load_variant(folder: Path, root: Path, raw: bytes | None = None) -> tuple[Variant | None, list[Diagnostic]]:
@@ -38,5 +39,10 @@ def load_variant(folder: Path, root: Path, raw: bytes | None = None) -> tuple[Va
         for b, _ in items_with_spans(data, "bundles", path) if isinstance(b, dict)
         for a, aspan in items_with_spans(b, "add", path) if isinstance(a, dict)
     )
+    schedules = tuple(
+        ScheduleAddition(text(b, "bundle"), load_days(b["schedule"], path, prefix, problems, local=True),
+                         span_of(b, "schedule", path))
+        for b, _ in items_with_spans(data, "bundles", path) if isinstance(b, dict) and isinstance(b.get("schedule"), dict)
+    )
     return Variant(folder.name, text(data, "title"), text(data, "description"), slots, additions, path,
-                   span_of(data, "id", path)), problems
+                   span_of(data, "id", path), schedules), problems

@@ -7,7 +7,7 @@ from datetime import date
 from bundlesmith.diagnostics import Diagnostic
 from bundlesmith.model import Catalogue
 from bundlesmith.validate import (accessibility, bundles, crosswalks, frameworks, glossary, links, modules,
-                                 plain_english, review)
+                                 plain_english, review, schedule)
 
 
 def validate(catalogue: Catalogue, today: date | None = None, reject_raw_html: bool = False,
@@ -19,6 +19,7 @@ def validate(catalogue: Catalogue, today: date | None = None, reject_raw_html: b
     problems += modules.check_modules(catalogue, seen)
     problems += links.check_links(catalogue, seen)
     problems += bundles.check_bundles(catalogue)
+    problems += schedule.check_schedules(catalogue)
     problems += review.check_review(catalogue, today)
     problems += accessibility.check_accessibility(catalogue)
     problems += plain_english.check_plain_english(catalogue)

@@ -1,0 +1,196 @@
+"""Print output: a learner and a facilitator handbook per bundle (per variant), as tagged PDF/UA-1.
+
+print_html makes each edition's HTML in this process; WeasyPrint lays it out in the build's worker
+processes (the packaging pool when there is one). Two builds from the same inputs give byte-identical
+PDFs: the fonts ship with bundlesmith, the PDF dates are the content's (the latest module review), the
+file identifier is a hash of the HTML, and nothing reads the clock. A provenance record beside each
+bundle's PDFs names what they were built from and the WeasyPrint and Pango versions that laid them out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote
+
+from bundlesmith import __version__
+from bundlesmith.fingerprint import dependency_versions
+from bundlesmith.model import Bundle, Catalogue
+from bundlesmith.render.cache import RenderCache
+from bundlesmith.render.print_html import EDITIONS, HandbookPlan, asset_type, document_title, plan_handbook, render_handbook
+from bundlesmith.workers import background_worker
+
+FOLDER = "print"
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "print"
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "custom_metadata": False}
+
+
+def handbook_filename(bundle_id: str, version: str, variant: str | None, edition: str) -> str:
+    """`<bundle>-<version>[-<variant>]-learner.pdf` (or `-facilitator.pdf`)."""
+    middle = f"-{variant}" if variant else ""
+    return f"{bundle_id}-{version}{middle}-{edition}.pdf"
+
+
+def provenance_filename(bundle_id: str, version: str, variant: str | None) -> str:
+    middle = f"-{variant}" if variant else ""
+    return f"{bundle_id}-{version}{middle}-handbooks.provenance.json"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to lay out: the edition's HTML and the project it may take images from."""
+
+    filename: str
+    html: str
+    root: Path
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    return (ASSETS / "handbook.css").read_text(encoding="utf-8")
+
+
+def plan_jobs(views: list[tuple[Catalogue, list[Bundle]]], cache: RenderCache) -> tuple[list[Job], list[HandbookPlan]]:
+    """Every handbook of every view's bundles, as HTML ready to lay out (modules rendered once, via `cache`)."""
+    jobs, plans = [], []
+    for catalogue, bundles in views:
+        variant = catalogue.variant.id if catalogue.variant else None
+        for bundle in bundles:
+            plan = plan_handbook(catalogue, bundle)
+            plans.append(plan)
+            for edition in EDITIONS:
+                jobs.append(Job(handbook_filename(bundle.id, bundle.version, variant, edition),
+                                render_handbook(plan, edition, cache, stylesheet()), catalogue.root))
+    return jobs, plans
+
+
+def pdf_bytes(job: Job) -> bytes:
+    """One handbook laid out as PDF/UA-1 by WeasyPrint."""
+    from weasyprint import HTML
+
+    identifier = hashlib.sha256(job.html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    document = HTML(string=job.html, base_url="asset:", url_fetcher=_fetcher(job.root))
+    return document.write_pdf(pdf_identifier=identifier, **PDF_OPTIONS)
+
+
+def _fetcher(root: Path):
+    """WeasyPrint may read the shipped fonts (`asset-font:NAME`) and the project's published images
+    (`asset:content/...`) and nothing else: no network, no other file."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    from bundlesmith.file_types import IMAGES, place_refusal
+
+    class Fetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme, _, rest = url.partition(":")
+            rest = unquote(rest)
+            if scheme == "asset-font" and "/" not in rest and (ASSETS / "fonts" / rest).is_file():
+                file = ASSETS / "fonts" / rest
+            elif (scheme == "asset" and place_refusal(rest) is None and Path(rest).suffix.lower() in IMAGES
+                  and (root / rest).is_file() and not (root / rest).is_symlink()):
+                file = root / rest
+            else:
+                raise ValueError(f"a handbook reads no {url}")
+            return URLFetcherResponse(url, body=file.read_bytes(), headers={"Content-Type": asset_type(file.name)})
+
+    return Fetcher()
+
+
+_JOBS: list[Job] | None = None  # set before the worker processes fork, so they share the HTML without copying
+
+
+def _lay_out(index: int) -> bytes:
+    return pdf_bytes(_JOBS[index])
+
+
+class Printing:
+    """The handbooks of a build: planned now, laid out in worker processes, collected with `files()`.
+
+    `share()` must be called before the pool that lays them out forks (the packaging pool forks when it
+    starts); `start(pool)` queues them on that pool, or on a pool of their own when there is none."""
+
+    def __init__(self, views, cache: RenderCache, workers: int):
+        self.jobs, self.plans = plan_jobs(views, cache)
+        self.workers = workers
+        self.results = None
+        self.own_pool = None
+
+    def share(self) -> None:
+        global _JOBS
+        _JOBS = self.jobs
+
+    def start(self, pool=None) -> None:
+        self.share()
+        indexes = range(len(self.jobs))
+        if pool is None and self.workers > 1 and len(self.jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self.own_pool = pool = multiprocessing.get_context("fork").Pool(min(self.workers, len(self.jobs)),
+                                                                            initializer=background_worker)
+        self.results = pool.imap(_lay_out, indexes) if pool is not None else map(_lay_out, indexes)
+
+    def files(self) -> dict[str, bytes]:
+        """Every PDF and each bundle's provenance record (file name -> bytes), waiting for the workers."""
+        pdfs = dict(zip((job.filename for job in self.jobs), self.results))
+        out = dict(pdfs)
+        for plan in self.plans:
+            variant = plan.variant.id if plan.variant else None
+            names = [handbook_filename(plan.bundle.id, plan.bundle.version, variant, ed) for ed in EDITIONS]
+            record = provenance_record(plan, {n: pdfs[n] for n in names})
+            out[provenance_filename(plan.bundle.id, plan.bundle.version, variant)] = (
+                json.dumps(record, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        return out
+
+    def close(self) -> None:
+        global _JOBS
+        if self.own_pool is not None:
+            self.own_pool.terminate()
+            self.own_pool.join()
+            self.own_pool = None
+        _JOBS = None
+
+
+def provenance_record(plan: HandbookPlan, pdfs: dict[str, bytes]) -> dict:
+    """What the handbooks were made from and with: enough to rebuild the same bytes."""
+    catalogue, bundle = plan.catalogue, plan.bundle
+    inputs = {}
+    paths = [bundle.path, *(f.span.path for f in catalogue.frameworks.values()), *(m.path for m in plan.modules)]
+    if bundle.schedule is not None:
+        paths += [s.notes for s in bundle.schedule.sessions if s.notes]
+    if catalogue.variant is not None:
+        paths.append(catalogue.variant.path)
+    for path in sorted(set(paths)):
+        file = catalogue.root / path
+        if file.is_file():
+            inputs[path] = hashlib.sha256(file.read_bytes()).hexdigest()
+    for module in plan.modules:
+        if module.local_slots:
+            inputs[f"{module.path}#{catalogue.variant.id}"] = hashlib.sha256(module.body.encode()).hexdigest()
+    return {
+        "generator": f"bundlesmith {__version__}",
+        "bundle": bundle.id, "bundle_version": bundle.version, "bundle_title": bundle.title,
+        "variant": catalogue.variant.id if catalogue.variant else None,
+        "modules": {m.id: m.version for m in plan.modules},
+        "scheduled": bundle.schedule is not None,
+        "pdf_variant": PDF_OPTIONS["pdf_variant"],
+        "documents": {name: {"title": document_title(plan, name.rsplit("-", 1)[1][:-4]),
+                             "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+                      for name, data in sorted(pdfs.items())},
+        "inputs": inputs,
+        "fonts": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted((ASSETS / "fonts").glob("*.ttf"))},
+        "built_with": {**dependency_versions(), **layout_versions()},
+    }
+
+
+@lru_cache(maxsize=1)
+def layout_versions() -> dict[str, str]:
+    """The versions the PDF bytes depend on beyond the locked Python libraries: WeasyPrint and the system's
+    Pango (from Debian, not requirements.lock)."""
+    from weasyprint import __version__ as weasyprint_version
+    from weasyprint.text.ffi import pango
+
+    number = pango.pango_version()
+    return {"weasyprint": weasyprint_version,
+            "pango": f"{number // 10000}.{number // 100 % 100}.{number % 100}"}
