@@ -159,7 +159,8 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                 sites = _start_sites(site, views, variants, cache, stage.path, options, scorm_dir, reports is not None)
             if "print" in options.only:  # planned now, so the packaging pool's workers fork with the handbooks' HTML
                 printing = _renderer("handbooks").Printing(
-                    [(view.catalogue, _bundles(view.catalogue, options)) for view in views], cache, options.workers)
+                    [(view.catalogue, _bundles(view.catalogue, options)) for view in views], cache, options.workers,
+                    previous=None if options.force else options.out / "print", others=bool(options.bundles))
                 printing.share()
             if scorm is not None:
                 reuse = _PackageReuse(options, stage)
@@ -178,7 +179,8 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                 written.append("scorm")
             if printing is not None:  # laid out in the packaging pool when there is one
                 printing.start(getattr(running, "pool", None))
-                echo(f"print: {len(printing.jobs)} handbook(s) for {len(views)} view(s)")
+                echo(f"print: {len(printing.jobs)} handbook(s) for {len(views)} view(s)"
+                     + (f"; {printing.reused} unchanged since the last build, kept" if printing.reused else ""))
             if scorm is not None:
                 if options.bundles:
                     carried = _carry_over_packages(stage, options, reuse)

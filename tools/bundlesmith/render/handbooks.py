@@ -21,7 +21,9 @@ from bundlesmith import __version__
 from bundlesmith.fingerprint import dependency_versions
 from bundlesmith.model import Bundle, Catalogue
 from bundlesmith.render.cache import RenderCache
-from bundlesmith.render.print_html import EDITIONS, HandbookPlan, asset_type, document_title, plan_handbook, render_handbook
+from bundlesmith.render.packages import is_package_of
+from bundlesmith.render.print_html import (EDITIONS, HandbookPlan, asset_type, document_title, has_local_content,
+                                          plan_handbook, render_handbook)
 from bundlesmith.workers import background_worker
 
 FOLDER = "print"
@@ -55,11 +57,14 @@ def stylesheet() -> str:
 
 
 def plan_jobs(views: list[tuple[Catalogue, list[Bundle]]], cache: RenderCache) -> tuple[list[Job], list[HandbookPlan]]:
-    """Every handbook of every view's bundles, as HTML ready to lay out (modules rendered once, via `cache`)."""
+    """Every handbook of the views' bundles, as HTML ready to lay out (modules rendered once, via `cache`):
+    every bundle of national content, and in a variant's view the bundles its local content changes."""
     jobs, plans = [], []
     for catalogue, bundles in views:
         variant = catalogue.variant.id if catalogue.variant else None
         for bundle in bundles:
+            if variant is not None and not has_local_content(catalogue, bundle):
+                continue  # the national handbooks are this bundle's handbooks
             plan = plan_handbook(catalogue, bundle)
             plans.append(plan)
             for edition in EDITIONS:
@@ -111,13 +116,49 @@ class Printing:
     """The handbooks of a build: planned now, laid out in worker processes, collected with `files()`.
 
     `share()` must be called before the pool that lays them out forks (the packaging pool forks when it
-    starts); `start(pool)` queues them on that pool, or on a pool of their own when there is none."""
+    starts); `start(pool)` queues them on that pool, or on a pool of their own when there is none.
 
-    def __init__(self, views, cache: RenderCache, workers: int):
+    A PDF whose HTML and tool are unchanged since the last build is kept instead of laid out again:
+    `previous` (the last build's print folder) holds RECORD, sealed with this user's key (signing.py),
+    naming each file's sha256 and each PDF's key (a hash of its HTML, bundlesmith and the layout
+    libraries). A file is kept only when the record is ours and the file still has that hash; a symlink
+    is never read. `others` keeps the other bundles' files (a build with --bundle) the same way.
+    """
+
+    def __init__(self, views, cache: RenderCache, workers: int, previous: Path | None = None,
+                 others: bool = False):
+        from bundlesmith.fingerprint import tool_digest
+
         self.jobs, self.plans = plan_jobs(views, cache)
         self.workers = workers
         self.results = None
         self.own_pool = None
+        tool = json.dumps([tool_digest(), layout_versions()]).encode()
+        self.keys = [hashlib.sha256(tool + b"\0" + job.html.encode("utf-8")).hexdigest() for job in self.jobs]
+        self.previous = previous if previous is not None and previous.is_dir() and not previous.is_symlink() else None
+        self.record = _read_record(self.previous)
+        self.kept: dict[int, bytes] = {}
+        for index, (job, key) in enumerate(zip(self.jobs, self.keys)):
+            entry = self.record.get(job.filename)
+            if isinstance(entry, dict) and entry.get("key") == key:
+                data = _verified(self.previous, job.filename, entry)
+                if data is not None:
+                    self.kept[index] = data
+        self.todo = [i for i in range(len(self.jobs)) if i not in self.kept]
+        self.carried: dict[str, bytes] = {}
+        if others:  # the bundles this build leaves alone keep their handbooks, as the record vouches for them
+            mine = {job.filename for job in self.jobs} | {_provenance_of(p) for p in self.plans}
+            chosen = {bundle.id for _, bundles in views for bundle in bundles}
+            for name, entry in sorted(self.record.items()):
+                if name not in mine and isinstance(entry, dict) and not any(
+                        is_package_of(name, bundle) for bundle in chosen):
+                    data = _verified(self.previous, name, entry)
+                    if data is not None:
+                        self.carried[name] = data
+
+    @property
+    def reused(self) -> int:
+        return len(self.kept)
 
     def share(self) -> None:
         global _JOBS
@@ -125,22 +166,28 @@ class Printing:
 
     def start(self, pool=None) -> None:
         self.share()
-        indexes = range(len(self.jobs))
-        if pool is None and self.workers > 1 and len(self.jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            self.own_pool = pool = multiprocessing.get_context("fork").Pool(min(self.workers, len(self.jobs)),
+        if pool is None and self.workers > 1 and len(self.todo) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self.own_pool = pool = multiprocessing.get_context("fork").Pool(min(self.workers, len(self.todo)),
                                                                             initializer=background_worker)
-        self.results = pool.imap(_lay_out, indexes) if pool is not None else map(_lay_out, indexes)
+        self.results = pool.imap(_lay_out, self.todo) if pool is not None else map(_lay_out, self.todo)
 
     def files(self) -> dict[str, bytes]:
-        """Every PDF and each bundle's provenance record (file name -> bytes), waiting for the workers."""
-        pdfs = dict(zip((job.filename for job in self.jobs), self.results))
-        out = dict(pdfs)
+        """Every PDF, each bundle's provenance record and RECORD (file name -> bytes), waiting for the workers."""
+        from bundlesmith.signing import seal
+
+        laid_out = dict(zip(self.todo, self.results))
+        pdfs = {job.filename: self.kept.get(i) or laid_out[i] for i, job in enumerate(self.jobs)}
+        out = {**self.carried, **pdfs}
         for plan in self.plans:
             variant = plan.variant.id if plan.variant else None
             names = [handbook_filename(plan.bundle.id, plan.bundle.version, variant, ed) for ed in EDITIONS]
             record = provenance_record(plan, {n: pdfs[n] for n in names})
-            out[provenance_filename(plan.bundle.id, plan.bundle.version, variant)] = (
-                json.dumps(record, indent=2, sort_keys=True) + "\n").encode("utf-8")
+            out[_provenance_of(plan)] = (json.dumps(record, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        keys = {job.filename: key for job, key in zip(self.jobs, self.keys)}
+        entries = {name: {"sha256": hashlib.sha256(data).hexdigest(),
+                          "key": keys.get(name) or (self.record.get(name) or {}).get("key")}
+                   for name, data in sorted(out.items())}
+        out[RECORD] = seal("handbooks", entries).encode("utf-8")
         return out
 
     def close(self) -> None:
@@ -150,6 +197,31 @@ class Printing:
             self.own_pool.join()
             self.own_pool = None
         _JOBS = None
+
+
+RECORD = ".bundlesmith-handbooks.json"
+
+
+def _provenance_of(plan: HandbookPlan) -> str:
+    return provenance_filename(plan.bundle.id, plan.bundle.version, plan.variant.id if plan.variant else None)
+
+
+def _read_record(folder: Path | None) -> dict:
+    from bundlesmith.signing import unseal
+
+    if folder is None:
+        return {}
+    record = unseal("handbooks", folder / RECORD)
+    return record if isinstance(record, dict) else {}
+
+
+def _verified(folder: Path | None, name: str, entry: dict) -> bytes | None:
+    """The bytes of a file the last build wrote, if it is still exactly that (never through a symlink)."""
+    file = folder / name if folder is not None and "/" not in name else None
+    if file is None or file.is_symlink() or not file.is_file():
+        return None
+    data = file.read_bytes()
+    return data if hashlib.sha256(data).hexdigest() == entry.get("sha256") else None
 
 
 def provenance_record(plan: HandbookPlan, pdfs: dict[str, bytes]) -> dict:

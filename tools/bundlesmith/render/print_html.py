@@ -70,6 +70,15 @@ def plan_handbook(catalogue: Catalogue, bundle: Bundle) -> HandbookPlan:
     return HandbookPlan(catalogue, bundle, modules, sessions, max(dates) if dates else None)
 
 
+def has_local_content(catalogue: Catalogue, bundle: Bundle) -> bool:
+    """Whether a variant's view of the bundle differs from the national one: a local section, module, filled
+    slot or scheduled day or session."""
+    modules = [catalogue.modules[m] for m in bundle.module_ids if m in catalogue.modules]
+    sessions = bundle.schedule.sessions if bundle.schedule is not None else ()
+    return (any(s.local for s in bundle.sections) or any(m.local or m.local_slots for m in modules)
+            or any(s.local for s in sessions))
+
+
 def document_title(plan: HandbookPlan, edition: str) -> str:
     variant = f" ({plan.variant.title})" if plan.variant else ""
     return f"{plan.bundle.title}{variant}: {EDITION_TITLE[edition].lower()}"
