@@ -55,7 +55,26 @@ def fake_outputs(fail_at: str | None, exception: BaseException):
         if fail_at == "site":
             raise exception
 
-    modules = {"scorm": types.SimpleNamespace(build_packages=build_packages),
+    class Printing:
+        def __init__(self, views, cache, workers, **kwargs):
+            self.jobs, self.reused = [], 0
+
+        def share(self):
+            pass
+
+        def start(self, pool=None):
+            pass
+
+        def files(self):
+            if fail_at == "print":
+                raise exception
+            return {"handbook.pdf": b"%PDF-1.7 new"}
+
+        def close(self):
+            pass
+
+    modules = {"handbooks": types.SimpleNamespace(Printing=Printing),
+               "scorm": types.SimpleNamespace(build_packages=build_packages),
                "reports": types.SimpleNamespace(build_reports=build_reports),
                "site": types.SimpleNamespace(build_site=build_site, prepare=lambda: None,
                                              finish_site=lambda *args: None)}
@@ -67,7 +86,7 @@ def run_build(sample_root, out):
     return build_mod.run(options)
 
 
-@pytest.mark.parametrize("stage", ["scorm", "reports", "site"])
+@pytest.mark.parametrize("stage", ["scorm", "reports", "site", "print"])
 def test_a_render_error_at_any_stage_leaves_build_untouched(monkeypatch, sample_root, previous_build, stage):
     before = snapshot(previous_build)
     monkeypatch.setattr(build_mod, "_renderer", fake_outputs(stage, RuntimeError(f"{stage} broke")))
