@@ -233,6 +233,9 @@ def test_records_survive_a_new_version_with_modules_edited_added_and_reordered(p
     text = text.replace("      - compassionate-leadership-everyday\n      - equality-diversity-and-inclusion-essentials\n",
                         "      - equality-diversity-and-inclusion-essentials\n      - compassionate-leadership-everyday\n"
                         "      - managing-people-well\n", 1)  # reordered, and a module added
+    text = text.replace("        - activity: Questions and close\n",  # and given its session in the schedule
+                        "        - module: managing-people-well\n          minutes: 130\n"
+                        "        - activity: Questions and close\n", 1)
     bundle_file.write_text(text)
     module = project / "content/modules/induction/speaking-up-and-listening-up.md"
     module.write_text(module.read_text().replace("version: 1.2.0", "version: 1.3.0", 1) + "\nA new paragraph.\n")
