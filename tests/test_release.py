@@ -39,7 +39,9 @@ def change_the_content(root: Path) -> None:
                             "checked the speaking-up routes.\n    date: 2026-11-20\n"))
     edit(root, BUNDLE, ("version: 1.0.0", "version: 1.1.0"),
          ("      - your-development-and-appraisal\n", "      - inclusive-leadership-in-practice\n"),
-         ("  - clm:D6.2\n", "  - clm:D2.3\n"))
+         ("  - clm:D6.2\n", "  - clm:D2.3\n"),
+         ("        - module: your-development-and-appraisal\n          minutes: 20\n",  # and its session
+          "        - module: inclusive-leadership-in-practice\n          minutes: 160\n"))
 
 
 def build_only(project: Path, *outputs: str):
