@@ -62,7 +62,7 @@ def test_a_release_then_a_change_then_a_second_release_gives_the_hand_worked_cha
     first = release(project)
     assert first.exit_code == 0, first.output
     assert first.stdout == ("released national-induction 1.0.0 to releases/national-induction/1.0.0/ "
-                            "(61 files; its first release)\n")
+                            "(67 files; its first release)\n")
     one = project / "releases/national-induction/1.0.0"
     assert sorted(p.name for p in (one / "packages").iterdir()) == [
         f"national-induction-1.0.0{variant}-scorm{v}.{ext}" for variant in ("-riverside-ics", "")
@@ -82,6 +82,9 @@ def test_a_release_then_a_change_then_a_second_release_gives_the_hand_worked_cha
         assert names and names == sorted(p.name for p in (built / made).iterdir() if p.is_file()
                                          and (kept.startswith(("lms", "case")) or p.name.startswith("national-induction.")))
         assert all((one / kept / n).read_bytes() == (built / made / n).read_bytes() for n in names)
+    assert sorted(p.name for p in (one / "print").iterdir()) == sorted(
+        f"national-induction-1.0.0{variant}-{kind}" for variant in ("-riverside-ics", "")
+        for kind in ("facilitator.pdf", "handbooks.provenance.json", "learner.pdf"))
     assert sums_verify(one)
     record = json.loads((one / "release.json").read_text())
     assert (record["bundle"], record["version"], record["released"], record["previous"]) == (
@@ -95,7 +98,7 @@ def test_a_release_then_a_change_then_a_second_release_gives_the_hand_worked_cha
     change_the_content(project)
     second = release(project)
     assert second.exit_code == 0, second.output
-    assert second.stdout.endswith("(61 files; CHANGELOG.md compares it with 1.0.0)\n")
+    assert second.stdout.endswith("(67 files; CHANGELOG.md compares it with 1.0.0)\n")
     two = project / "releases/national-induction/1.1.0"
     assert sums_verify(two) and sums_verify(one)
     # By hand: guided 110 min (15+20+20+20+20+15) - 15 (appraisal removed) + 10 (speaking up) + 160 (inclusive

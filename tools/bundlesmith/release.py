@@ -13,6 +13,7 @@ to commit:
     lms/             the bundle's LMS kit: competency files and setup sheet (lms/<variant>/ for each variant)
     badges/          the bundle's Open Badges achievement, image and credential template (likewise)
     case/            the frameworks as CASE packages (case/<variant>/ for a variant's local framework)
+    print/           the learner and facilitator handbooks (PDF) with their provenance, national and each variant's
     release.json     what was released: bundle, version, date, content hash, packages, previous release
     CHANGELOG.md     what changed since the previous release (coverage/changes.py)
     SHA256SUMS       sha256 of every other file, as `sha256sum -c SHA256SUMS` checks it
@@ -196,7 +197,7 @@ def _read_coverage(folder: Path, root: Path, problems: list[Diagnostic]) -> dict
 
 def _build(root: Path, bundle_id: str, version: str, today: date, jobs: int | None,
            out: Path) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """The bundle's packages, reports, LMS kit, badge and the CASE frameworks, built from the sources into
+    """The bundle's packages, reports, LMS kit, badge, handbooks and the CASE frameworks, built from the sources into
     `out`, by release path."""
     from bundlesmith import build
 
@@ -206,9 +207,10 @@ def _build(root: Path, bundle_id: str, version: str, today: date, jobs: int | No
     if not result.ok:
         return {}, result.diagnostics
     files: dict[str, bytes] = {}
-    for package in sorted((out / "scorm").iterdir()):
-        if package.name.startswith(f"{bundle_id}-{version}-") and package.is_file():
-            files[f"packages/{package.name}"] = package.read_bytes()
+    for folder, prefix in (("scorm", "packages"), ("print", "print")):
+        for made in sorted((out / folder).iterdir()) if (out / folder).is_dir() else ():
+            if made.name.startswith(f"{bundle_id}-{version}-") and made.is_file():
+                files[f"{prefix}/{made.name}"] = made.read_bytes()
     from bundlesmith.load.project import available_variants
 
     for variant in (None, *available_variants(root)):
@@ -229,7 +231,7 @@ def _build(root: Path, bundle_id: str, version: str, today: date, jobs: int | No
 
 
 # What a release holds: the outputs of `build --only` it is made from.
-RELEASED = ("scorm", "reports", "lms", "badges", "case")
+RELEASED = ("scorm", "reports", "lms", "badges", "case", "print")
 
 
 def _record(current: dict, files: dict[str, bytes], today: date, previous: dict | None,
