@@ -54,6 +54,22 @@ def project_root(ctx: click.Context) -> Path:
     return ctx.find_root().obj["root"]
 
 
+def _catalogue_for_report(ctx, root: Path, variant: str | None, today, command: str):
+    """The checked catalogue a report reads. A gap in what a bundle targets is what the report shows, so it
+    does not stop the report (gate.REPORTED_ERRORS); every other error is printed and exits 1."""
+    from bundlesmith import pipeline
+    from bundlesmith.coverage import gate
+
+    checked = pipeline.check(root, variant, today)
+    blocking = [d for d in checked.diagnostics if d.severity is Severity.ERROR and d.code not in gate.REPORTED_ERRORS]
+    if blocking:
+        for d in blocking:
+            click.echo(d.format(), err=True)
+        click.echo(f"{command} stopped: fix the errors above ('bundlesmith check' lists them)", err=True)
+        ctx.exit(1)
+    return checked.catalogue
+
+
 def _validate_variant(root: Path, variant: str | None) -> None:
     from bundlesmith.load.project import available_variants
 
@@ -320,7 +336,6 @@ class _Progress:
 
     @staticmethod
     def wanted() -> bool:
-        import os
 
         return sys.stderr.isatty() and not os.environ.get("CI")
 
@@ -370,7 +385,6 @@ def coverage(ctx, bundles, variant, fmt, output, since, fail_on, today):
     Without BUNDLE, every bundle is reported. With --fail-on, each offender is printed as
     `path:line: error: message [code]` and the exit code is 1.
     """
-    from bundlesmith import pipeline
     from bundlesmith.coverage import command, gate
     from bundlesmith.render import reports
 
@@ -381,14 +395,7 @@ def coverage(ctx, bundles, variant, fmt, output, since, fail_on, today):
         previous = command.read_since(since) if since else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--fail-on" if not isinstance(exc, command.CoverageError) else "--since")
-    checked = pipeline.check(root, variant, _today(today))
-    blocking = [d for d in checked.diagnostics if d.severity is Severity.ERROR and d.code not in gate.REPORTED_ERRORS]
-    if blocking:
-        for d in blocking:
-            click.echo(d.format(), err=True)
-        click.echo("coverage stopped: fix the errors above ('bundlesmith check' lists them)", err=True)
-        ctx.exit(1)
-    catalogue = checked.catalogue
+    catalogue = _catalogue_for_report(ctx, root, variant, _today(today), "coverage")
     unknown = [b for b in bundles if b not in catalogue.bundles]
     if unknown:
         raise click.BadParameter(f"no bundle {', '.join(unknown)} (bundles: {', '.join(sorted(catalogue.bundles))})",
@@ -465,22 +472,12 @@ def rpl(ctx, bundle, crosswalk, variant, fmt, today):
     For each module: exempt, top-up (the outcomes and sections that remain) or take, the
     minutes saved and the evidence the holder will be asked for (see docs/coverage.md).
     """
-    from bundlesmith import pipeline
-    from bundlesmith.coverage import gate, rpl_report
+    from bundlesmith.coverage import rpl_report
     from bundlesmith.coverage.rpl import rpl_map
 
     root = project_root(ctx)
     _validate_variant(root, variant)
-    checked = pipeline.check(root, variant, _today(today))
-    # As for `coverage`: a gap in what the bundle targets does not stop the map (it does not change what a
-    # holder may skip); every other error does.
-    errors = [d for d in checked.diagnostics if d.severity is Severity.ERROR and d.code not in gate.REPORTED_ERRORS]
-    if errors:
-        for d in errors:
-            click.echo(d.format(), err=True)
-        click.echo("rpl stopped: fix the errors above ('bundlesmith check' lists them)", err=True)
-        ctx.exit(1)
-    catalogue = checked.catalogue
+    catalogue = _catalogue_for_report(ctx, root, variant, _today(today), "rpl")
     for name, known, hint in ((bundle, catalogue.bundles, "BUNDLE"), (crosswalk, catalogue.crosswalks, "--from")):
         if name not in known:
             from bundlesmith.diagnostics import did_you_mean

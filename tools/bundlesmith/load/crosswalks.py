@@ -58,15 +58,3 @@ def load_crosswalk(file: Path, path: str, local: bool = False,
     return Crosswalk(id=cid, title=text(data, "title"), source=source, mappings=tuple(mappings), review=review,
                      path=path, span=span_of(data, "id", path), local=local), problems
 
-
-def add_crosswalk(crosswalks: dict[str, Crosswalk], crosswalk: Crosswalk | None,
-                  loaded: list[Diagnostic], problems: list[Diagnostic]) -> None:
-    problems += loaded
-    if crosswalk is None:
-        return
-    if crosswalk.id in crosswalks:
-        problems.append(error(crosswalk.span, "duplicate-id",
-                              f"duplicate crosswalk id '{crosswalk.id}' (also in {crosswalks[crosswalk.id].path})"))
-        return
-    crosswalks[crosswalk.id] = crosswalk
-

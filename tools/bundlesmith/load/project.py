@@ -12,7 +12,7 @@ from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error, warni
 from bundlesmith.load import codec
 from bundlesmith.load.cache import LoadCache
 from bundlesmith.load.bundles import load_bundle
-from bundlesmith.load.crosswalks import add_crosswalk, load_crosswalk
+from bundlesmith.load.crosswalks import load_crosswalk
 from bundlesmith.load.schedule import extend_schedule
 from bundlesmith.load.frameworks import load_framework
 from bundlesmith.load.markdown_scan import scan_body
@@ -141,7 +141,7 @@ def load_national(root: Path, cache: LoadCache | None = None, jobs: int = 1) -> 
 
     crosswalks: dict = {}
     for file in _files(root, root / CROSSWALKS_DIR, ("*.yml", "*.yaml"), problems):
-        add_crosswalk(crosswalks, *load_crosswalk(file, _rel(file, root)), problems)
+        _add_crosswalk(crosswalks, *load_crosswalk(file, _rel(file, root)), problems)
 
     catalogue = Catalogue(root=root, frameworks=frameworks, modules=modules, bundles=bundles,
                           variant=None, variant_names=available_variants(root), broken=frozenset(broken),
@@ -224,7 +224,7 @@ def apply_variant(national: Catalogue, name: str,
                                             _rel(file, root), local=True), problems)
     crosswalks = dict(national.crosswalks)
     for file in _files(root, folder / "crosswalks", ("*.yml", "*.yaml"), problems):
-        add_crosswalk(crosswalks, *load_crosswalk(file, _rel(file, root), local=True), problems)
+        _add_crosswalk(crosswalks, *load_crosswalk(file, _rel(file, root), local=True), problems)
     if chosen is not None:
         _fill_slots(root, chosen, modules, problems, abbr)
         _add_to_bundles(chosen, bundles, problems)
@@ -236,15 +236,24 @@ def apply_variant(national: Catalogue, name: str,
     return catalogue, problems
 
 
+def _add_unique(kind: str, found: dict, item, item_problems: list[Diagnostic], problems: list[Diagnostic]) -> None:
+    """Keep a loaded framework or crosswalk under its id, or report the id's second use (`duplicate-id`)."""
+    problems += item_problems
+    if item is None:
+        return
+    if item.id in found:
+        problems.append(error(item.span, "duplicate-id",
+                              f"duplicate {kind} id '{item.id}' (also in {found[item.id].span.path})"))
+        return
+    found[item.id] = item
+
+
 def _add_framework(frameworks, framework, framework_problems, problems) -> None:
-    problems += framework_problems
-    if framework is None:
-        return
-    if framework.id in frameworks:
-        problems.append(error(framework.span, "duplicate-id",
-                              f"duplicate framework id '{framework.id}' (also in {frameworks[framework.id].span.path})"))
-        return
-    frameworks[framework.id] = framework
+    _add_unique("framework", frameworks, framework, framework_problems, problems)
+
+
+def _add_crosswalk(crosswalks, crosswalk, crosswalk_problems, problems) -> None:
+    _add_unique("crosswalk", crosswalks, crosswalk, crosswalk_problems, problems)
 
 
 def _add_module(modules, broken, module, mid, module_problems, problems) -> None:
