@@ -15,9 +15,7 @@ import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORDS = ("team care patient colleague listen support plan review safety learning shift ward home "
-         "community service budget risk change people feedback voice inclusion data partner system "
-         "quality kindness time record handover family carer manager resident rota audit improve").split()
+WORDS = ["team", "care", "patient", "colleague", "listen", "support", "plan", "review", "safety", "learning", "shift", "ward", "home", "community", "service", "budget", "risk", "change", "people", "feedback", "voice", "inclusion", "data", "partner", "system", "quality", "kindness", "time", "record", "handover", "family", "carer", "manager", "resident", "rota", "audit", "improve"]
 DOMAINS = 8
 STANDARDS_PER_DOMAIN = 6
 LEVELS = ["induction", "first-line", "middle", "senior"]

@@ -89,7 +89,7 @@ def moodle_import(data: bytes) -> dict:
             raise Refused(f"{idn}: parent {parent} is not defined before it")
         if fmt not in MOODLE_FORMATS:
             raise Refused(f"{idn}: description format {fmt!r}")
-        if row[8] and not row[8].isdigit() or (row[8] and int(row[8]) > 3):
+        if (row[8] and not row[8].isdigit()) or (row[8] and int(row[8]) > 3):
             raise Refused(f"{idn}: rule outcome {row[8]!r}")
         for related in filter(None, row[10].split(",")):
             if related.replace("%2C", ",") not in competencies and related.replace("%2C", ",") not in {
@@ -125,7 +125,7 @@ def totara_import(data: bytes, frameworks: set[str]) -> dict[str, dict]:
     rows = _rows(data, php=True)
     header, body = rows[0], rows[1:]
     unknown = [h for h in header if h not in TOTARA_FIELDS and not h.startswith("customfield_")]
-    if unknown or not TOTARA_REQUIRED <= set(header):
+    if unknown or not set(header) >= TOTARA_REQUIRED:
         raise Refused(f"unknown fields {unknown} or missing {sorted(TOTARA_REQUIRED - set(header))}")
     if any(len(r) != len(header) for r in body):
         raise Refused("rows with another number of columns than the header")
@@ -171,7 +171,7 @@ def canvas_import(data: bytes) -> dict[str, dict]:
     names, after = header[:end], [h for h in header[end + 1:] if h.strip()]
     if after:
         raise Refused(f"fields after ratings: {after}")
-    if not CANVAS_REQUIRED <= set(names) or set(names) - CANVAS_REQUIRED - CANVAS_OPTIONAL:
+    if not set(names) >= CANVAS_REQUIRED or set(names) - CANVAS_REQUIRED - CANVAS_OPTIONAL:
         raise Refused(f"missing {sorted(CANVAS_REQUIRED - set(names))} or invalid "
                       f"{sorted(set(names) - CANVAS_REQUIRED - CANVAS_OPTIONAL)} fields")
     out: dict[str, dict] = {}

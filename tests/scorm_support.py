@@ -60,10 +60,7 @@ def guard_requests(page, base: str, outside: list[str]) -> None:
     def handle(route):
         url = route.request.url
         parts = urlsplit(url)
-        if parts.scheme in ("http", "https") and parts.netloc != allowed:
-            outside.append(url)
-            route.abort()
-        elif parts.scheme not in ("http", "https", "data", "blob", "about"):
+        if (parts.scheme in ("http", "https") and parts.netloc != allowed) or parts.scheme not in ("http", "https", "data", "blob", "about"):
             outside.append(url)
             route.abort()
         else:

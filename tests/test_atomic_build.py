@@ -158,12 +158,10 @@ def test_zips_are_deterministic_and_sorted(tmp_path):
 
 def test_building_one_bundle_keeps_the_other_bundles_packages(monkeypatch, sample_root, tmp_path):
     """`build --bundle X` replaces X's packages only; the others, and their records, carry over."""
+    import hashlib
     import json
 
     from bundlesmith.render.packages import is_package_of
-
-    import hashlib
-
     from bundlesmith.signing import seal
 
     out = tmp_path / "build"

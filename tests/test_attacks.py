@@ -47,7 +47,7 @@ GOOD_FILES = {
     "rota.xlsx": _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
     "slides.pptx": _zip({"[Content_Types].xml": b"<Types/>", "ppt/presentation.xml": b"<p/>"}),
     "notes.odt": _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<c/>"}),
-    "read-me.txt": "Plain words, and a < sign.\n".encode(),
+    "read-me.txt": b"Plain words, and a < sign.\n",
     "contacts.csv": b"name,phone\nDesk,0100\n",
     "talk-transcript.txt": b"Welcome to the talk.\n",  # a video has captions and an audio file a transcript
     "film.vtt": b"WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n",

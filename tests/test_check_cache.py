@@ -19,11 +19,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bundlesmith import pipeline
+from bundlesmith import pipeline, signing
 from bundlesmith.cli import cli
-from bundlesmith.diagnostics import Span, error
-from bundlesmith import signing
-from bundlesmith.load import cache as load_cache
 from bundlesmith.load import project as project_loader
 from test_check_bad_input import CASES, diagnostics, make_project, parse_case
 

@@ -66,7 +66,7 @@ def structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
             found.append(node)
         kids = node.get("/K")
         for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
-            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid or isinstance(kid, pikepdf.Dictionary) and "/K" in kid:
+            if (isinstance(kid, pikepdf.Dictionary) and "/S" in kid) or (isinstance(kid, pikepdf.Dictionary) and "/K" in kid):
                 walk(kid)
 
     walk(pdf.Root.StructTreeRoot)

@@ -170,7 +170,7 @@ def test_a_learner_reads_answers_and_resumes_and_the_lms_records_it(packages, ca
                     before: box.nextElementSibling && box.nextElementSibling.id === id,
                     href: box.querySelector('a').getAttribute('href')}; }""", stop)
         assert notice["shown"] and notice["focused"] and notice["before"], notice
-        assert 0 <= notice["top"] and notice["bottom"] <= 800 and notice["href"] == "#content", notice
+        assert notice["top"] >= 0 and notice["bottom"] <= 800 and notice["href"] == "#content", notice
         second.page.keyboard.press("Tab")
         assert second.sco("() => document.activeElement.textContent") == "Go back to the start"
         second.page.keyboard.press("Tab")

@@ -5,7 +5,6 @@ vouches for their exact bytes, and nothing found in build/ is followed through a
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import subprocess

@@ -16,10 +16,10 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from bundlesmith import pipeline
 from bundlesmith.diagnostics import Diagnostic, Severity
@@ -398,7 +398,7 @@ class _Feeder:
     them after mkdocs has rendered their pages; the main thread meanwhile only builds sites.
     """
 
-    def __init__(self, count: int, view_packages, reporter: "_Reporter | None"):
+    def __init__(self, count: int, view_packages, reporter: _Reporter | None):
         import threading
         from concurrent.futures import Future
 

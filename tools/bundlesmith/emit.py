@@ -11,8 +11,8 @@ import os
 import shutil
 import stat
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 # Zip entries carry this date so that the same input gives byte-identical packages.
 FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -29,7 +29,7 @@ class Staging:
         self.path = out / f".staging-{os.getpid()}"
         self._committed = False
 
-    def __enter__(self) -> "Staging":
+    def __enter__(self) -> Staging:
         self.out.mkdir(parents=True, exist_ok=True)
         remove_stale(self.out)
         if self.path.exists():

@@ -59,7 +59,7 @@ def site_inputs(config: Path) -> list[tuple[str, Path]]:
 
     try:
         with open(config, encoding="utf-8") as handle:  # mkdocs' own loader: the config's `!ENV` tags
-            raw = yaml.load(handle, Loader=get_yaml_loader())  # noqa: S506 - the project's config, as mkdocs reads it
+            raw = yaml.load(handle, Loader=get_yaml_loader())
     except (OSError, yaml.YAMLError):
         return []
     if not isinstance(raw, dict):

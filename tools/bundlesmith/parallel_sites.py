@@ -16,7 +16,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from typing import Callable
+from collections.abc import Callable
 
 
 class SiteBuilds:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config

@@ -15,10 +15,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bundlesmith.coverage import SCHEMA_VERSION
+from bundlesmith.coverage import SCHEMA_VERSION, markdown
 from bundlesmith.coverage import csv as csv_view
 from bundlesmith.coverage import json as json_view
-from bundlesmith.coverage import markdown
 from bundlesmith.coverage.model import GAP_CONDITION
 from bundlesmith.render import reports
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 from datetime import date
 
 from bundlesmith.coverage import SCHEMA_VERSION
+from bundlesmith.coverage.model import GAP_KINDS, LEVEL_GAP_KINDS, ItemCoverage, bundle_coverage_model, counts
 from bundlesmith.coverage.provenance import Sources, provenance
 from bundlesmith.model import STRENGTH_LETTER, WRITING_TEAM_ROLES, Bundle, Catalogue, Module
 from bundlesmith.readability import module_reading_level
 
-from bundlesmith.coverage.model import GAP_KINDS, LEVEL_GAP_KINDS, ItemCoverage, bundle_coverage_model, counts
 MODULE_URL = "../../modules/{id}/index.html"  # index.html: the links also work opened from disk
 STANDARD_URL = "../../standards/{framework}/{code}/index.html"
 

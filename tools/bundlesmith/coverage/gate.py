@@ -12,8 +12,8 @@ Conditions (the gap kinds and their words are the coverage model's, coverage/mod
 
 from __future__ import annotations
 
-from bundlesmith.diagnostics import Diagnostic, Severity, Span
 from bundlesmith.coverage.model import GAP_CONDITION, LEVEL_GAP_WORDS
+from bundlesmith.diagnostics import Diagnostic, Severity, Span
 from bundlesmith.model import Catalogue
 
 # `check` errors that the coverage report itself shows (a gap, a missing role, an unapproved module in an

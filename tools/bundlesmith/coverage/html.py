@@ -6,7 +6,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-
 from markupsafe import Markup
 
 from bundlesmith.coverage import heatmap

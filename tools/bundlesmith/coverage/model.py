@@ -18,7 +18,7 @@ The rules, each in one function here (docs/coverage.md, "Vocabulary", names them
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from bundlesmith.model import STRENGTHS, Alignment, Bundle, Catalogue, Module, StandardItem
 
@@ -246,6 +246,6 @@ def _frameworks_in_scope(catalogue: Catalogue, bundle: Bundle, modules: list[Mod
     return [fid for fid in catalogue.frameworks if fid in names]
 
 
-@lru_cache(maxsize=None)
+@cache
 def gap_words(kind: str) -> str:
     return GAP_WORDS.get(kind) or LEVEL_GAP_WORDS[kind]

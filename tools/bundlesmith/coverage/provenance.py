@@ -12,7 +12,7 @@ from pathlib import Path
 from bundlesmith.model import Bundle, Catalogue
 
 
-def source_files(catalogue: Catalogue, bundle: Bundle, sources: "Sources | None" = None) -> list[str]:
+def source_files(catalogue: Catalogue, bundle: Bundle, sources: Sources | None = None) -> list[str]:
     """Every project file the bundle includes, as sorted paths relative to the project root.
 
     The bundle file; each of its modules; every framework its targets or alignments name; the variant
@@ -75,7 +75,7 @@ class Sources:
 
     def __init__(self, root: Path):
         self.root = root
-        self._state: tuple[str, set[str] | None] | None | bool = False  # False: not asked yet
+        self._state: tuple[str, set[str] | None] | bool | None = False  # False: not asked yet
         self._links: dict[str, set[str]] = {}
         self._files: dict[str, tuple[bytes, str]] = {}
 

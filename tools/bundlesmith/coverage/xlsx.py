@@ -84,7 +84,7 @@ def render(doc: dict) -> bytes:
     add_sheet(wb, "Matrix", ["standard", "title", "status", *matrix["columns"]],
            ([r["standard"], titles[r["standard"]]["title"], titles[r["standard"]]["status"],
              *(cell_text(c) for c in r["cells"])] for r in matrix["rows"]),
-           {1: 12, 2: 40, 3: 11, **{i: 6 for i in range(4, 4 + len(matrix["columns"]))}})
+           {1: 12, 2: 40, 3: 11, **dict.fromkeys(range(4, 4 + len(matrix["columns"])), 6)})
     add_sheet(wb, "Standards", ["standard", "title", "levels", "local", "status", "modules", "minutes guided",
                              "minutes self-directed", "assessment methods", "quiz items", "outcomes", "gaps", "comment"],
            ([st["ref"], st["title"], ", ".join(st["levels"]), st["local"], st["status"],
@@ -164,7 +164,7 @@ def render_framework(doc: dict) -> bytes:
            ([s["ref"], s["title"], s["local"], ", ".join(s["levels"]),
              *((c["letter"] or "") + ("*" if c["targeted"] else "") for c in s["bundles"]),
              ", ".join(lv["level"] for lv in s["level_coverage"] if not lv["covered"])] for s in doc["standards"]),
-           {1: 12, 2: 40, 4: 30, **{i: 14 for i in range(5, 5 + len(bundles))}, 5 + len(bundles): 24})
+           {1: 12, 2: 40, 4: 30, **dict.fromkeys(range(5, 5 + len(bundles)), 14), 5 + len(bundles): 24})
     add_sheet(wb, "Level gaps", ["standard", "level"], ([g["standard"], g["level"]] for g in doc["level_gaps"]))
     _key(wb)
     return wb.bytes()

@@ -125,7 +125,7 @@ def badge_svg(kit: Kit) -> bytes:
         f'<text x="100" y="170" font-family="sans-serif" font-size="13" fill="#ffffff" text-anchor="middle">'
         f'v{escape(bundle.version)}</text>'
         '</svg>\n'
-    ).encode("utf-8")
+    ).encode()
 
 
 def _wrap(text: str, width: int) -> list[str]:

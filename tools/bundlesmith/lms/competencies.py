@@ -17,7 +17,6 @@ from bundlesmith.coverage.csv import csv_bytes
 from bundlesmith.lms.plan import ID_LIMIT, framework_idnumber, idnumber
 from bundlesmith.model import Framework, StandardItem
 
-
 MOODLE_COLUMNS = (  # tool_lpimportcsv's 14 columns, in its order and with its own header words
     "Parent ID number", "ID number", "Short name", "Description", "Description format", "Scale values",
     "Scale configuration", "Rule type (optional)", "Rule outcome (optional)", "Rule config (optional)",

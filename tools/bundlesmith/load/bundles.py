@@ -6,8 +6,8 @@ from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic, error
 from bundlesmith.load import schema_check
-from bundlesmith.load.schedule import load_schedule
 from bundlesmith.load.common import items_with_spans, parse_date, span_of, strings, text
+from bundlesmith.load.schedule import load_schedule
 from bundlesmith.load.yaml_source import load_yaml_file
 from bundlesmith.model import Accreditation, Bundle, ScormOptions, Section
 

@@ -7,7 +7,7 @@ under the project folder is ever read back with a code-executing format such as 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import msgspec
@@ -43,7 +43,7 @@ def _dec_hook(kind, value):
 _ENCODER = msgspec.json.Encoder(enc_hook=_enc_hook)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _decoder(kind: str) -> msgspec.json.Decoder:
     return msgspec.json.Decoder(RESULT_TYPES[kind], dec_hook=_dec_hook)
 

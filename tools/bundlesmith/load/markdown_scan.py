@@ -11,7 +11,6 @@ from bundlesmith.load.common import text
 from bundlesmith.load.yaml_source import parse_yaml
 from bundlesmith.model import Choice, Prose, Question, Quiz, Reference, Slot
 
-
 # markdown-it drops these links silently (they render as text); a co-creator should hear why.
 UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
 
@@ -33,7 +32,11 @@ def scan_body(body: str, path: str, body_offset: int,
               abbr: dict[str, str] | None = None) -> tuple[BodyScan, list[Diagnostic]]:
     """`abbr`: the glossary's acronyms and their expansions, marked as <abbr> in the rendered body."""
     from bundlesmith.load.prose import scan_prose
-    from bundlesmith.markdown import SLOT_INFO, is_decorative, parse  # markdown-it is imported only when a body is parsed
+    from bundlesmith.markdown import (  # markdown-it is imported only when a body is parsed
+        SLOT_INFO,
+        is_decorative,
+        parse,
+    )
 
     problems: list[Diagnostic] = []
     tokens = parse(body, abbr)

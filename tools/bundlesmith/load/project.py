@@ -10,15 +10,15 @@ from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error, warning
 from bundlesmith.load import codec
-from bundlesmith.load.cache import LoadCache
 from bundlesmith.load.bundles import load_bundle
+from bundlesmith.load.cache import LoadCache
 from bundlesmith.load.crosswalks import load_crosswalk
-from bundlesmith.load.schedule import extend_schedule
 from bundlesmith.load.frameworks import load_framework
 from bundlesmith.load.markdown_scan import scan_body
 from bundlesmith.load.modules import load_module
-from bundlesmith.load.settings import abbreviations, load_config, load_glossary
 from bundlesmith.load.publisher import PUBLISHER_FILE, load_publisher
+from bundlesmith.load.schedule import extend_schedule
+from bundlesmith.load.settings import abbreviations, load_config, load_glossary
 from bundlesmith.load.variants import load_variant
 from bundlesmith.load.yaml_source import read_text
 from bundlesmith.model import Bundle, Catalogue, Framework, Module, Section, Variant

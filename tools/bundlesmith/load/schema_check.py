@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error
@@ -15,7 +15,7 @@ _TYPE_NAMES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str):
     """The schema's Draft 2020-12 validator (jsonschema is imported only when a file is actually checked)."""
     from jsonschema import Draft202012Validator
@@ -57,10 +57,7 @@ def line_at(data, path, default: int = 1) -> int:
     line = getattr(data, "line", 0) or default
     node = data
     for part in path:
-        if isinstance(node, YMap) and part in node:
-            line = node.line_of(part)
-            node = node[part]
-        elif isinstance(node, YList) and isinstance(part, int) and part < len(node):
+        if (isinstance(node, YMap) and part in node) or (isinstance(node, YList) and isinstance(part, int) and part < len(node)):
             line = node.line_of(part)
             node = node[part]
         else:
@@ -91,7 +88,7 @@ _ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "descr
                           "x-format", "deprecated", "readOnly", "writeOnly"})
 
 
-@lru_cache(maxsize=None)
+@cache
 def fast_check(name: str):
     """A function telling, much faster than jsonschema, whether a value is valid under the named schema.
 

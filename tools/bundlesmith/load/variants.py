@@ -7,8 +7,8 @@ from pathlib import Path
 from bundlesmith.diagnostics import Diagnostic, Span, error
 from bundlesmith.load import schema_check
 from bundlesmith.load.common import items_with_spans, span_of, text
-from bundlesmith.load.yaml_source import load_yaml_file
 from bundlesmith.load.schedule import load_days
+from bundlesmith.load.yaml_source import load_yaml_file
 from bundlesmith.model import BundleAddition, ScheduleAddition, SlotFill, Variant
 
 

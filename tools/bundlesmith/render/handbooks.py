@@ -22,8 +22,15 @@ from bundlesmith.fingerprint import dependency_versions
 from bundlesmith.model import Bundle, Catalogue
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.packages import is_package_of
-from bundlesmith.render.print_html import (EDITIONS, HandbookPlan, asset_type, document_title, has_local_content,
-                                          plan_handbook, render_handbook)
+from bundlesmith.render.print_html import (
+    EDITIONS,
+    HandbookPlan,
+    asset_type,
+    document_title,
+    has_local_content,
+    plan_handbook,
+    render_handbook,
+)
 from bundlesmith.workers import background_worker
 
 FOLDER = "print"

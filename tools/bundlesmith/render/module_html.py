@@ -268,6 +268,6 @@ def answer_key(salt: str, question_id: str, value: str, correct: bool) -> str:
     compute the same to tell them apart: not a secret (nothing checked in the browser can be), only not
     the answer in plain view."""
     digest = 0x811C9DC5
-    for byte in f"{salt}|{question_id}|{value}|{'1' if correct else '0'}".encode("utf-8"):
+    for byte in f"{salt}|{question_id}|{value}|{'1' if correct else '0'}".encode():
         digest = ((digest ^ byte) * 0x01000193) & 0xFFFFFFFF
     return f"{digest:08x}"

@@ -18,9 +18,8 @@ from datetime import date
 from pathlib import Path
 
 from bundlesmith.coverage import csv as csv_view
-from bundlesmith.coverage import html, markdown, xlsx
+from bundlesmith.coverage import html, markdown, rpl_report, xlsx
 from bundlesmith.coverage import json as json_view
-from bundlesmith.coverage import rpl_report
 from bundlesmith.coverage.compute import bundle_coverage
 from bundlesmith.coverage.framework import framework_coverage
 from bundlesmith.coverage.provenance import Sources

@@ -10,22 +10,23 @@ import hashlib
 import json
 import multiprocessing
 import subprocess
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from bundlesmith import __version__
 from bundlesmith.emit import write_zip, zip_bytes
-from bundlesmith.workers import background_worker
+from bundlesmith.file_types import KINDS, place_refusal
+from bundlesmith.fingerprint import dependency_versions
 from bundlesmith.model import Bundle, Catalogue
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.module_html import module_paths, referenced_assets
 from bundlesmith.render.packages import PackageRecord, package_filename
 from bundlesmith.render.scorm_manifest import build_manifest
-from bundlesmith.file_types import KINDS, place_refusal
-from bundlesmith.fingerprint import dependency_versions
 from bundlesmith.render.scorm_pages import asset_path, render_sco, runtime_files, schema_files
 from bundlesmith.render.scorm_plan import PROVENANCE, PackagePlan, plan_package
+from bundlesmith.workers import background_worker
 
 
 class Target(NamedTuple):
@@ -62,7 +63,7 @@ _WORK: tuple | None = None
 
 
 def start_packages(views, cache: RenderCache, out_dir: Path, options, reuse: Reuse | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> "PackageBuild":
+                   progress: Callable[[int, int], None] | None = None) -> PackageBuild:
     """Start building the packages of every (catalogue, bundles) in `views`; the caller may build other
     outputs meanwhile and collect view k's records with `.records(k)`. Use as a context manager."""
     return PackageBuild([targets(catalogue, bundles) for catalogue, bundles in views], cache, out_dir, options,
@@ -126,7 +127,7 @@ class PackageBuild:
             self.pool = None
         _WORK = None
 
-    def __enter__(self) -> "PackageBuild":
+    def __enter__(self) -> PackageBuild:
         return self
 
     def __exit__(self, *exc) -> None:

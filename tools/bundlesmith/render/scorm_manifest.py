@@ -11,13 +11,13 @@ rest of the manifest is serialised, which gives the same bytes as serialising th
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from lxml import etree
 
 from bundlesmith.model import Catalogue, Module
 from bundlesmith.render.scorm_lom import Facts, bundle_facts, lom12, lom2004, module_facts
-from bundlesmith.render.scorm_plan import PackagePlan, Node, Sco
+from bundlesmith.render.scorm_plan import Node, PackagePlan, Sco
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
@@ -85,7 +85,7 @@ def _placeholder(metadata, facts: Facts, records: list[Facts]) -> None:
     records.append(facts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _record(facts: Facts, v12: bool, indent: int) -> bytes:
     """The `lom` element of `facts` as the pretty-printed manifest holds it, `indent` spaces in.
 

@@ -20,8 +20,8 @@ from markupsafe import Markup
 from bundlesmith.model import STRENGTH_LETTER, Module
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.module_html import RenderedModule
-from bundlesmith.runtime import runtime_dir
 from bundlesmith.render.scorm_plan import SHARED_CSS, SHARED_JS, PackagePlan, Sco
+from bundlesmith.runtime import runtime_dir
 
 # What the template shows: objects, not dicts, as Jinja looks up `a.b` as an attribute first.
 _Item = SimpleNamespace

@@ -7,8 +7,8 @@ versions, so an LMS treats a new version as an update of the same course and lea
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from bundlesmith.model import AUTO_MARKED_METHODS, Bundle, Catalogue, Module
 
@@ -47,7 +47,7 @@ class Node:
 
     identifier: str
     title: str
-    children: tuple["Node", ...] = ()
+    children: tuple[Node, ...] = ()
     sco: Sco | None = None
 
 

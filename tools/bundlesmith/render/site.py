@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from bundlesmith.model import Catalogue
 from bundlesmith.render.cache import RenderCache

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 from markupsafe import Markup
@@ -19,9 +19,22 @@ from bundlesmith.model import Catalogue, Module
 from bundlesmith.readability import module_reading_level
 from bundlesmith.render import accessibility_statement, jsonld
 from bundlesmith.render.cache import RenderCache
-from bundlesmith.render.site_plan import (BUNDLES_INDEX, GLOSSARY, HOME, MODULES_INDEX, STANDARDS_INDEX, SiteIndex,
-                                          SitePage, bundle_uri, framework_uri, group_uri, module_group, module_uri,
-                                          prior_learning_uri, standard_uri)
+from bundlesmith.render.site_plan import (
+    BUNDLES_INDEX,
+    GLOSSARY,
+    HOME,
+    MODULES_INDEX,
+    STANDARDS_INDEX,
+    SiteIndex,
+    SitePage,
+    bundle_uri,
+    framework_uri,
+    group_uri,
+    module_group,
+    module_uri,
+    prior_learning_uri,
+    standard_uri,
+)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "assets" / "site" / "templates"
 QUIZ_SLOT = '<div class="bs-quiz-slot"></div>'

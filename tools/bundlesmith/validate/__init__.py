@@ -6,8 +6,18 @@ from datetime import date
 
 from bundlesmith.diagnostics import Diagnostic
 from bundlesmith.model import Catalogue
-from bundlesmith.validate import (accessibility, bundles, crosswalks, frameworks, glossary, links, modules,
-                                 plain_english, review, schedule)
+from bundlesmith.validate import (
+    accessibility,
+    bundles,
+    crosswalks,
+    frameworks,
+    glossary,
+    links,
+    modules,
+    plain_english,
+    review,
+    schedule,
+)
 
 
 def validate(catalogue: Catalogue, today: date | None = None, reject_raw_html: bool = False,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bundlesmith.diagnostics import Diagnostic, did_you_mean, error, warning
 from bundlesmith.coverage.model import bundle_coverage_model
+from bundlesmith.diagnostics import Diagnostic, did_you_mean, error, warning
 from bundlesmith.model import STRENGTHS, Bundle, Catalogue
 
 
