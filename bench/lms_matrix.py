@@ -75,8 +75,8 @@ def matrix(browser, package: Path, work: Path) -> list[str]:
             probe.objectives else 80.0
         right = math.ceil(questions * mastery / 100 - 1e-9) if questions else 0
         plans = {
-            "pass": [lambda s: (s.answer(right=right, by_mouse=False), s.read_to_end())],
-            "below": [lambda s: (s.answer(right=right - 1, by_mouse=False), s.read_to_end())],
+            "pass": [lambda s, right=right: (s.answer(right=right, by_mouse=False), s.read_to_end())],
+            "below": [lambda s, right=right: (s.answer(right=right - 1, by_mouse=False), s.read_to_end())],
             "finish": [lambda s: (s.answer(correctly=True, by_mouse=False), s.read_to_end())],
             "half": [lambda s: s.answer(correctly=True, by_mouse=False, check_by_script=True)],
             "relaunch": [lambda s: (s.answer(correctly=True, by_mouse=False), s.read_to_end()),
@@ -96,7 +96,7 @@ def matrix(browser, package: Path, work: Path) -> list[str]:
         row = []
         for path in PATHS:
             counts = cells[(profile, path)]
-            row.append(next(iter(counts)) if len(counts) == 1 else "; ".join(f"{k} ×{n}" for k, n in counts.items()))
+            row.append(next(iter(counts)) if len(counts) == 1 else "; ".join(f"{k} x{n}" for k, n in counts.items()))
         lines.append(f"| {profile} | {' | '.join(row)} |")
     return lines
 
@@ -137,7 +137,7 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             for package in packages:
                 out += [f"### {package.name}", "", schema_facts(package, work), ""]
-                out += matrix(browser, package, work) + [""]
+                out += [*matrix(browser, package, work), ""]
                 print("\n".join(out[-(len(PROFILES['1.2' if 'scorm12' in package.name else '2004']) + 6):]),
                       flush=True)
                 if args.output:  # as it goes: a long run that stops keeps what it found

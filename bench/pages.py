@@ -39,9 +39,9 @@ def dump(corpus: Path, baseline: Path) -> int:
         record = site(config)
         record["nav"] = config.nav
         for f in files:
-            if not f.is_documentation_page() and f.abs_src_path and not f.src_uri.startswith("downloads/"):
-                if getattr(f, "generated_by", None) == "bundlesmith" or f.abs_src_path.startswith(str(corpus)):
-                    record["files"][f.src_uri] = f.abs_src_path
+            ours = getattr(f, "generated_by", None) == "bundlesmith" or str(f.abs_src_path).startswith(str(corpus))
+            if not f.is_documentation_page() and f.abs_src_path and not f.src_uri.startswith("downloads/") and ours:
+                record["files"][f.src_uri] = f.abs_src_path
         return files
 
     def content_hook(self, html, page, config, files):
