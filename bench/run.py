@@ -24,8 +24,8 @@ produces into plain mkdocs projects (bench/pages.py, not timed), then, back to b
   serve         with --serve: from saving a module to Chromium showing it under `bundlesmith serve` (bench/serve.py)
 
 With --compare REV, every step runs for REV (checked out into a temporary git worktree under --work) and
-for this working tree, round by round in turns, on the same corpora, and the table shows both and their
-ratio. bundlesmith runs from the tree's tools/ (PYTHONPATH), whatever copy is installed, with CI=1.
+for this working tree, one right after the other (who goes first alternates by round), on the same
+corpora, and the tables show both and their ratio. bundlesmith runs from the tree's tools/ (PYTHONPATH), whatever copy is installed, with CI=1.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,8 +131,13 @@ def check_imports(tree: Tree) -> None:
         raise SystemExit(f"{tree.label}: bundlesmith imports from {where}, not from {tree.tools}")
 
 
-def prepare(n: int, args: argparse.Namespace, work: Path) -> tuple[Path, Path, dict[str, int]]:
-    """The corpus and its mkdocs-alone baseline, made once (by this working tree) and shared by every tree."""
+def prepare(n: int, args: argparse.Namespace, work: Path, trees: list[Tree]) -> tuple[Path, Path, dict[str, int]]:
+    """The corpus and its mkdocs-alone baseline, made once and shared by every tree.
+
+    The baseline's pages are recorded from the site plugin of the first tree whose code `pages.py dump`
+    can drive (this working tree first): both trees make the same pages, but the dump reaches into the
+    build's internals, which a redesign may move.
+    """
     corpus, baseline = work / f"corpus-{n}", work / f"baseline-{n}"
     stamp = {"modules": n, "bundles": args.bundles, "variants": args.variants, "seed": args.seed,
              "generator": (BENCH / "generate.py").read_text(), "pages": (BENCH / "pages.py").read_text(),
@@ -144,8 +149,14 @@ def prepare(n: int, args: argparse.Namespace, work: Path) -> tuple[Path, Path, d
     subprocess.run([sys.executable, str(BENCH / "generate.py"), "--modules", str(n), "--bundles", str(args.bundles),
                     "--variants", str(args.variants), "--seed", str(args.seed), "-o", str(corpus)], check=True,
                    env=HERE.env())
-    subprocess.run([sys.executable, str(BENCH / "pages.py"), "dump", str(corpus), str(baseline)], check=True,
-                   env=HERE.env())
+    for tree in sorted(trees, key=lambda tree: tree != HERE):
+        dumped = subprocess.run([sys.executable, str(BENCH / "pages.py"), "dump", str(corpus), str(baseline)],
+                                env=tree.env())
+        if dumped.returncode == 0:
+            break
+        print(f"N={n}: pages.py dump failed with the {tree.label} tree's code", file=sys.stderr)
+    else:
+        raise SystemExit(f"N={n}: no tree's code could dump the baseline pages (bench/pages.py)")
     marker.write_text(json.dumps({"stamp": stamp}))
     return corpus, baseline, json.loads((baseline / "pages.json").read_text())
 
@@ -153,9 +164,9 @@ def prepare(n: int, args: argparse.Namespace, work: Path) -> tuple[Path, Path, d
 class Runner:
     """Every step for one N: one round at a time, each tree in turn, the raw numbers kept per tree."""
 
-    def __init__(self, n: int, args: argparse.Namespace, work: Path, browser: Any) -> None:
-        self.n, self.args, self.work, self.browser = n, args, work, browser
-        self.corpus, self.baseline, self.pages = prepare(n, args, work)
+    def __init__(self, n: int, args: argparse.Namespace, work: Path, trees: list[Tree], browser: Any) -> None:
+        self.n, self.args, self.work, self.trees, self.browser = n, args, work, trees, browser
+        self.corpus, self.baseline, self.pages = prepare(n, args, work, trees)
         self.runs: dict[str, dict[str, list[dict[str, Any]]]] = {}
         self.edits = edits.Edits(self.corpus, n)
 
@@ -176,43 +187,57 @@ class Runner:
         for tree in trees:
             self.record(tree, "mkdocs", result)
 
-    def round(self, tree: Tree, rep: int) -> None:
-        out, step = str(self.out(tree)), self.step
-        shutil.rmtree(out, ignore_errors=True)  # from nothing: no output, no cache
-        step(tree, "full", bundlesmith("build", *WEB, "-o", out))
-        step(tree, "no-op", bundlesmith("build", *WEB, "-o", out))
-        mark = f"{tree.label}, round {rep + 1}"
-        try:
+    def each(self, trees: list[Tree], name: str, args: Callable[[Tree], list[str]]) -> None:
+        """One step for every tree, one right after the other: what loads the machine loads both alike."""
+        for tree in trees:
+            self.step(tree, name, bundlesmith(*args(tree)))
+
+    def round(self, rep: int) -> None:
+        trees = self.trees if rep % 2 == 0 else self.trees[::-1]  # who goes first alternates too
+        each = self.each
+
+        def out(tree: Tree, kind: str = "") -> str:
+            return str(self.out(tree, kind))
+
+        for tree in trees:
+            shutil.rmtree(self.out(tree), ignore_errors=True)  # from nothing: no output, no cache
+        each(trees, "full", lambda tree: ["build", *WEB, "-o", out(tree)])
+        each(trees, "no-op", lambda tree: ["build", *WEB, "-o", out(tree)])
+        mark = f"round {rep + 1}"
+        try:  # each edit made once, then built by every tree: each build sees exactly one new edit
             self.edits.body(mark)
-            step(tree, "edit", bundlesmith("build", "--only", "scorm", "--only", "reports", "-o", out))
+            each(trees, "edit", lambda tree: ["build", "--only", "scorm", "--only", "reports", "-o", out(tree)])
             self.edits.body(f"{mark}, again")
-            step(tree, "edit-all", bundlesmith("build", *WEB, "-o", out))
-            for name, kind in edits.KINDS.items():  # one after another: each build sees one new edit
+            each(trees, "edit-all", lambda tree: ["build", *WEB, "-o", out(tree)])
+            for name, kind in edits.KINDS.items():
                 kind(self.edits, mark)
-                step(tree, name, bundlesmith("build", *WEB, "-o", out))
+                each(trees, name, lambda tree: ["build", *WEB, "-o", out(tree)])
         finally:
             self.edits.restore()
-        scorm, site = str(self.out(tree, "-scorm")), str(self.out(tree, "-site"))
-        step(tree, "packages", bundlesmith("build", "--only", "scorm", "-o", scorm, "--force"))
-        step(tree, "packages-j1", bundlesmith("build", "--only", "scorm", "-o", scorm, "--force", "-j", "1"))
-        step(tree, "packages-j2", bundlesmith("build", "--only", "scorm", "-o", scorm, "--force", "-j", "2"))
-        step(tree, "site", bundlesmith("build", "--only", "site", "-o", site, "--force"))
-        step(tree, "check-cold", bundlesmith("check", "--no-cache"))
-        step(tree, "check-cold-j1", bundlesmith("check", "--no-cache", "-j", "1"))
-        timed(bundlesmith("check"), self.corpus, tree)  # fills the load cache (not timed)
-        step(tree, "check", bundlesmith("check"))
-        step(tree, "help", bundlesmith("--help"))
+        each(trees, "packages", lambda tree: ["build", "--only", "scorm", "-o", out(tree, "-scorm"), "--force"])
+        each(trees, "packages-j1", lambda tree: ["build", "--only", "scorm", "-o", out(tree, "-scorm"), "--force",
+                                                 "-j", "1"])
+        each(trees, "packages-j2", lambda tree: ["build", "--only", "scorm", "-o", out(tree, "-scorm"), "--force",
+                                                 "-j", "2"])
+        each(trees, "site", lambda tree: ["build", "--only", "site", "-o", out(tree, "-site"), "--force"])
+        each(trees, "check-cold", lambda tree: ["check", "--no-cache"])
+        each(trees, "check-cold-j1", lambda tree: ["check", "--no-cache", "-j", "1"])
+        for tree in trees:  # the load cache is the corpus's: each tree fills it (not timed), then reads it
+            timed(bundlesmith("check"), self.corpus, tree)
+            self.step(tree, "check", bundlesmith("check"))
+        each(trees, "help", lambda tree: ["--help"])
         if self.browser is not None:
-            log = self.work / f"serve-{self.n}-{tree.label}.log"
-            self.record(tree, "serve", serve.measure(self.browser, self.corpus, tree.env(), log,
-                                                     saves=self.args.serve_saves, mark=mark))
+            for tree in trees:
+                log = self.work / f"serve-{self.n}-{tree.label}.log"
+                self.record(tree, "serve", serve.measure(self.browser, self.corpus, tree.env(), log,
+                                                         saves=self.args.serve_saves, mark=f"{tree.label}, {mark}"))
 
-    def run(self, trees: list[Tree]) -> dict[str, Any]:
+    def run(self) -> dict[str, Any]:
         for rep in range(self.args.repeat):
             print(f"N={self.n}: round {rep + 1} of {self.args.repeat}", file=sys.stderr)
-            self.mkdocs(trees)
-            for tree in trees if rep % 2 == 0 else trees[::-1]:  # turns alternate: drift hits both alike
-                self.round(tree, rep)
+            self.mkdocs(self.trees)
+            self.round(rep)
+        trees = self.trees
         result: dict[str, Any] = {"n": self.n, "bundles": self.args.bundles, "variants": self.args.variants,
                                   "sites": self.pages["sites"], "pages": self.pages["pages"],
                                   "repeat": self.args.repeat, "trees": {}}
@@ -318,8 +343,8 @@ def compare_report(results: list[dict[str, Any]], started: str) -> str:
     """Two trees: each step's medians side by side with after/before, then each target for both."""
     lines = header(results, started)
     lines += [("| N modules | step | wall before (s) | wall after (s) | after / before | CPU before (s) | "
-              "CPU after (s) | RSS before (MiB) | RSS after (MiB) |"),
-              "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+               "CPU after (s) | after / before | RSS before (MiB) | RSS after (MiB) |"),
+              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         before, after = r["trees"]["before"]["steps"], r["trees"]["after"]["steps"]
         for name, label in LABELS.items():
@@ -327,7 +352,7 @@ def compare_report(results: list[dict[str, Any]], started: str) -> str:
                 b, a = before[name], after[name]
                 lines.append(f"| {r['n']:,} | {label} | {b['wall']:.2f} | {a['wall']:.2f} | "
                              f"{a['wall'] / max(b['wall'], 1e-9):.2f}x | {b['cpu']:.2f} | {a['cpu']:.2f} | "
-                             f"{b['rss']:.0f} | {a['rss']:.0f} |")
+                             f"{a['cpu'] / max(b['cpu'], 1e-9):.2f}x | {b['rss']:.0f} | {a['rss']:.0f} |")
     by_n = {r["n"]: r for r in results}
     lines += ["", "| target | N | before | after | after / before |", "|---|---|---|---|---:|"]
     for r in results:
@@ -364,7 +389,7 @@ def main() -> None:
         for tree in trees:
             check_imports(tree)
         browser = stack.enter_context(serve.chromium()) if args.serve else None
-        results = [Runner(n, args, args.work, browser).run(trees) for n in sizes]
+        results = [Runner(n, args, args.work, trees, browser).run() for n in sizes]
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "started": started, "results": results}, indent=2)
                              + "\n")
