@@ -123,12 +123,28 @@ def revision(rev: str, work: Path) -> Iterator[Tree]:
         subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(folder)], check=True)
 
 
+PROBE = """
+import sys
+from importlib.metadata import entry_points
+
+import bundlesmith
+
+print(bundlesmith.__file__)
+plugin = entry_points(group="mkdocs.plugins").select(name="bundlesmith")
+print(sys.modules[next(iter(plugin)).load().__module__].__file__ if plugin else "")
+"""
+
+
 def check_imports(tree: Tree) -> None:
-    """bundlesmith must come from the tree's tools/, not from whatever copy the environment installed."""
-    where = subprocess.run([sys.executable, "-c", "import bundlesmith; print(bundlesmith.__file__)"],
-                           env=tree.env(), capture_output=True, text=True, check=True).stdout.strip()
-    if not Path(where).resolve().is_relative_to(tree.tools.resolve()):
-        raise SystemExit(f"{tree.label}: bundlesmith imports from {where}, not from {tree.tools}")
+    """bundlesmith and its mkdocs plugin must come from the tree's tools/, not from the installed copy."""
+    probe = subprocess.run([sys.executable, "-c", PROBE], env=tree.env(), capture_output=True, text=True)
+    where = probe.stdout.split()
+    if probe.returncode != 0 or len(where) != 2:
+        raise SystemExit(f"{tree.label} ({tree.source}): bundlesmith or its mkdocs plugin (the entry point "
+                         f"the environment installed) does not load from {tree.tools}\n{probe.stderr[-2000:]}")
+    for path in where:
+        if not Path(path).resolve().is_relative_to(tree.tools.resolve()):
+            raise SystemExit(f"{tree.label} ({tree.source}): {path} is imported, not the copy in {tree.tools}")
 
 
 def prepare(n: int, args: argparse.Namespace, work: Path, trees: list[Tree]) -> tuple[Path, Path, dict[str, int]]:
