@@ -80,10 +80,8 @@ class Lms:
         """Keep what the SCO set in a session that ended (LMSFinish / Terminate)."""
         exit_element = "cmi.core.exit" if self.version == "1.2" else "cmi.exit"
         exit_value = next((v for k, v in reversed(sets) if k == exit_element), "")
-        if self.suspended or self.profile == "moodle":  # else the last session ended normally: a new attempt
-            record = dict(self.record)
-        else:
-            record = {}
+        # else the last session ended normally: a new attempt
+        record = dict(self.record) if self.suspended or self.profile == "moodle" else {}
         for element, value in sets:
             record[element] = value
         if self.version == "1.2" and self.profile == "moodle" and self.mastery12 and record.get("cmi.core.score.raw"):

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # What every page is held to: WCAG 2.2 A/AA and axe's best practices (landmark-unique, heading-order, region...).
-AXE_TAGS = WCAG_TAGS + ["best-practice"]
+AXE_TAGS = [*WCAG_TAGS, "best-practice"]
 WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 320, "height": 800}}
 VARIANT = "riverside-ics"
 

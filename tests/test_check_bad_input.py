@@ -21,7 +21,7 @@ TODAY = "2026-11-23"
 
 
 def parse_case(text: str) -> tuple[dict[str, str], str, int]:
-    files, expected, code = {}, "", 0
+    files: dict[str, str] = {}
     current = None
     buffer: list[str] = []
     for line in text.split("\n")[1:]:

@@ -130,7 +130,7 @@ def _sign(secret: bytes, tool: str, key: str, digest: str, value: bytes) -> str:
     lambda data: b"\x80\x04\x95" + data,  # a pickle header in front of it
 ], ids=["garbage", "truncated", "empty", "wrong-shape", "damaged-entries", "pickle-prefix"])
 def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, parses, damage):
-    files, expected, code = parse_case((Path(__file__).parent / "fixtures/bad-input/duplicate-key.case").read_text())
+    files, _expected, code = parse_case((Path(__file__).parent / "fixtures/bad-input/duplicate-key.case").read_text())
     root = make_project(tmp_path, files)
     cold = check(root)
     cache_file = root / CACHE
@@ -156,7 +156,7 @@ def _poison(cache_file: Path, *, tool: str | None = None, secret: bytes | None =
         key, digest, _, value = entry
         fake = {"span": {"path": json.loads(key)[2], "line": 1}, "severity": "error", "code": "stale",
                 "message": "this came from the cache", "hint": ""}
-        value = value[:-1] + [[fake]]
+        value = [*value[:-1], [fake]]
         entry[3] = value
         if secret is not None:
             entry[2] = _sign(secret, header["tool"], key, digest, json.dumps(value, separators=(",", ":")).encode())
@@ -277,7 +277,7 @@ def test_check_works_without_the_cache_when_build_cannot_be_written(tmp_path):
 
 
 def test_two_checks_at_once_leave_a_usable_cache(tmp_path):
-    files, expected, code = parse_case((Path(__file__).parent / "fixtures/bad-input/duplicate-key.case").read_text())
+    files, expected, _code = parse_case((Path(__file__).parent / "fixtures/bad-input/duplicate-key.case").read_text())
     root = make_project(tmp_path, files)
     command = [sys.executable, "-m", "bundlesmith", "-C", str(root), "check", "--today", TODAY]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
@@ -335,7 +335,7 @@ def test_the_quick_validity_pass_agrees_with_jsonschema_on_mutated_content(sampl
         yield at
         items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
         for key, inner in items:
-            yield from places(inner, at + (key,))
+            yield from places(inner, (*at, key))
 
     rng = random.Random(20261123)
     verdicts = {True: 0, False: 0}

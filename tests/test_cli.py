@@ -123,9 +123,9 @@ def test_version():
 
 def _commands(group, prefix=()):
     for name, command in sorted(group.commands.items()):
-        yield prefix + (name,), command
+        yield (*prefix, name), command
         if hasattr(command, "commands"):
-            yield from _commands(command, prefix + (name,))
+            yield from _commands(command, (*prefix, name))
 
 
 @pytest.mark.parametrize("path", [p for p, _ in _commands(cli)], ids=lambda p: " ".join(p))

@@ -39,7 +39,7 @@ def test_the_report_names_the_sha256_of_every_package_built_from_the_bundle(buil
             doc = json.loads((built / folder / bundle / "coverage.json").read_text())
             listed = {p["filename"]: p["sha256"] for p in doc["provenance"]["packages"]}
             middle = f"-{variant}-" if variant else "-"
-            zips = [z for z in (built / "scorm").glob(f"{bundle}-{doc['bundle']['version']}{middle}scorm*.zip")]
+            zips = list((built / "scorm").glob(f"{bundle}-{doc['bundle']['version']}{middle}scorm*.zip"))
             assert zips, bundle
             assert listed == {z.name: hashlib.sha256(z.read_bytes()).hexdigest() for z in zips}
 

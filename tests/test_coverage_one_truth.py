@@ -171,18 +171,18 @@ def test_every_reader_tells_the_same_truth(tmp_path, name):
     out = tmp_path / "reports"
     runner = CliRunner()
     base = ["-C", str(root), "coverage", "starter", "--today", TODAY] + (["--variant", variant] if variant else [])
-    made = runner.invoke(cli, base + ["--format", "xlsx", "-o", str(out / "c.xlsx")])
+    made = runner.invoke(cli, [*base, "--format", "xlsx", "-o", str(out / "c.xlsx")])
     assert made.exit_code == 0, made.output
     summary = {r[0]: r[1] for r in openpyxl.load_workbook(out / "c.xlsx")["Summary"].iter_rows(min_row=2, values_only=True)}
     assert (summary["targeted standards"], summary["met"], summary["assessed"]) == (len(statuses), met, assessed)
     assert summary["level gaps"] == len(level_gaps)
-    assert runner.invoke(cli, base + ["--format", "csv", "-o", str(out / "csv")]).exit_code == 0
+    assert runner.invoke(cli, [*base, "--format", "csv", "-o", str(out / "csv")]).exit_code == 0
     matrix = list(csv.DictReader(io.StringIO((out / "csv" / "matrix.csv").read_text())))
     assert {r["standard"]: r["status"] for r in matrix} == statuses
     gap_rows = list(csv.DictReader(io.StringIO((out / "csv" / "gaps.csv").read_text())))
     assert sorted((r["standard"], r["kind"]) for r in gap_rows) == sorted((r, k) for r, ks in gaps.items() for k in ks)
     for condition, offending in (("gaps", failing), ("unassessed", unassessed), ("level-gaps", level_gaps)):
-        gate = runner.invoke(cli, base + ["--fail-on", condition])
+        gate = runner.invoke(cli, [*base, "--fail-on", condition])
         assert gate.exit_code == (1 if offending else 0), (condition, gate.output)
     line = runner.invoke(cli, base).stdout
     assert f"{len(statuses)} targeted standard(s), {met} met, {assessed} assessed; gaps: {len(failing)} (" in line

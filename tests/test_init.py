@@ -118,8 +118,8 @@ def test_check_annotates_problems_for_github_and_gitlab(tmp_path):
     github = run("-C", str(target), "check", "--format", "github")
     assert github.exit_code == 1
     assert github.stdout.splitlines() == [
-        "::error file=bundles/first-bundle.yml,line=13,title=unknown-standard::target 'clm:D1.9' is not in "
-        "framework 'clm' (did you mean 'clm:D1.4'?)"]
+        ("::error file=bundles/first-bundle.yml,line=13,title=unknown-standard::target 'clm:D1.9' is not in "
+        "framework 'clm' (did you mean 'clm:D1.4'?)")]
     gitlab = run("-C", str(target), "check", "--format", "gitlab")
     [issue] = json.loads(gitlab.stdout)
     assert issue["check_name"] == "unknown-standard" and issue["severity"] == "major"
@@ -151,7 +151,8 @@ def test_the_sdist_holds_what_a_wheel_is_built_from(dist):
     import tarfile
 
     [sdist] = dist.glob("bundlesmith-*.tar.gz")
-    names = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n}
+    with tarfile.open(sdist) as archive:
+        names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
     for needed in ("pyproject.toml", "README.md", "requirements.lock", "scorm/sco.html", "scorm/bundlesmith-scorm.js",
                    "scorm/schemas-official/SHA256SUMS", "scorm/xsd/scorm12/ims_xml.xsd",
                    "tools/bundlesmith/templates/init/clm.yml", "tools/bundlesmith/schemas/coverage.schema.json"):

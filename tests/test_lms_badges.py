@@ -95,13 +95,13 @@ def test_a_framework_without_a_case_export_is_aligned_by_its_code_alone():
 
 
 def test_the_badge_image_is_named_for_assistive_technology_and_embedded_in_the_achievement(built):
-    from xml.etree import ElementTree
+    from xml.etree import ElementTree as ET
 
     ns = {"svg": "http://www.w3.org/2000/svg"}
     for folder, _ in VIEWS:
         for bundle in BUNDLES:
             svg = (built / "badges" / folder / f"{bundle}.svg").read_bytes()
-            root = ElementTree.fromstring(svg)
+            root = ET.fromstring(svg)
             assert root.get("role") == "img"
             ids = root.get("aria-labelledby").split()
             named = {e.get("id"): e.text for e in root.iter() if e.get("id")}

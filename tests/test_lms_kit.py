@@ -110,7 +110,7 @@ def test_the_setup_sheet_gives_each_competency_the_rule_its_coverage_status_call
         found = {re.match(r"\| `([^`]+)`", r).group(1): [c.strip() for c in r.split("|")[4:6]] for r in rows}
         assert {k: v[0] for k, v in found.items()} == expected, bundle_id
         # the activity completes only what the package itself scores
-        for key, (course, activity) in found.items():
+        for course, activity in found.values():
             assert activity in (course, "Attach evidence")
         assert f"| Require minimum score | {bundle.scorm.mastery_score} |" in sheet
         assert f"| Pass mark | {bundle.scorm.mastery_score}% on every knowledge check |" in sheet
@@ -246,7 +246,7 @@ ROW = ["", "a", "A", "", 2, "", "", "", 0, "null", "", "", "", ""]
     ([FW, ["", "x" * 101, "A", *ROW[3:]]], "longer than 100"),
     ([FW, ["", "", "A", *ROW[3:]]], "silently skipped"),
     ([FW, ["", "a", "<b>A</b>", *ROW[3:]]], "strips as a tag"),
-    ([FW, ROW + [""]], "another number of columns"),
+    ([FW, [*ROW, ""]], "another number of columns"),
 ])
 def test_moodles_rules_refuse_what_moodle_would_refuse_or_lose(rows, reason):
     with pytest.raises(Refused, match=re.escape(reason)):
@@ -264,8 +264,8 @@ def test_a_backslash_before_a_quote_is_refused_as_phps_reader_would_misread_it()
     ("vendor_guid,object_type,title,parent_guids\na,outcome,O,g\ng,group,G,\n", "not found prior to this row"),
     ("vendor_guid,object_type,title,parent_guids\ng,group,G,\ng,group,G,\n", "already appeared"),
     ("vendor_guid,object_type,title\ng,group,G\n", "missing ['parent_guids']"),
-    ("vendor_guid,object_type,title,parent_guids,ratings,\na,outcome,O,,1,Low,\n"
-     "b,outcome,O,,1,Low\n", "fields after ratings"),
+    (("vendor_guid,object_type,title,parent_guids,ratings,\na,outcome,O,,1,Low,\n"
+     "b,outcome,O,,1,Low\n"), "fields after ratings"),
 ])
 def test_canvas_rules_refuse_what_canvas_would_refuse(text, reason):
     if "fields after ratings" in reason:

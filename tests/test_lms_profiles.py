@@ -64,7 +64,7 @@ def test_the_pass_mark_is_the_bundles_in_every_lms(packages, launch, version, pr
 
 
 @pytest.mark.parametrize("version,profile", CASES)
-def test_leaving_half_way_is_incomplete_with_no_score_even_with_the_check_answered(packages, launch, version,
+def test_leaving_half_way_is_incomplete_with_no_score_even_with_the_check_answered(packages, launch, version,  # noqa: F811
                                                                                   profile):
     package = packages / f"national-induction-1.0.0-{LABEL[version]}.zip"
     lms = Lms(profile, version, package, HREF)

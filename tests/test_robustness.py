@@ -24,7 +24,7 @@ settings.load_profile("ci")
 
 @given(text=yaml_ish)
 def test_any_yaml_text_parses_or_yields_located_diagnostics(text):
-    data, problems = parse_yaml(text, "f.yml", line_offset=3)
+    _data, problems = parse_yaml(text, "f.yml", line_offset=3)
     assert all(isinstance(p, Diagnostic) and p.span.line >= 1 for p in problems)
 
 
@@ -34,7 +34,7 @@ def test_a_module_with_any_edit_loads_or_explains_why(tmp_path_factory, mutation
     text = VALID[:start] + insert + VALID[start + length:]
     file = tmp_path_factory.mktemp("m") / "listening.md"
     file.write_text(text, encoding="utf-8")
-    module, claimed, problems = load_module(file, "content/modules/listening.md")
+    module, _claimed, problems = load_module(file, "content/modules/listening.md")
     assert module is not None or problems
     assert all(p.span.path == "content/modules/listening.md" for p in problems)
 
@@ -51,5 +51,5 @@ def test_any_quiz_block_yields_a_quiz_or_diagnostics(body):
 def test_any_bytes_load_or_are_refused_with_a_reason(tmp_path_factory, raw):
     file = tmp_path_factory.mktemp("b") / "x.md"
     file.write_bytes(raw)
-    module, claimed, problems = load_module(file, "x.md")
+    module, _claimed, problems = load_module(file, "x.md")
     assert module is None and problems

@@ -95,4 +95,4 @@ def test_provenance_records_the_versions_that_shape_the_bytes(tmp_path):
     assert built_with["bundlesmith-scorm-runtime"].startswith("sha256:")
     locked = {line.split("==")[0].lower() for line in (ROOT / "requirements.lock").read_text().splitlines()
               if "==" in line}
-    assert {n for n in OUTPUT_LIBRARIES} <= locked, "every library that shapes output is locked"
+    assert set(OUTPUT_LIBRARIES) <= locked, "every library that shapes output is locked"

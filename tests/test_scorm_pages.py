@@ -33,7 +33,7 @@ def test_every_page_loads_only_files_inside_its_package(packages):
     checked = 0
     for zip_path in sorted(packages.glob("*.zip")):
         for name, doc, names in pages(zip_path):
-            for element, attribute, url, _ in doc.iterlinks():
+            for element, _attribute, url, _ in doc.iterlinks():
                 if element.tag == "a" and url.startswith(("http://", "https://", "mailto:", "tel:")):
                     continue  # a link the learner may follow, not something the page loads
                 assert not url.startswith(("bs-asset:", "bs-module:")), (zip_path.name, name, url)

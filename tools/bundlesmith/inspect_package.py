@@ -268,7 +268,7 @@ def _standards(item) -> list[str]:
     for classification in item.iter("{*}classification"):
         strength = " ".join(t.strip() for k in classification.iterfind("{*}keyword") for t in k.itertext() if t.strip())
         for path in list(classification.iterfind("{*}taxonpath")) + list(classification.iterfind("{*}taxonPath")):
-            taxons = [t for t in path.iter("{*}taxon")]
+            taxons = list(path.iter("{*}taxon"))
             if not taxons:
                 continue
             last = taxons[-1]

@@ -81,8 +81,8 @@ def init_project(target: Path, title: str | None = None, today: date | None = No
     title = title or target.resolve().name.replace("-", " ").capitalize()
     env = Environment(loader=PackageLoader("bundlesmith", "templates/init"), undefined=StrictUndefined,
                       keep_trailing_newline=True)
-    values = dict(title=title, today=today.isoformat(), next_review=(today + timedelta(days=365)).isoformat(),
-                  variants=[])
+    values = {"title": title, "today": today.isoformat(), "next_review": (today + timedelta(days=365)).isoformat(),
+                  "variants": []}
     written = []
     for rel, name in INIT_FILES.items():
         if name is None:

@@ -13,6 +13,7 @@ official ones with these fixes and nothing else. Nothing is ever fetched from th
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -86,10 +87,8 @@ def default_schemas_dir() -> Path | None:
     candidates = []
     if os.environ.get("BUNDLESMITH_SCORM_SCHEMAS"):
         candidates.append(Path(os.environ["BUNDLESMITH_SCORM_SCHEMAS"]))
-    try:
+    with contextlib.suppress(FileNotFoundError):
         candidates.append(runtime_dir() / "schemas-official")
-    except FileNotFoundError:
-        pass
     return next((c for c in candidates if (c / "scorm12").is_dir() and (c / "scorm2004-4th").is_dir()), None)
 
 

@@ -9,6 +9,7 @@ signed with it is ignored: the output is built again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -47,10 +48,8 @@ def _key_in(file: Path) -> bytes | None:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(key)
-        try:
+        with contextlib.suppress(FileExistsError):
             os.link(temp, file)  # never replace a key another process made meanwhile
-        except FileExistsError:
-            pass
         os.unlink(temp)
         return _key_in.__wrapped__(file)
     except OSError:

@@ -67,8 +67,8 @@ def reference_problems(package: dict) -> list[tuple[str, str]]:
         if grouping:
             ids.append((f"{where}.CFAssociationGroupingURI.identifier", grouping["identifier"]))
             if grouping["identifier"] not in groupings:
-                found.append((f"{where}.CFAssociationGroupingURI", f"grouping {grouping['identifier']} is not in "
-                              "CFDefinitions.CFAssociationGroupings"))
+                found.append((f"{where}.CFAssociationGroupingURI", (f"grouping {grouping['identifier']} is not in "
+                              "CFDefinitions.CFAssociationGroupings")))
         for end in ("originNodeURI", "destinationNodeURI"):
             node = assoc[end]
             ids.append((f"{where}.{end}.identifier", node["identifier"]))
@@ -78,8 +78,8 @@ def reference_problems(package: dict) -> list[tuple[str, str]]:
             elif assoc["associationType"] == "isChildOf" or node["identifier"] != case_uuid(node["uri"]):
                 # Outside the package lie only a crosswalk's source items and the items of another framework
                 # (a local framework's related national standards), each named by its uri (case/ids.py).
-                found.append((f"{where}.{end}", f"{node['identifier']} is neither the document nor an item of "
-                              "this package"))
+                found.append((f"{where}.{end}", (f"{node['identifier']} is neither the document nor an item of "
+                              "this package")))
         if assoc["associationType"] == "isChildOf":
             parents.setdefault(assoc["originNodeURI"]["identifier"], []).append(assoc["destinationNodeURI"]["identifier"])
     found += [(where, f"'{value}' is not a UUID") for where, value in ids if not _is_uuid(value)]
@@ -88,8 +88,8 @@ def reference_problems(package: dict) -> list[tuple[str, str]]:
         while node != document["identifier"]:
             up = parents.get(node, [])
             if len(up) != 1:
-                found.append((f"CFItems[{i}]", f"item {node} has {len(up)} parents in the tree (isChildOf); "
-                              "it needs exactly one") if node == item["identifier"] else
+                found.append((f"CFItems[{i}]", (f"item {node} has {len(up)} parents in the tree (isChildOf); "
+                              "it needs exactly one")) if node == item["identifier"] else
                              (f"CFItems[{i}]", f"item {item['identifier']} does not reach the document"))
                 break
             if node in chain:

@@ -35,7 +35,7 @@ def _level(value: str) -> str:
 def _version(value) -> str | None:
     text = str(value or "1.0.0")
     if re.fullmatch(r"(0|[1-9]\d*)(\.(0|[1-9]\d*)){0,2}", text):
-        return ".".join((text.split(".") + ["0", "0"])[:3])
+        return ".".join(([*text.split("."), "0", "0"])[:3])
     return None
 
 

@@ -69,10 +69,10 @@ def render_changelog(current: dict, change: dict | None, released: str) -> bytes
         summary = current["summary"]
         out += ["First release.", "",
                 f"- {summary['modules']} module(s): " + ", ".join(f"{m['id']} {m['version']}" for m in current["modules"]),
-                f"- {summary['met']} of {summary['targeted_standards']} targeted standard(s) met, "
-                f"{summary['assessed']} assessed",
-                f"- learning time: {_hours(summary['minutes_guided'])} guided, "
-                f"{_hours(summary['minutes_self_directed'])} self-directed",
+                (f"- {summary['met']} of {summary['targeted_standards']} targeted standard(s) met, "
+                f"{summary['assessed']} assessed"),
+                (f"- learning time: {_hours(summary['minutes_guided'])} guided, "
+                f"{_hours(summary['minutes_self_directed'])} self-directed"),
                 f"- {len(_records(current))} co-creation record(s)", ""]
         return "\n".join(out).encode("utf-8")
     out += [f"Changes since version {change['from_version']} (content hash `{change['from_content_hash']}`).", ""]

@@ -16,7 +16,7 @@ def _cell(value) -> str:
 def _table(header: list[str], rows) -> list[str]:
     lines = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _hm(minutes: int) -> str:
@@ -97,8 +97,8 @@ def render(doc: dict) -> bytes:
     out += ["## Level gaps", ""]
     out += _table(["standard", "title", "level gap", "levels"], (
         (g["standard"], g["title"], LEVEL_GAP_WORDS[g["kind"]], ", ".join(g["levels"])) for g in doc["level_gaps"]
-    )) if doc["level_gaps"] else ["No level gaps: every standard the framework expects at this bundle's levels is "
-                                  "targeted, and none only introduced.", ""]
+    )) if doc["level_gaps"] else [("No level gaps: every standard the framework expects at this bundle's levels is "
+                                  "targeted, and none only introduced."), ""]
 
     out += ["## Standards not targeted (informational)", ""]
     out += _table(["standard", "title", "levels", "expected at this level", "status", "modules"], (
@@ -156,8 +156,8 @@ def render_framework(doc: dict) -> bytes:
     doc = _inert(doc)
     variant = f" — {doc['variant']['title']} variant" if doc["variant"] else ""
     out = [f"# Framework coverage across bundles{variant}", "",
-           "Each cell: the strongest level at which the bundle's counting modules meet the standard "
-           "(I, D, A); * marks a standard the bundle targets.", ""]
+           ("Each cell: the strongest level at which the bundle's counting modules meet the standard "
+           "(I, D, A); * marks a standard the bundle targets."), ""]
     bundles = [b["id"] for b in doc["bundles"]]
     out += _table(["standard", "levels", *bundles, "levels not covered"], (
         [s["ref"] + _local(s["local"]), ", ".join(s["levels"]),

@@ -145,8 +145,8 @@ def files(doc: dict, formats=FORMATS) -> dict[str, bytes]:
 def text(doc: dict) -> str:
     """The map as a person reads it in a terminal."""
     s, cw = doc["summary"], doc["crosswalk"]
-    lines = [f"{doc['bundle']['title']} {doc['bundle']['version']} for holders of {cw['source']['title']} "
-             f"{cw['source']['version']} (crosswalk {cw['id']})"]
+    lines = [(f"{doc['bundle']['title']} {doc['bundle']['version']} for holders of {cw['source']['title']} "
+             f"{cw['source']['version']} (crosswalk {cw['id']})")]
     for module in doc["modules"]:
         lines.append(f"  {module['words'].lower():<16} {module['id']} (saves {module['minutes_saved']} of "
                      f"{module['minutes']} min)")

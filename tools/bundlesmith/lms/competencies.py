@@ -81,8 +81,7 @@ def canvas_csv(frameworks: tuple[Framework, ...]) -> bytes:
                 rows.append([idnumber(item), "group", f"{item.code} {item.title}".strip(),
                              _html_text(item.statement), "", "", "", parent, "active", ""] + [""] * width)
             elif item.type == "standard":
-                rows.append([idnumber(item), "outcome", f"{item.code} {item.label}", _canvas_description(framework, item),
-                             item.code, "highest", "", parent, "active", CANVAS_RATINGS[0][0]] + ratings)
+                rows.append([idnumber(item), "outcome", f"{item.code} {item.label}", _canvas_description(framework, item), item.code, "highest", "", parent, "active", CANVAS_RATINGS[0][0], *ratings])
     return _write(header, rows)
 
 

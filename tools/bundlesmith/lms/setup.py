@@ -122,8 +122,8 @@ def _activity_settings(kit: Kit) -> list[Block]:
     if many:
         rows.append(("Require all SCOs to return completion status", text("Yes"),
                      "every module must be finished (a failed knowledge check does not count)"))
-    rows.append(("Require minimum score", text(str(kit.pass_mark)), "the bundle's pass mark, which the package "
-                 "also carries (adlcp:masteryscore)"))
+    rows.append(("Require minimum score", text(str(kit.pass_mark)), ("the bundle's pass mark, which the package "
+                 "also carries (adlcp:masteryscore)")))
     return [
         Heading(2, text("2. Add the SCORM activity (Moodle and Totara)"), "activity"),
         Para(text("Add an activity ", Code("SCORM package"), " to the course and upload ", Code(kit.package),

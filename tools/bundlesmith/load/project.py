@@ -306,10 +306,10 @@ def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], proble
             start, end = slot.body_lines
             inner = lines[start + 1:end - 1]
             new = text.rstrip("\n").split("\n")
-            content = inner + [""] + new if fill.mode == "append" else new
+            content = [*inner, "", *new] if fill.mode == "append" else new
             lines[start:end] = [lines[start], *content, ":::"]
             scan, scan_problems = scan_body(text, fill.file, 0, abbr)
-            problems += [p for p in scan_problems]
+            problems += list(scan_problems)
             references += scan.references
         body = "\n".join(lines)
         rescan, _ = scan_body(body, module.path, module.body_line, abbr)

@@ -128,10 +128,7 @@ def fast_check(name: str):
         tests = tuple(tests)
 
         def check(value):
-            for test in tests:
-                if not test(value):
-                    return False
-            return True
+            return all(test(value) for test in tests)
 
         slot[0] = check
         return check
@@ -213,7 +210,7 @@ def _to_diagnostic(err, data, path: str, root_line: int) -> Diagnostic:
     value = err.instance
     if kind == "required":
         missing = err.message.split("'")[1]
-        name = _field_name(where + [missing])
+        name = _field_name([*where, missing])
         return error(span, "missing-field", f"missing required field '{name}'")
     if kind == "additionalProperties":
         known = list(err.schema.get("properties", {}))
@@ -221,7 +218,7 @@ def _to_diagnostic(err, data, path: str, root_line: int) -> Diagnostic:
         key = extras[0] if extras else "?"
         key_line = value.line_of(key) if isinstance(value, YMap) else line
         return error(Span(path, key_line), "unknown-field",
-                     f"unknown field '{_field_name(where + [key])}'", did_you_mean(key, known))
+                     f"unknown field '{_field_name([*where, key])}'", did_you_mean(key, known))
     if kind == "type":
         wanted = err.validator_value
         wanted = " or ".join(_TYPE_NAMES.get(w, w) for w in (wanted if isinstance(wanted, list) else [wanted]))

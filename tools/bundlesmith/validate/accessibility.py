@@ -84,7 +84,7 @@ def _looks_like_file_name(alt: str, target: str) -> bool:
 
 def _has_words_for(module: Module, media: Reference) -> bool:
     """Whether the module also links captions or a transcript for this media file (see the docstring)."""
-    stem, ext = _name(media.target)
+    stem, _ext = _name(media.target)
     folder = os.path.dirname(urlsplit(media.target).path)
     for other in module.references:
         other_stem, other_ext = _name(other.target)

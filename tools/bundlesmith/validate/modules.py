@@ -147,7 +147,7 @@ def _check_cycles(catalogue: Catalogue) -> list[Diagnostic]:
                     module = catalogue.modules[start]
                     span = next(s for p, s in module.prerequisites if p == ordered[(1) % len(ordered)])
                     problems.append(error(span, "prerequisite-cycle",
-                                          "prerequisite cycle: " + " -> ".join(ordered + [start])))
+                                          "prerequisite cycle: " + " -> ".join([*ordered, start])))
             elif nxt not in state:
                 visit(nxt, stack)
         stack.pop()
