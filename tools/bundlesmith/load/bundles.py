@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic, error
 from bundlesmith.load import schema_check
-from bundlesmith.load.common import items_with_spans, parse_date, span_of, strings, text
+from bundlesmith.load.common import items_with_spans, mapping, parse_date, span_of, strings, text
 from bundlesmith.load.schedule import load_schedule
 from bundlesmith.load.yaml_source import load_yaml_file
 from bundlesmith.model import Accreditation, Bundle, ScormOptions, Section
@@ -17,9 +17,9 @@ def load_bundle(file: Path, path: str, raw: bytes | None = None) -> tuple[Bundle
     if data is None:
         return None, None, problems
     problems += schema_check.check(data, "bundle", path)
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+    bid = data.get("id") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(bid, str):
         return None, None, problems
-    bid = data["id"]
     if bid != file.stem:
         problems.append(error(span_of(data, "id", path), "id-mismatch",
                               f"bundle id '{bid}' does not match the file name '{file.name}'",
@@ -30,15 +30,15 @@ def load_bundle(file: Path, path: str, raw: bytes | None = None) -> tuple[Bundle
         for s, span in items_with_spans(data, "sections", path) if isinstance(s, dict)
     )
     accreditation = None
-    raw = data.get("accreditation")
-    if isinstance(raw, dict):
+    given = data.get("accreditation")
+    if isinstance(given, dict):
         accreditation = Accreditation(
-            body=text(raw, "body"), status=text(raw, "status", "none"), reference=text(raw, "reference"),
-            valid_until=parse_date(raw.get("valid_until"), span_of(raw, "valid_until", path),
+            body=text(given, "body"), status=text(given, "status", "none"), reference=text(given, "reference"),
+            valid_until=parse_date(given.get("valid_until"), span_of(given, "valid_until", path),
                                    "accreditation.valid_until", problems),
             span=span_of(data, "accreditation", path),
         )
-    scorm = data.get("scorm") if isinstance(data.get("scorm"), dict) else {}
+    scorm = mapping(data, "scorm")
     defaults = ScormOptions()
     mastery = scorm.get("mastery_score", defaults.mastery_score)
     bundle = Bundle(
@@ -51,9 +51,9 @@ def load_bundle(file: Path, path: str, raw: bytes | None = None) -> tuple[Bundle
             mastery_score=mastery if isinstance(mastery, int) and 0 <= mastery <= 100 else defaults.mastery_score,
             packaging=text(scorm, "packaging", defaults.packaging),
         ),
-        require_any_of=strings(data.get("co_creation") or {}, "require_any_of"),
+        require_any_of=strings(mapping(data, "co_creation"), "require_any_of"),
         path=path, span=span_of(data, "id", path),
-        release_fail_on=strings(data.get("release") or {}, "fail_on"),
+        release_fail_on=strings(mapping(data, "release"), "fail_on"),
         schedule=load_schedule(data, path, problems),
     )
     return bundle, bid, problems

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic, error
 from bundlesmith.load import schema_check
-from bundlesmith.load.common import items_with_spans, parse_date, span_of, strings, text
+from bundlesmith.load.common import items_with_spans, mapping, parse_date, span_of, strings, text
 from bundlesmith.load.yaml_source import load_yaml_file
 from bundlesmith.model import Crosswalk, CrosswalkReview, CrosswalkSource, Mapping, SourceItem
 
@@ -22,14 +22,14 @@ def load_crosswalk(file: Path, path: str, local: bool = False,
     if data is None:
         return None, problems
     problems += schema_check.check(data, "crosswalk", path)
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+    cid = data.get("id") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(cid, str):
         return None, problems
-    cid = data["id"]
     if cid != file.stem:
         problems.append(error(span_of(data, "id", path), "id-mismatch",
                               f"crosswalk id '{cid}' does not match the file name '{file.name}'",
                               f"name the file {cid}.yml"))
-    raw_source = data.get("source") if isinstance(data.get("source"), dict) else {}
+    raw_source = mapping(data, "source")
     items = tuple(SourceItem(text(item, "code"), text(item, "title"), span)
                   for item, span in items_with_spans(raw_source, "items", path)
                   if isinstance(item, dict) and isinstance(item.get("code"), str))
@@ -37,7 +37,7 @@ def load_crosswalk(file: Path, path: str, local: bool = False,
         id=text(raw_source, "id"), title=text(raw_source, "title"), version=text(raw_source, "version"),
         publisher=text(raw_source, "publisher"), url=text(raw_source, "url"), licence=text(raw_source, "licence"),
         items=items, span=span_of(data, "source", path))
-    raw_review = data.get("reviewed") if isinstance(data.get("reviewed"), dict) else {}
+    raw_review = mapping(data, "reviewed")
     review = CrosswalkReview(
         by=text(raw_review, "by"),
         date=parse_date(raw_review.get("date"), span_of(raw_review, "date", path), "reviewed.date", problems),
@@ -46,11 +46,13 @@ def load_crosswalk(file: Path, path: str, local: bool = False,
         span=span_of(data, "reviewed", path))
     mappings = []
     for entry, span in items_with_spans(data, "mappings", path):
-        if not isinstance(entry, dict) or not isinstance(entry.get("from"), str) or not isinstance(entry.get("to"), str):
+        if not isinstance(entry, dict):
             continue
-        months = entry.get("currency_months")
+        source_id, target_id, months = entry.get("from"), entry.get("to"), entry.get("currency_months")
+        if not isinstance(source_id, str) or not isinstance(target_id, str):
+            continue
         mappings.append(Mapping(
-            source=entry["from"], target=entry["to"], relation=text(entry, "relation"),
+            source=source_id, target=target_id, relation=text(entry, "relation"),
             coverage=text(entry, "coverage"), gap=text(entry, "gap"), route=text(entry, "route"),
             evidence=strings(entry, "evidence"),
             currency_months=months if isinstance(months, int) and not isinstance(months, bool) else None,

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic, Span
 from bundlesmith.load import schema_check
-from bundlesmith.load.common import items_with_spans, parse_date, span_of, strings, text
+from bundlesmith.load.common import items_with_spans, mapping, parse_date, span_of, strings, text
 from bundlesmith.load.front_matter import split_front_matter
 from bundlesmith.load.markdown_scan import scan_body
-from bundlesmith.load.yaml_source import parse_yaml, read_text
-from bundlesmith.model import Alignment, Assessment, CoCreation, Module, Outcome, Review
+from bundlesmith.load.yaml_source import YMap, YValue, parse_yaml, read_text
+from bundlesmith.model import Alignment, Assessment, CoCreation, Module, Outcome, PreparedBody, Review
 
 
 def load_module(file: Path, path: str, local: bool = False, raw: bytes | None = None,
@@ -37,11 +37,11 @@ def load_module(file: Path, path: str, local: bool = False, raw: bytes | None = 
         return None, claimed, problems
     scan, scan_problems = scan_body(split.body, path, split.body_offset, abbr)
     problems += scan_problems
-    mid = data.get("id") if isinstance(data.get("id"), str) else None
-    if mid is None:
+    mid = data.get("id")
+    if not isinstance(mid, str):
         return None, None, problems
-    time = data.get("time") if isinstance(data.get("time"), dict) else {}
-    review = data.get("review") if isinstance(data.get("review"), dict) else {}
+    time = mapping(data, "time")
+    review = mapping(data, "review")
     module = Module(
         id=mid,
         title=text(data, "title"),
@@ -54,8 +54,8 @@ def load_module(file: Path, path: str, local: bool = False, raw: bytes | None = 
             Outcome(text(o, "id"), text(o, "text"), span)
             for o, span in items_with_spans(data, "outcomes", path) if isinstance(o, dict)
         ),
-        standards=tuple(_alignment(a, span, path) for a, span in items_with_spans(data, "standards", path)
-                        if isinstance(a, dict) and isinstance(a.get("standard"), str)),
+        standards=tuple(_alignment(a, standard, span, path) for a, span in items_with_spans(data, "standards", path)
+                        if isinstance(a, dict) and isinstance(standard := a.get("standard"), str)),
         co_creation=tuple(
             CoCreation(text(c, "role"), text(c, "contribution"), text(c, "date"), span)
             for c, span in items_with_spans(data, "co_creation", path) if isinstance(c, dict)
@@ -82,7 +82,7 @@ def load_module(file: Path, path: str, local: bool = False, raw: bytes | None = 
         span=span_of(data, "id", path),
         local=local,
         raw_html=scan.raw_html,
-        prepared=scan.prepared,
+        prepared=scan.prepared if isinstance(scan.prepared, PreparedBody) else None,
         prose=scan.prose,
     )
     return module, mid, problems
@@ -94,14 +94,14 @@ def _claimed_id(front_matter: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _minutes(value) -> int:
+def _minutes(value: YValue) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
-def _alignment(raw: dict, span: Span, path: str) -> Alignment:
+def _alignment(raw: YMap, standard: str, span: Span, path: str) -> Alignment:
     assessment = raw.get("assessment")
     return Alignment(
-        standard=raw["standard"],
+        standard=standard,
         strength=text(raw, "strength"),
         outcomes=strings(raw, "outcomes"),
         evidence=strings(raw, "evidence"),

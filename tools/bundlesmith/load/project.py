@@ -6,7 +6,9 @@ import dataclasses
 import functools
 import multiprocessing
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error, warning
 from bundlesmith.load import codec
@@ -21,7 +23,18 @@ from bundlesmith.load.schedule import extend_schedule
 from bundlesmith.load.settings import abbreviations, load_config, load_glossary
 from bundlesmith.load.variants import load_variant
 from bundlesmith.load.yaml_source import read_text
-from bundlesmith.model import Bundle, Catalogue, Framework, Module, Section, Variant
+from bundlesmith.model import (
+    Bundle,
+    Catalogue,
+    Crosswalk,
+    Framework,
+    Module,
+    PreparedBody,
+    Section,
+    Slot,
+    SlotFill,
+    Variant,
+)
 
 STANDARDS_DIR = "content/standards"
 MODULES_DIR = "content/modules"
@@ -78,11 +91,16 @@ def _rel(file: Path, root: Path) -> str:
     return file.relative_to(root).as_posix()
 
 
-def _load(cache: LoadCache | None, kind: str, loader, file: Path, path: str, **options):
+Loaded = TypeVar("Loaded", bound=codec.LoadResult)
+
+
+def _load(cache: LoadCache | None, kind: codec.Kind, loader: Callable[..., Loaded], file: Path, path: str,
+          **options: object) -> Loaded:
     """One file's loader, or its cached result when the file and bundlesmith are unchanged."""
     if cache is None:
         return loader(file, path, **options)
-    return cache.load(kind, loader, file, path, **options)
+    result: Loaded = cache.load(kind, loader, file, path, **options)  # the codec decodes what `loader` returns
+    return result
 
 
 def load_catalogue(root: Path, variant: str | None = None,
@@ -125,7 +143,7 @@ def load_national(root: Path, cache: LoadCache | None = None, jobs: int = 1) -> 
     for file in _files(root, root / BUNDLES_DIR, ("*.yml", "*.yaml"), problems):
         bundle, bid, bundle_problems = _load(cache, "bundle", load_bundle, file, _rel(file, root))
         problems += bundle_problems
-        if bid is None:
+        if bundle is None or bid is None:  # the loader names an id only with the bundle it loaded
             continue
         if bid in bundles:
             problems.append(error(bundle.span, "duplicate-id",
@@ -139,7 +157,7 @@ def load_national(root: Path, cache: LoadCache | None = None, jobs: int = 1) -> 
         publisher, publisher_problems = load_publisher(publisher_file, PUBLISHER_FILE)
         problems += publisher_problems
 
-    crosswalks: dict = {}
+    crosswalks: dict[str, Crosswalk] = {}
     for file in _files(root, root / CROSSWALKS_DIR, ("*.yml", "*.yaml"), problems):
         _add_crosswalk(crosswalks, *load_crosswalk(file, _rel(file, root)), problems)
 
@@ -154,19 +172,19 @@ PARALLEL_FROM = 200  # modules to parse: fewer are parsed here, quicker than sta
 
 
 def _load_modules(cache: LoadCache | None, files: list[Path], root: Path, jobs: int,
-                  abbr: dict[str, str]) -> list[tuple]:
+                  abbr: dict[str, str]) -> list[codec.ModuleLoad]:
     """(module, id, problems) for each file, in the files' order, however many processes parse them."""
     paths = [_rel(file, root) for file in files]
     loader = functools.partial(load_module, abbr=abbr)
     if jobs < 2 or len(files) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return [_load(cache, "module", loader, file, path) for file, path in zip(files, paths)]
-    results: list = [cache.cached("module", file, path) if cache is not None else None
-                     for file, path in zip(files, paths)]
+    results: list[codec.ModuleLoad | None] = [cache.cached("module", file, path) if cache is not None else None
+                                              for file, path in zip(files, paths)]
     todo = [i for i, result in enumerate(results) if result is None]
     if len(todo) < PARALLEL_FROM:
         for i in todo:
             results[i] = _load(cache, "module", loader, files[i], paths[i])
-        return results
+        return _all_loaded(results)
     import bundlesmith.markdown  # noqa: F401  (imported once, here: the processes inherit it)
     from bundlesmith.workers import ignore_interrupts
 
@@ -177,7 +195,14 @@ def _load_modules(cache: LoadCache | None, files: list[Path], root: Path, jobs: 
             results[i] = codec.decode("module", encoded)
             if cache is not None and digest is not None:
                 cache.remember("module", files[i], paths[i], digest, encoded)
-    return results
+    return _all_loaded(results)
+
+
+def _all_loaded(results: list[codec.ModuleLoad | None]) -> list[codec.ModuleLoad]:
+    """Every module's result, once each has been read from the cache or parsed."""
+    loaded = [result for result in results if result is not None]
+    assert len(loaded) == len(results), "a module was neither read from the cache nor parsed"
+    return loaded
 
 
 def _parse_module(item: tuple[Path, str, dict[str, str], str]) -> tuple[str | None, bytes]:
@@ -210,8 +235,9 @@ def apply_variant(national: Catalogue, name: str,
     folder = root / VARIANTS_DIR / name
     manifest = folder / "variant.yml"
     if cache is not None and manifest.is_file():
-        chosen, variant_problems = cache.load("variant", lambda _file, _path, raw=None: load_variant(folder, root, raw),
-                                              manifest, _rel(manifest, root))
+        chosen, variant_problems = _load(cache, "variant",
+                                         lambda _file, _path, raw=None: load_variant(folder, root, raw),
+                                         manifest, _rel(manifest, root))
     else:
         chosen, variant_problems = load_variant(folder, root)
     problems += variant_problems
@@ -236,7 +262,18 @@ def apply_variant(national: Catalogue, name: str,
     return catalogue, problems
 
 
-def _add_unique(kind: str, found: dict, item, item_problems: list[Diagnostic], problems: list[Diagnostic]) -> None:
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def span(self) -> Span: ...
+
+
+Item = TypeVar("Item", bound=_Identified)
+
+
+def _add_unique(kind: str, found: dict[str, Item], item: Item | None, item_problems: list[Diagnostic],
+                problems: list[Diagnostic]) -> None:
     """Keep a loaded framework or crosswalk under its id, or report the id's second use (`duplicate-id`)."""
     problems += item_problems
     if item is None:
@@ -248,15 +285,18 @@ def _add_unique(kind: str, found: dict, item, item_problems: list[Diagnostic], p
     found[item.id] = item
 
 
-def _add_framework(frameworks, framework, framework_problems, problems) -> None:
+def _add_framework(frameworks: dict[str, Framework], framework: Framework | None,
+                   framework_problems: list[Diagnostic], problems: list[Diagnostic]) -> None:
     _add_unique("framework", frameworks, framework, framework_problems, problems)
 
 
-def _add_crosswalk(crosswalks, crosswalk, crosswalk_problems, problems) -> None:
+def _add_crosswalk(crosswalks: dict[str, Crosswalk], crosswalk: Crosswalk | None,
+                   crosswalk_problems: list[Diagnostic], problems: list[Diagnostic]) -> None:
     _add_unique("crosswalk", crosswalks, crosswalk, crosswalk_problems, problems)
 
 
-def _add_module(modules, broken, module, mid, module_problems, problems) -> None:
+def _add_module(modules: dict[str, Module], broken: set[str], module: Module | None, mid: str | None,
+                module_problems: list[Diagnostic], problems: list[Diagnostic]) -> None:
     problems += module_problems
     if module is None:
         if mid:
@@ -269,9 +309,10 @@ def _add_module(modules, broken, module, mid, module_problems, problems) -> None
     modules[module.id] = module
 
 
-def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], problems, abbr: dict[str, str]) -> None:
+def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], problems: list[Diagnostic],
+                abbr: dict[str, str]) -> None:
     """Replace (or append to) named slots of national modules with the variant's Markdown."""
-    fills: dict[str, list] = {}
+    fills: dict[str, list[tuple[Slot, SlotFill, str]]] = {}
     for fill in variant.slots:
         module = modules.get(fill.module)
         if module is None:
@@ -314,12 +355,12 @@ def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], proble
         body = "\n".join(lines)
         rescan, _ = scan_body(body, module.path, module.body_line, abbr)
         modules[mid] = dataclasses.replace(
-            module, body=body, anchors=rescan.anchors, slots=rescan.slots, quiz=rescan.quiz, prepared=rescan.prepared,
+            module, body=body, anchors=rescan.anchors, slots=rescan.slots, quiz=rescan.quiz, prepared=rescan.prepared if isinstance(rescan.prepared, PreparedBody) else None,
             references=tuple(references), local_slots=tuple(sorted(f.slot for _, f, _ in items)),
         )
 
 
-def _add_to_bundles(variant: Variant, bundles: dict[str, Bundle], problems) -> None:
+def _add_to_bundles(variant: Variant, bundles: dict[str, Bundle], problems: list[Diagnostic]) -> None:
     for addition in variant.additions:
         bundle = bundles.get(addition.bundle)
         if bundle is None:
@@ -334,7 +375,7 @@ def _add_to_bundles(variant: Variant, bundles: dict[str, Bundle], problems) -> N
             old = sections[index]
             sections[index] = dataclasses.replace(old, modules=old.modules + addition.modules)
         bundles[bundle.id] = dataclasses.replace(bundle, sections=tuple(sections))
-    for addition in variant.schedules:
-        bundle = bundles.get(addition.bundle)
+    for days in variant.schedules:
+        bundle = bundles.get(days.bundle)
         if bundle is not None:
-            bundles[bundle.id] = dataclasses.replace(bundle, schedule=extend_schedule(bundle.schedule, addition))
+            bundles[bundle.id] = dataclasses.replace(bundle, schedule=extend_schedule(bundle.schedule, days))

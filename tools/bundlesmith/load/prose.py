@@ -8,6 +8,10 @@ out of the sentences (they are not sentences). Acronyms are found in every text,
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markdown_it.token import Token
 
 from bundlesmith.model import AcronymUse, Prose, Sentence
 from bundlesmith.readability import syllables
@@ -16,10 +20,10 @@ ACRONYM = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2,6})(s?)(?![A-Za-z0-9])")
 _WORD_OR_STOP = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*|[.!?]+")
 
 
-def scan_prose(tokens, body_offset: int) -> Prose:
+def scan_prose(tokens: Sequence[Token], body_offset: int) -> Prose:
     """Sentences and acronyms of a module body's tokens (markdown.parse)."""
     sentences: list[Sentence] = []
-    first: dict[str, list] = {}  # word -> [line, text_line, context]
+    first: dict[str, _FirstUse] = {}
     heading = False
     for index, token in enumerate(tokens):
         if token.type in ("heading_open", "heading_close"):
@@ -41,19 +45,28 @@ def scan_prose(tokens, body_offset: int) -> Prose:
                 plain.append(child.content)
                 events += [(word, row) for word in _WORD_OR_STOP.findall(child.content)]
                 for match in ACRONYM.finditer(child.content):
-                    entry = first.setdefault(match.group(1), [row, 0, ""])
-                    if not heading and not entry[1]:
-                        entry[1] = row
+                    entry = first.setdefault(match.group(1), _FirstUse(row))
+                    if not heading and not entry.text_line:
+                        entry.text_line = row
                         first_here.append(match.group(1))
             elif child.type == "code_inline":
                 plain.append(child.content)
         context = " ".join("".join(plain).split())
         for word in first_here:
-            first[word][2] = context
+            first[word].context = context
         if in_paragraph and not heading:
             sentences += _sentences(events)
-    acronyms = tuple(AcronymUse(word, line, text_line, context) for word, (line, text_line, context) in first.items())
+    acronyms = tuple(AcronymUse(word, use.line, use.text_line, use.context) for word, use in first.items())
     return Prose(tuple(sentences), acronyms)
+
+
+@dataclass
+class _FirstUse:
+    """Where an acronym is first used anywhere (`line`) and first in running text (`text_line`, its `context`)."""
+
+    line: int
+    text_line: int = 0
+    context: str = ""
 
 
 def _sentences(events: list[tuple[str, int]]) -> list[Sentence]:

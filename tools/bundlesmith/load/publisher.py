@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic
 from bundlesmith.load import schema_check
-from bundlesmith.load.common import items_with_spans, parse_date, span_of, strings, text
+from bundlesmith.load.common import items_with_spans, mapping, parse_date, span_of, strings, text
 from bundlesmith.load.yaml_source import load_yaml_file
 from bundlesmith.model import KnownIssue, Publisher
 
@@ -20,8 +20,8 @@ def load_publisher(file: Path, path: str, raw: bytes | None = None) -> tuple[Pub
     problems += schema_check.check(data, "publisher", path)
     if not isinstance(data, dict):
         return None, problems
-    contact = data.get("contact") if isinstance(data.get("contact"), dict) else {}
-    statement = data.get("statement") if isinstance(data.get("statement"), dict) else {}
+    contact = mapping(data, "contact")
+    statement = mapping(data, "statement")
     days = contact.get("response_days")
     issues = tuple(
         KnownIssue(issue=text(item, "issue"), criteria=strings(item, "criteria"),

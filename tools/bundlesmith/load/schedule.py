@@ -12,14 +12,15 @@ from dataclasses import replace
 
 from bundlesmith.diagnostics import Diagnostic, Span, error
 from bundlesmith.load.common import items_with_spans, span_of, strings, text
+from bundlesmith.load.yaml_source import YMap
 from bundlesmith.model import DEFAULT_DAY_MINUTES, Day, Schedule, ScheduleAddition, Session
 
 CONTENT = "content"
 
 
-def load_days(data, path: str, base: str, problems: list[Diagnostic], local: bool = False) -> tuple[Day, ...]:
+def load_days(data: object, path: str, base: str, problems: list[Diagnostic], local: bool = False) -> tuple[Day, ...]:
     """The `days:` of a schedule mapping; `base` is the folder notes are relative to (project-relative)."""
-    days = []
+    days: list[Day] = []
     for day, day_span in items_with_spans(data, "days", path):
         if not isinstance(day, dict):
             continue
@@ -29,7 +30,7 @@ def load_days(data, path: str, base: str, problems: list[Diagnostic], local: boo
     return tuple(days)
 
 
-def load_schedule(data, path: str, problems: list[Diagnostic]) -> Schedule | None:
+def load_schedule(data: object, path: str, problems: list[Diagnostic]) -> Schedule | None:
     """A bundle's schedule (the bundle's YAML mapping), or None when it has none."""
     raw = data.get("schedule") if isinstance(data, dict) else None
     if not isinstance(raw, dict):
@@ -40,7 +41,7 @@ def load_schedule(data, path: str, problems: list[Diagnostic]) -> Schedule | Non
     return Schedule(load_days(raw, path, CONTENT, problems), limit, span_of(data, "schedule", path), limit_span)
 
 
-def _session(data, span: Span, path: str, base: str, problems: list[Diagnostic], local: bool) -> Session:
+def _session(data: YMap, span: Span, path: str, base: str, problems: list[Diagnostic], local: bool) -> Session:
     module, activity = text(data, "module"), text(data, "activity")
     if bool(module) == bool(activity):
         problems.append(error(span, "schedule-session",

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error
 from bundlesmith.load.yaml_source import YList, YMap
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
+
+# A value of any shape against one keyword of a schema. Each test narrows the value with jsonschema's own
+# type check before it touches it, which a static checker cannot follow: hence `Any`.
+Test: TypeAlias = Callable[[Any], bool]
 
 _TYPE_NAMES = {
     "string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
@@ -16,19 +25,22 @@ _TYPE_NAMES = {
 
 
 @cache
-def validator(name: str):
+def validator(name: str) -> Draft202012Validator:
     """The schema's Draft 2020-12 validator (jsonschema is imported only when a file is actually checked)."""
     from jsonschema import Draft202012Validator
 
+    return Draft202012Validator(schema(name))
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """The named schema of the contract (schemas/NAME.json), as JSON."""
     text = resources.files("bundlesmith.schemas").joinpath(f"{name}.json").read_text("utf-8")
-    return Draft202012Validator(json.loads(text))
+    loaded: dict[str, Any] = json.loads(text)  # each of the contract's schemas is an object
+    return loaded
 
 
-def schema(name: str) -> dict:
-    return validator(name).schema
-
-
-def _describe(value) -> str:
+def _describe(value: object) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, dict):
@@ -42,8 +54,8 @@ def _describe(value) -> str:
     return "text"
 
 
-def _field_name(path) -> str:
-    parts = []
+def _field_name(path: Sequence[str | int]) -> str:
+    parts: list[str] = []
     for part in path:
         if isinstance(part, int):
             parts.append(f"[{part + 1}]")
@@ -52,20 +64,21 @@ def _field_name(path) -> str:
     return "".join(parts) or "the file"
 
 
-def line_at(data, path, default: int = 1) -> int:
+def line_at(data: object, path: Sequence[str | int], default: int = 1) -> int:
     """The line of the key or list item at `path`, or of the nearest container that has one."""
     line = getattr(data, "line", 0) or default
     node = data
     for part in path:
-        if (isinstance(node, YMap) and part in node) or (isinstance(node, YList) and isinstance(part, int) and part < len(node)):
-            line = node.line_of(part)
-            node = node[part]
+        if isinstance(node, YMap) and part in node:  # noqa: SIM114 (a branch per container, each typed)
+            line, node = node.line_of(part), node[part]
+        elif isinstance(node, YList) and isinstance(part, int) and part < len(node):
+            line, node = node.line_of(part), node[part]
         else:
             break
     return line
 
 
-def check(data, schema_name: str, path: str, root_line: int = 1) -> list[Diagnostic]:
+def check(data: object, schema_name: str, path: str, root_line: int = 1) -> list[Diagnostic]:
     """All the ways `data` breaks the named schema, each at the line of the offending value."""
     if not isinstance(data, dict) and schema(schema_name).get("type") == "object":
         return [error(Span(path, root_line), "not-a-mapping",
@@ -73,7 +86,7 @@ def check(data, schema_name: str, path: str, root_line: int = 1) -> list[Diagnos
     quick = fast_check(schema_name)
     if quick is not None and quick(data):
         return []  # valid: jsonschema would find nothing, so it is asked only to locate errors
-    problems = []
+    problems: list[Diagnostic] = []
     for err in sorted(validator(schema_name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         problems.append(_to_diagnostic(err, data, path, root_line))
     return problems
@@ -89,7 +102,7 @@ _ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "descr
 
 
 @cache
-def fast_check(name: str):
+def fast_check(name: str) -> Test | None:
     """A function telling, much faster than jsonschema, whether a value is valid under the named schema.
 
     It decides exactly as jsonschema does for the keywords the contract's schemas use, using jsonschema's
@@ -98,17 +111,18 @@ def fast_check(name: str):
     from jsonschema import _utils
 
     checker = validator(name)
-    root = checker.schema
+    root = schema(name)
     # jsonschema's own check for each type, called directly (its dispatch costs more than the check)
     checks = getattr(checker.TYPE_CHECKER, "_type_checkers", {})
 
-    def is_type(value, kind, _checks=checks, _checker=checker.TYPE_CHECKER):
+    def is_type(value: object, kind: str, _checks: dict[str, Any] = checks, _checker: Any = checker.TYPE_CHECKER,
+                ) -> bool:
         check = _checks.get(kind)
-        return check(_checker, value) if check is not None else checker.is_type(value, kind)
+        return bool(check(_checker, value)) if check is not None else checker.is_type(value, kind)
     equal, uniq = _utils.equal, _utils.uniq
-    compiled: dict[int, list] = {}
+    compiled: dict[int, list[Test]] = {}
 
-    def compile_(schema):
+    def compile_(schema: object) -> Test:
         if schema is True:
             return lambda value: True
         if schema is False:
@@ -119,21 +133,17 @@ def fast_check(name: str):
         if key in compiled:  # a recursive $ref: call through the slot filled in below
             slot = compiled[key]
             return lambda value: slot[0](value)
-        slot = compiled[key] = [None]
-        tests = []
-        for keyword, argument in schema.items():
-            if keyword in _ANNOTATIONS:
-                continue
-            tests.append(_keyword(keyword, argument, schema))
-        tests = tuple(tests)
+        slot = compiled[key] = [lambda value: True]  # filled in below, once the schema's own tests exist
+        tests = tuple(_keyword(keyword, argument, schema) for keyword, argument in schema.items()
+                      if keyword not in _ANNOTATIONS)
 
-        def check(value):
+        def check(value: object) -> bool:
             return all(test(value) for test in tests)
 
         slot[0] = check
         return check
 
-    def _keyword(keyword, argument, schema):
+    def _keyword(keyword: str, argument: Any, schema: dict[str, Any]) -> Test:
         if keyword == "type":
             types = tuple(argument) if isinstance(argument, list) else (argument,)
             if len(types) == 1 and types[0] in checks:
@@ -141,9 +151,9 @@ def fast_check(name: str):
                 return lambda value: only(type_checker, value)
             return lambda value: any(is_type(value, t) for t in types)
         if keyword == "properties":
-            subs = tuple((prop, compile_(sub)) for prop, sub in argument.items())
+            properties = tuple((prop, compile_(sub)) for prop, sub in argument.items())
             return lambda value: not is_type(value, "object") or all(
-                sub(value[prop]) for prop, sub in subs if prop in value)
+                sub(value[prop]) for prop, sub in properties if prop in value)
         if keyword == "additionalProperties":
             if "patternProperties" in schema:
                 raise _Unsupported(keyword)
@@ -201,43 +211,44 @@ def fast_check(name: str):
         return None
 
 
-def _to_diagnostic(err, data, path: str, root_line: int) -> Diagnostic:
+def _to_diagnostic(err: ValidationError, data: object, path: str, root_line: int) -> Diagnostic:
     where = list(err.absolute_path)
     field = _field_name(where)
     line = line_at(data, where, root_line)
     span = Span(path, line)
     kind = err.validator
     value = err.instance
+    rule: dict[str, Any] = err.schema if isinstance(err.schema, dict) else {}
+    argument: Any = err.validator_value  # the keyword's argument in the schema: JSON
     if kind == "required":
         missing = err.message.split("'")[1]
         name = _field_name([*where, missing])
         return error(span, "missing-field", f"missing required field '{name}'")
     if kind == "additionalProperties":
-        known = list(err.schema.get("properties", {}))
+        known = list(rule.get("properties", {}))
         extras = sorted(set(value) - set(known)) if isinstance(value, dict) else []
         key = extras[0] if extras else "?"
         key_line = value.line_of(key) if isinstance(value, YMap) else line
         return error(Span(path, key_line), "unknown-field",
                      f"unknown field '{_field_name([*where, key])}'", did_you_mean(key, known))
     if kind == "type":
-        wanted = err.validator_value
-        wanted = " or ".join(_TYPE_NAMES.get(w, w) for w in (wanted if isinstance(wanted, list) else [wanted]))
+        wanted = " or ".join(_TYPE_NAMES.get(str(w), str(w)) for w in (argument if isinstance(argument, list) else [argument]))
         return error(span, "wrong-type", f"'{field}' must be {wanted}, not {_describe(value)}")
     if kind == "enum":
-        options = [str(o) for o in err.validator_value]
+        options = [str(o) for o in argument]
         return error(span, "bad-value", f"'{field}' must be one of {', '.join(options)}; got '{value}'",
                      did_you_mean(str(value), options))
     if kind == "pattern":
-        fmt = err.schema.get("x-format", f"text matching {err.validator_value}")
+        fmt = rule.get("x-format", f"text matching {argument}")
         return error(span, "bad-format", f"'{field}' must be {fmt}; got '{value}'")
     if kind in ("minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "uniqueItems"):
         explain = {
-            "minItems": f"needs at least {err.validator_value} item(s)",
-            "maxItems": f"allows at most {err.validator_value} items",
+            "minItems": f"needs at least {argument} item(s)",
+            "maxItems": f"allows at most {argument} items",
             "minLength": "must not be empty",
-            "maxLength": f"must be at most {err.validator_value} characters",
-            "minimum": f"must be at least {err.validator_value}",
-            "maximum": f"must be at most {err.validator_value}",
+            "maxLength": f"must be at most {argument} characters",
+            "minimum": f"must be at least {argument}",
+            "maximum": f"must be at most {argument}",
             "uniqueItems": "must not repeat a value",
         }[kind]
         return error(span, "bad-value", f"'{field}' {explain}")

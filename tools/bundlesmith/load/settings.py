@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic, error
 from bundlesmith.load import schema_check
-from bundlesmith.load.common import items_with_spans, span_of, strings, text
+from bundlesmith.load.common import items_with_spans, mapping, span_of, strings, text, whole_number
 from bundlesmith.load.yaml_source import load_yaml_file
 from bundlesmith.model import Glossary, GlossaryEntry, PlainEnglish, ProjectConfig
 
@@ -30,11 +30,11 @@ def load_config(root: Path) -> tuple[ProjectConfig, list[Diagnostic]]:
     schema_problems = schema_check.check(data, "project", CONFIG_FILE)
     if schema_problems or not isinstance(data, dict):
         return ProjectConfig(path=CONFIG_FILE), problems + schema_problems
-    plain = data.get("plain_english") or {}
+    plain = mapping(data, "plain_english")
     defaults = PlainEnglish()
     return ProjectConfig(PlainEnglish(
-        max_reading_age=plain.get("max_reading_age", defaults.max_reading_age),
-        max_sentence_words=plain.get("max_sentence_words", defaults.max_sentence_words),
+        max_reading_age=whole_number(plain, "max_reading_age", defaults.max_reading_age),
+        max_sentence_words=whole_number(plain, "max_sentence_words", defaults.max_sentence_words),
     ), CONFIG_FILE), problems
 
 

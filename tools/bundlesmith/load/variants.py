@@ -40,7 +40,7 @@ def load_variant(folder: Path, root: Path, raw: bytes | None = None) -> tuple[Va
         for a, aspan in items_with_spans(b, "add", path) if isinstance(a, dict)
     )
     schedules = tuple(
-        ScheduleAddition(text(b, "bundle"), load_days(b["schedule"], path, prefix, problems, local=True),
+        ScheduleAddition(text(b, "bundle"), load_days(b.get("schedule"), path, prefix, problems, local=True),
                          span_of(b, "schedule", path))
         for b, _ in items_with_spans(data, "bundles", path) if isinstance(b, dict) and isinstance(b.get("schedule"), dict)
     )

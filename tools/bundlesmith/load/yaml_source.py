@@ -11,8 +11,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from bundlesmith.diagnostics import Diagnostic, Span, error, warning
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # Characters XML 1.0 does not allow (every page, manifest and report is XML or HTML): refused anywhere in
@@ -26,55 +30,77 @@ def forbidden_message(char: str) -> str:
     return f"character U+{ord(char):04X} is not allowed in content (XML 1.0 forbids it); remove it"
 
 
-class YMap(dict):
+# A plain value of YAML (dates stay text), and any value a file can hold.
+Scalar: TypeAlias = "str | int | float | bool | None"
+YValue: TypeAlias = "Scalar | YMap | YList"
+
+
+class YMap(dict[Scalar, YValue]):
     """A mapping from YAML that remembers its own line and the line of each key."""
 
     line: int = 0
-    key_lines: dict
+    key_lines: dict[Scalar, int]
 
-    def line_of(self, key) -> int:
+    def line_of(self, key: Scalar) -> int:
         return self.key_lines.get(key, self.line) if hasattr(self, "key_lines") else self.line
 
 
-class YList(list):
+class YList(list[YValue]):
     """A sequence from YAML that remembers its own line and the line of each item."""
 
     line: int = 0
-    item_lines: list
+    item_lines: list[int]
 
     def line_of(self, index: int) -> int:
         lines = getattr(self, "item_lines", [])
         return lines[index] if 0 <= index < len(lines) else self.line
 
 
+class _Loader(Protocol):
+    """What the constructors below use of the loader `_line_loader` makes."""
+
+    problems: list[tuple[int, str, str]]
+    line_offset: int
+
+    def _line(self, node: yaml.Node) -> int: ...
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> YValue: ...
+    def flatten_mapping(self, node: yaml.MappingNode) -> None: ...
+    def get_single_data(self) -> YValue: ...
+    def dispose(self) -> None: ...
+
+
+class _LoaderClass(Protocol):
+    def __call__(self, stream: str) -> _Loader: ...
+
+
 @lru_cache(maxsize=1)
-def _line_loader():
+def _line_loader() -> _LoaderClass:
     """The loader class, made on first use (a check served from the load cache never imports PyYAML)."""
     import yaml
 
-    try:  # the C parser is several times faster on large catalogues
-        base = yaml.CSafeLoader
-    except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-        base = yaml.SafeLoader
+    # The C parser is several times faster on large catalogues; PyYAML built without libyaml lacks it.
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class _LineLoader(base):
+    class _LineLoader(base):  # type: ignore[valid-type,misc]  # either parser: a base chosen at run time
         line_offset = 0
 
-        def __init__(self, stream):
+        def __init__(self, stream: str) -> None:
             super().__init__(stream)
             self.problems: list[tuple[int, str, str]] = []
 
-        def construct_object(self, node, deep=False):
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> YValue:
             if node in self.constructed_objects and isinstance(
                 node, (yaml.MappingNode, yaml.SequenceNode)
             ):
                 self.problems.append(
                     (self._line(node), "yaml-alias", "anchors and aliases (&name, *name) are not allowed")
                 )
-            return super().construct_object(node, deep=deep)
+            value: YValue = super().construct_object(node, deep=deep)
+            return value
 
-        def _line(self, node) -> int:
-            return node.start_mark.line + 1 + self.line_offset
+        def _line(self, node: yaml.Node) -> int:
+            line: int = node.start_mark.line + 1 + self.line_offset
+            return line
 
     # Dates stay text: the schema checks their form and the model parses them, with the file and line.
     _LineLoader.yaml_implicit_resolvers = {
@@ -83,25 +109,27 @@ def _line_loader():
     }
     _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
     _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-    return _LineLoader
+    made: _LoaderClass = _LineLoader
+    return made
 
 
 _STR = "tag:yaml.org,2002:str"
 
 
-def _construct(loader, node):
+def _construct(loader: _Loader, node: yaml.Node) -> YValue:
     """`loader.construct_object(node, deep=True)`, short-cut for plain text (most of any content file),
     which is the node's own value."""
-    if node.id == "scalar":
-        bad = FORBIDDEN.search(node.value)
+    value = node.value
+    if isinstance(value, str):  # a scalar (a mapping's or a sequence's value is a list of nodes)
+        bad = FORBIDDEN.search(value)
         if bad:
             loader.problems.append((loader._line(node), "control-character", forbidden_message(bad.group())))
         if node.tag == _STR:
-            return node.value
+            return value
     return loader.construct_object(node, deep=True)
 
 
-def _construct_map(loader, node) -> YMap:
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> YMap:
     loader.flatten_mapping(node)
     result = YMap()
     result.line = loader._line(node)
@@ -120,7 +148,7 @@ def _construct_map(loader, node) -> YMap:
     return result
 
 
-def _construct_seq(loader, node) -> YList:
+def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> YList:
     result = YList(_construct(loader, child) for child in node.value)
     result.line = loader._line(node)
     result.item_lines = [loader._line(child) for child in node.value]
@@ -128,7 +156,7 @@ def _construct_seq(loader, node) -> YList:
 
 
 def parse_yaml(text: str, path: str, line_offset: int = 0,
-               hidden: str = "other problems in this file are shown once it parses") -> tuple[object, list[Diagnostic]]:
+               hidden: str = "other problems in this file are shown once it parses") -> tuple[YValue, list[Diagnostic]]:
     """Parse one YAML document; lines in diagnostics are shifted by `line_offset` (front matter). A syntax
     error's hint ends with `hidden`: what it keeps from being checked."""
     import yaml
@@ -213,7 +241,7 @@ def read_text(file: Path, path: str, raw: bytes | None = None) -> tuple[str | No
     return text.replace("\r\n", "\n"), problems
 
 
-def load_yaml_file(file: Path, path: str, raw: bytes | None = None) -> tuple[object, list[Diagnostic]]:
+def load_yaml_file(file: Path, path: str, raw: bytes | None = None) -> tuple[YValue, list[Diagnostic]]:
     text, problems = read_text(file, path, raw)
     if text is None:
         return None, problems
