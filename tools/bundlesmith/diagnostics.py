@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TypedDict
 
 
 class Severity(StrEnum):
@@ -25,6 +26,17 @@ class Span:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+class DiagnosticJson(TypedDict):
+    """A diagnostic as `--format json` and the reports write it."""
+
+    path: str
+    line: int
+    severity: str
+    code: str
+    message: str
+    hint: str
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """One problem: `path:line: severity: message [code]`, with an optional hint."""
@@ -41,7 +53,7 @@ class Diagnostic:
             text += f" ({self.hint})"
         return f"{text} [{self.code}]"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> DiagnosticJson:
         return {
             "path": self.span.path,
             "line": self.span.line,
@@ -52,7 +64,7 @@ class Diagnostic:
         }
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, str, str]:
         return (self.span.path, self.span.line, self.code, self.message)
 
     def github(self) -> str:
@@ -67,7 +79,7 @@ class Diagnostic:
         message = self.message + (f" ({self.hint})" if self.hint else "")
         return f"::{self.severity.value} {where},title={prop(self.code)}::{data(message)}"
 
-    def gitlab(self) -> dict:
+    def gitlab(self) -> dict[str, object]:
         """A GitLab Code Quality issue: shown in the merge request at the file and line."""
         import hashlib
 

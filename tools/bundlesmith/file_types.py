@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -77,7 +78,7 @@ def _head(file: Path, size: int = 16) -> bytes:
         return handle.read(size)
 
 
-def _signature(*signatures: bytes, kind: str):
+def _signature(*signatures: bytes, kind: str) -> Callable[[Path], str]:
     def check(file: Path) -> str:
         head = _head(file)
         return "" if any(head.startswith(s) for s in signatures) else f"does not look like a {kind} file"
@@ -197,7 +198,11 @@ def _svg(file: Path) -> str:
     return ""
 
 
-def _svg_attribute(attribute: str, value: str, line: int) -> str:
+def _svg_attribute(written: str | bytes, given: str | bytes, line: object) -> str:
+    """What is wrong with an attribute of a published SVG ("" when nothing); `line` is where it is."""
+    # lxml gives a parsed document's names and values as text; its stubs allow bytes too
+    attribute = written.decode("utf-8") if isinstance(written, bytes) else written
+    value = given.decode("utf-8") if isinstance(given, bytes) else given
     namespace, _, name = attribute.rpartition("}")
     namespace = namespace.lstrip("{")
     if namespace not in ("", XLINK_NS) or (namespace == XLINK_NS and name != "href") or name not in SVG_ATTRIBUTES:

@@ -14,10 +14,12 @@ Flesch–Kincaid grade = 0.39 × words per sentence + 11.8 × syllables per word
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypedDict
 
-from bundlesmith.model import Module, Prose
+from bundlesmith.model import Catalogue, Module, Prose
 
 UK_AGE_OFFSET = 5  # a US grade is the reading age minus five (grade 1: age six)
 MIN_WORDS = 100  # below this the formula says more about one sentence than about the module
@@ -55,6 +57,18 @@ def syllables(word: str) -> int:
     return max(1, len(_GROUPS.findall(w)) + len(_HIATUS.findall(w)))
 
 
+class ReadingJson(TypedDict):
+    words: int
+    sentences: int
+    syllables: int
+    flesch_kincaid_grade: float
+    reading_age: int
+
+
+class ModuleReadingJson(ReadingJson):
+    path: str
+
+
 @dataclass(frozen=True)
 class ReadingLevel:
     """A module's reading figures, as check, the site and the coverage report show them."""
@@ -65,7 +79,7 @@ class ReadingLevel:
     grade: float  # Flesch–Kincaid grade, one decimal
     reading_age: int  # UK reading age in years: the grade rounded (halves up), plus five
 
-    def to_json(self) -> dict:
+    def to_json(self) -> ReadingJson:
         return {"words": self.words, "sentences": self.sentences, "syllables": self.syllables,
                 "flesch_kincaid_grade": self.grade, "reading_age": self.reading_age}
 
@@ -91,13 +105,13 @@ def module_reading_level(module: Module) -> ReadingLevel | None:
     return reading_level(module.prose) if module.prose is not None else None
 
 
-def reading_levels(catalogues) -> dict[str, dict | None]:
+def reading_levels(catalogues: Iterable[Catalogue]) -> dict[str, ModuleReadingJson | None]:
     """Module id -> its reading figures (to_json), or None when too short to measure, for every module of
     these views (national first, so a national module keeps its national figures), sorted by id."""
-    found: dict[str, dict | None] = {}
+    found: dict[str, ModuleReadingJson | None] = {}
     for catalogue in catalogues:
         for module in catalogue.modules.values():
             if module.id not in found:
                 level = module_reading_level(module)
-                found[module.id] = {"path": module.path, **level.to_json()} if level else None
+                found[module.id] = ModuleReadingJson(path=module.path, **level.to_json()) if level else None
     return dict(sorted(found.items()))

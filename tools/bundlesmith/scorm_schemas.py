@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -106,15 +108,16 @@ class _OfflineResolver(etree.Resolver):
         super().__init__()
         self.folder, self.version = folder, version
 
-    def resolve(self, url, pubid, context):
+    # lxml calls resolve() with the parser context too, and has resolve_filename(): lxml-stubs know neither.
+    def resolve(self, url: str | None, pubid: str | None, context: object) -> object:  # type: ignore[override]
         name = (url or "").rsplit("/", 1)[-1]
         if url == "http://www.w3.org/2001/xml.xsd":
-            return self.resolve_filename(str(self.folder / "xml.xsd"), context)
+            return self.resolve_filename(str(self.folder / "xml.xsd"), context)  # type: ignore[attr-defined]
         if any(f.version == self.version and f.name == name for f in FIXES) and (self.folder / name).is_file():
             text = fixed(self.version, name, (self.folder / name).read_bytes())
             return self.resolve_string(text, context, base_url=str(self.folder / name))
         if url and url.startswith(("http:", "https:", "ftp:")):
-            return self.resolve_string(b"", context)  # never the network
+            return self.resolve_string(b"", context, base_url=None)  # never the network
         return None
 
 
@@ -171,4 +174,5 @@ def validate(data: bytes, schemas_dir: Path | None = None) -> tuple[str | None, 
     schema = load_schema(version, schemas_dir)
     if schema.validate(tree):
         return version, []
-    return version, [f"line {e.line}: {e.message}" for e in schema.error_log]
+    entries: Iterable[Any] = schema.error_log  # type: ignore[assignment]  # lxml-stubs: _ErrorLog is iterable
+    return version, [f"line {e.line}: {e.message}" for e in entries]

@@ -61,11 +61,11 @@ def mac(secret: bytes, *parts: bytes) -> str:
     return hmac.new(secret, b"\0".join(parts), hashlib.sha256).hexdigest()
 
 
-def _canonical(data) -> bytes:
+def _canonical(data: object) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def seal(kind: str, data) -> str:
+def seal(kind: str, data: object) -> str:
     """`data` (plain JSON values) as a record only this user's bundlesmith will accept, for `unseal`."""
     secret = signing_key()
     signature = mac(secret, kind.encode(), _canonical(data)) if secret is not None else ""
@@ -73,7 +73,7 @@ def seal(kind: str, data) -> str:
                       ensure_ascii=False) + "\n"
 
 
-def unseal(kind: str, file: Path):
+def unseal(kind: str, file: Path) -> object:
     """The data of a record `seal(kind, ...)` wrote to `file`, or None: missing, a link, malformed, of
     another kind, or not signed with this user's key."""
     secret = signing_key()

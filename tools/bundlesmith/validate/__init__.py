@@ -18,16 +18,18 @@ from bundlesmith.validate import (
     review,
     schedule,
 )
+from bundlesmith.validate.memo import shared
 
 
 def validate(catalogue: Catalogue, today: date | None = None, reject_raw_html: bool = False,
-             seen: dict | None = None) -> list[Diagnostic]:
+             seen: dict[str, object] | None = None) -> list[Diagnostic]:
     """Cross-file rules over one view. Views validated one after another may share `seen` (an empty dict
     at first) so that what depends only on one module and the files it links to is worked out once."""
     today = today or date.today()
     problems: list[Diagnostic] = []
-    problems += modules.check_modules(catalogue, seen)
-    problems += links.check_links(catalogue, seen)
+    memo = shared(seen)
+    problems += modules.check_modules(catalogue, memo)
+    problems += links.check_links(catalogue, memo)
     problems += bundles.check_bundles(catalogue)
     problems += schedule.check_schedules(catalogue)
     problems += review.check_review(catalogue, today)

@@ -76,7 +76,9 @@ def _name(target: str) -> tuple[str, str]:
 
 def _looks_like_file_name(alt: str, target: str) -> bool:
     stem, ext = _name(target)
-    words = lambda s: re.sub(r"[\s_.-]+", " ", s).strip().lower()  # noqa: E731
+    def words(text: str) -> str:
+        return re.sub(r"[\s_.-]+", " ", text).strip().lower()
+
     if words(alt) in {words(stem), words(stem + ext)}:
         return True
     return os.path.splitext(alt)[1].lower() in IMAGES and " " not in alt

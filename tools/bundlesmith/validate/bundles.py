@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bundlesmith.coverage.model import bundle_coverage_model
-from bundlesmith.diagnostics import Diagnostic, did_you_mean, error, warning
+from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error, warning
 from bundlesmith.model import STRENGTHS, Bundle, Catalogue
 
 
@@ -18,7 +18,8 @@ def check_bundles(catalogue: Catalogue) -> list[Diagnostic]:
 
 
 def _check_membership(catalogue: Catalogue, bundle: Bundle) -> list[Diagnostic]:
-    problems, seen = [], {}
+    problems: list[Diagnostic] = []
+    seen: dict[str, Span] = {}
     for section in bundle.sections:
         for mid, span in section.modules:
             if mid in seen:

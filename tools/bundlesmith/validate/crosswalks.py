@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bundlesmith.diagnostics import Diagnostic, did_you_mean, error, warning
-from bundlesmith.model import Catalogue, Crosswalk
+from bundlesmith.diagnostics import Diagnostic, Span, did_you_mean, error, warning
+from bundlesmith.model import Catalogue, Crosswalk, Mapping
 
 
 def check_crosswalks(catalogue: Catalogue, today: date) -> list[Diagnostic]:
@@ -27,8 +27,8 @@ def check_crosswalks(catalogue: Catalogue, today: date) -> list[Diagnostic]:
 
 
 def _source_items(crosswalk: Crosswalk) -> list[Diagnostic]:
-    problems = []
-    seen = {}
+    problems: list[Diagnostic] = []
+    seen: dict[str, Span] = {}
     for item in crosswalk.source.items:
         if item.code in seen:
             problems.append(error(item.span, "duplicate-id",
@@ -38,10 +38,10 @@ def _source_items(crosswalk: Crosswalk) -> list[Diagnostic]:
 
 
 def _mappings(catalogue: Catalogue, crosswalk: Crosswalk) -> list[Diagnostic]:
-    problems = []
+    problems: list[Diagnostic] = []
     codes = [i.code for i in crosswalk.source.items]
     refs = [i.ref for f in catalogue.frameworks.values() for i in f.items if i.type != "domain"]
-    seen = {}
+    seen: dict[tuple[str, str], Span] = {}
     for mapping in crosswalk.mappings:
         span = mapping.span
         if crosswalk.source.item(mapping.source) is None:
@@ -87,7 +87,7 @@ def _local_targets(catalogue: Catalogue, crosswalk: Crosswalk) -> list[Diagnosti
     return problems
 
 
-def _local_target_error(catalogue: Catalogue, crosswalk: Crosswalk, mapping) -> list[Diagnostic]:
+def _local_target_error(catalogue: Catalogue, crosswalk: Crosswalk, mapping: Mapping) -> list[Diagnostic]:
     where = f"content/variants/{catalogue.variant.id}/crosswalks/" if catalogue.variant else "the variant's crosswalks/"
     return [error(mapping.span, "crosswalk-local-target",
                   f"national crosswalk '{crosswalk.id}' maps to the local standard '{mapping.target}'",
@@ -99,7 +99,7 @@ def _review(crosswalk: Crosswalk, today: date) -> list[Diagnostic]:
     problems = []
     if review.next_review and review.next_review < today:
         problems.append(warning(review.span, "crosswalk-review-overdue",
-                                f"the review of crosswalk '{crosswalk.id}' was due on {review.next_review.isoformat()}"))
+                                f"the review of crosswalk '{crosswalk.id}' was due on {review.next_review}"))
     if review.date and review.next_review and review.next_review < review.date:
         problems.append(warning(review.span, "review-dates", "next_review is before the review date"))
     return problems

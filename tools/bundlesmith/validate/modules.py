@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from bundlesmith.diagnostics import Diagnostic, did_you_mean, error, warning
 from bundlesmith.model import AUTO_MARKED_METHODS, STRENGTHS, Catalogue, Module
+from bundlesmith.validate.memo import Alignments, Memo
 
 
-def check_modules(catalogue: Catalogue, seen: dict | None = None) -> list[Diagnostic]:
-    """`seen` carries each module's alignment findings to the next view with the same frameworks."""
+def check_modules(catalogue: Catalogue, memo: Memo | None = None) -> list[Diagnostic]:
+    """`memo` carries each module's alignment findings to the next view with the same frameworks."""
     problems: list[Diagnostic] = []
     all_refs = [i.ref for f in catalogue.frameworks.values() for i in f.items]
     levels = {level for f in catalogue.frameworks.values() for level in f.levels}
-    earlier: dict | None = None
-    if seen is not None:  # the frameworks are kept in the entry so that their ids stay theirs
-        frameworks = tuple(catalogue.frameworks.items())
-        earlier = seen.setdefault(("alignments", tuple((fid, id(f)) for fid, f in frameworks)), (frameworks, {}))[1]
+    frameworks = tuple(catalogue.frameworks.items())
+    key = tuple((fid, id(f)) for fid, f in frameworks)
+    earlier = (memo.alignments.setdefault(key, Alignments(frameworks)) if memo is not None
+               else Alignments(frameworks)).modules
     for module in catalogue.modules.values():
-        found = earlier.get(id(module)) if earlier is not None else None
+        found = earlier.get(id(module))
         if found is not None and found[0] is module:
             problems += found[1]
         else:
             alignment_problems = _check_alignments(catalogue, module, all_refs)
-            if earlier is not None:
-                earlier[id(module)] = (module, alignment_problems)
+            earlier[id(module)] = (module, alignment_problems)
             problems += alignment_problems
         problems += _check_outcomes(module)
         problems += _check_answer_positions(module)

@@ -4,7 +4,7 @@ module's guided time, days within the schedule's limit, facilitator notes that e
 from __future__ import annotations
 
 from bundlesmith.diagnostics import Diagnostic, did_you_mean, error
-from bundlesmith.model import Bundle, Catalogue, Schedule
+from bundlesmith.model import Bundle, Catalogue, Schedule, Session
 
 
 def check_schedules(catalogue: Catalogue) -> list[Diagnostic]:
@@ -56,7 +56,7 @@ def check_schedule(catalogue: Catalogue, bundle: Bundle, schedule: Schedule) -> 
     return problems
 
 
-def _check_notes(catalogue: Catalogue, session) -> list[Diagnostic]:
+def _check_notes(catalogue: Catalogue, session: Session) -> list[Diagnostic]:
     file = catalogue.root / session.notes
     if not session.notes.endswith(".md"):
         return [error(session.notes_span, "schedule-notes", f"notes '{session.notes}' are not a Markdown file (.md)")]
