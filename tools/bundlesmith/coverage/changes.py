@@ -11,8 +11,44 @@ a verified release), so the change log says what accreditation reviewers read in
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
 
-def module_changes(before: list[dict], after: list[dict]) -> dict:
+from bundlesmith.coverage.document import Coverage, ModuleChanges
+
+# A coverage document read back from an earlier release: JSON that has not been checked against the
+# current shape (a key may be missing), so it is read with .get() and defaults.
+Earlier = Mapping[str, Any]
+
+
+class StandardRef(TypedDict):
+    ref: str
+    title: str
+
+
+MinutesChange = TypedDict("MinutesChange", {"from": int, "to": int})
+
+
+class CoCreationRecord(TypedDict):
+    module: str
+    role: str
+    contribution: str
+    date: str | None
+
+
+class Changes(TypedDict):
+    """The change log's data (changes())."""
+
+    from_version: str | None
+    from_content_hash: str | None
+    modules: ModuleChanges
+    standards_gained: list[StandardRef]
+    standards_lost: list[StandardRef]
+    minutes: dict[str, MinutesChange]
+    co_creation_added: list[CoCreationRecord]
+
+
+def module_changes(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]) -> ModuleChanges:
     """Modules added, removed and version-bumped between two lists of `{"id", "version"}` rows."""
     old = {m["id"]: m["version"] for m in before}
     new = {m["id"]: m["version"] for m in after}
@@ -23,16 +59,16 @@ def module_changes(before: list[dict], after: list[dict]) -> dict:
     }
 
 
-def _met(doc: dict) -> dict[str, str]:
+def _met(doc: Earlier) -> dict[str, str]:
     return {s["ref"]: s["title"] for s in doc.get("standards", []) if s.get("met")}
 
 
-def _records(doc: dict) -> list[tuple[str, str, str, str]]:
+def _records(doc: Earlier) -> list[tuple[str, str, str, str]]:
     return [(m["module"], r["role"], r["contribution"], r["date"] or "")
             for m in doc.get("co_production", {}).get("modules", []) for r in m.get("roles", [])]
 
 
-def changes(previous: dict, current: dict) -> dict:
+def changes(previous: Earlier, current: Coverage) -> Changes:
     """The change log's data: what `current` adds to, removes from or changes in `previous`."""
     was, now = _met(previous), _met(current)
     before, after = previous.get("summary", {}), current["summary"]
@@ -60,7 +96,7 @@ def _delta(before: int, after: int) -> str:
     return ("+" if after > before else "-") + _hours(abs(after - before))
 
 
-def render_changelog(current: dict, change: dict | None, released: str) -> bytes:
+def render_changelog(current: Coverage, change: Changes | None, released: str) -> bytes:
     """CHANGELOG.md of a release: `change` from changes(), or None for a bundle's first release."""
     bundle = current["bundle"]
     out = [f"# {bundle['title']} {bundle['version']}", "",

@@ -10,12 +10,39 @@ build time. What is met, assessed or a gap comes from the one coverage model (co
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from bundlesmith.coverage import SCHEMA_VERSION
+from bundlesmith.coverage.document import (
+    AlignmentRow,
+    AssessmentInfo,
+    BundleInfo,
+    Contribution,
+    Contributor,
+    CoProduction,
+    Coverage,
+    Currency,
+    Domain,
+    FrameworkInfo,
+    Gap,
+    LevelGap,
+    Matrix,
+    MatrixRow,
+    ModuleCoProduction,
+    ModuleCurrency,
+    ModuleRow,
+    QuizItem,
+    ReadingInfo,
+    SinceChanges,
+    StandardDetail,
+    Summary,
+)
 from bundlesmith.coverage.model import GAP_KINDS, LEVEL_GAP_KINDS, ItemCoverage, bundle_coverage_model, counts
 from bundlesmith.coverage.provenance import Sources, provenance
-from bundlesmith.model import STRENGTH_LETTER, WRITING_TEAM_ROLES, Bundle, Catalogue, Module
+from bundlesmith.diagnostics import Span
+from bundlesmith.model import STRENGTH_LETTER, WRITING_TEAM_ROLES, Bundle, Catalogue, Framework, Module
 from bundlesmith.readability import module_reading_level
 
 MODULE_URL = "../../modules/{id}/index.html"  # index.html: the links also work opened from disk
@@ -31,13 +58,13 @@ def standard_url(ref: str) -> str:
     return STANDARD_URL.format(framework=framework, code=code)
 
 
-def _span(span) -> str:
+def _span(span: Span) -> str:
     return str(span)
 
 
-def bundle_coverage(catalogue: Catalogue, bundle: Bundle, packages=(), today: date | None = None,
-                    since: dict | None = None, sources: Sources | None = None,
-                    provenance_: dict | None = None) -> dict:
+def bundle_coverage(catalogue: Catalogue, bundle: Bundle, packages: Iterable[Any] = (), today: date | None = None,
+                    since: Mapping[str, Any] | None = None, sources: Sources | None = None,
+                    provenance_: dict[str, Any] | None = None) -> Coverage:
     """The coverage document of one bundle (with the catalogue's variant applied, if any).
 
     `sources` shares what is read from the project (git, links) between the bundles of a run;
@@ -47,15 +74,15 @@ def bundle_coverage(catalogue: Catalogue, bundle: Bundle, packages=(), today: da
     model = bundle_coverage_model(catalogue, bundle)
     targeted = [c.item.ref for c in model.targets]
     alignments = _alignments(catalogue, modules)
-    by_standard: dict[str, list[dict]] = {}
+    by_standard: dict[str, list[AlignmentRow]] = {}
     for row in alignments:
         by_standard.setdefault(row["standard"], []).append(row)
     frameworks = _frameworks_in_scope(catalogue, bundle, alignments)
     details = [_standard_detail(catalogue, cov, alignments, modules) for cov in model.targets]
     not_targeted = [_standard_detail(catalogue, cov, alignments, modules) for cov in model.not_targeted]
-    gaps = [{"standard": d["ref"], "title": d["title"], "kind": kind, "modules": [m["id"] for m in d["modules"]],
+    gaps: list[Gap] = [{"standard": d["ref"], "title": d["title"], "kind": kind, "modules": [m["id"] for m in d["modules"]],
              "detail": _gap_detail(kind, d)} for d in details for kind in d["gaps"]]
-    level_gaps = [{"standard": g.item.ref, "title": g.item.label, "kind": g.kind, "levels": list(g.levels),
+    level_gaps: list[LevelGap] = [{"standard": g.item.ref, "title": g.item.label, "kind": g.kind, "levels": list(g.levels),
                    "href": standard_url(g.item.ref)} for g in model.level_gaps]
     module_rows = [_module_row(bundle, module, catalogue) for module in modules]
     co_production = _co_production(bundle, modules)
@@ -82,23 +109,23 @@ def bundle_coverage(catalogue: Catalogue, bundle: Bundle, packages=(), today: da
     }
 
 
-def _frameworks_in_scope(catalogue: Catalogue, bundle: Bundle, alignments: list[dict]) -> list[str]:
+def _frameworks_in_scope(catalogue: Catalogue, bundle: Bundle, alignments: list[AlignmentRow]) -> list[str]:
     names = {t.partition(":")[0] for t, _ in bundle.targets} | {a["standard"].partition(":")[0] for a in alignments}
     return [fid for fid in catalogue.frameworks if fid in names]
 
 
-def _alignments(catalogue: Catalogue, modules: list[Module]) -> list[dict]:
+def _alignments(catalogue: Catalogue, modules: list[Module]) -> list[AlignmentRow]:
     """The tidy table: one row per alignment a module of the bundle makes, in bundle then file order."""
-    rows = []
+    rows: list[AlignmentRow] = []
     for module in modules:
         quiz = module.quiz
         for a in module.standards:
             standard = catalogue.standard_of(a.standard)
             if standard is None:
                 continue
-            assessment = None
+            assessment: AssessmentInfo | None = None
             if a.assessment is not None:
-                items = []
+                items: list[QuizItem] = []
                 for qid in a.assessment.items:
                     question = quiz.question(qid) if quiz else None
                     items.append({"id": qid, "prompt": question.prompt if question else ""})
@@ -111,7 +138,8 @@ def _alignments(catalogue: Catalogue, modules: list[Module]) -> list[dict]:
                 "letter": STRENGTH_LETTER[a.strength],
                 "counts": counts(module),
                 "local": module.local,
-                "outcomes": [{"id": o, "text": module.outcome(o).text if module.outcome(o) else ""} for o in a.outcomes],
+                "outcomes": [{"id": o, "text": outcome.text if (outcome := module.outcome(o)) else ""}
+                             for o in a.outcomes],
                 "evidence": list(a.evidence),
                 "href": module_url(module.id, a.evidence[0] if a.evidence else ""),
                 "assessment": assessment,
@@ -120,13 +148,14 @@ def _alignments(catalogue: Catalogue, modules: list[Module]) -> list[dict]:
     return rows
 
 
-def _standard_detail(catalogue: Catalogue, cov: ItemCoverage, alignments: list[dict], modules: list[Module]) -> dict:
+def _standard_detail(catalogue: Catalogue, cov: ItemCoverage, alignments: list[AlignmentRow],
+                     modules: list[Module]) -> StandardDetail:
     """One standard or indicator as the reports show it: the model's status and gaps, and its figures."""
     item = cov.item
     ref = item.ref
     framework = catalogue.frameworks[item.framework]
     by_id = {m.id: m for m in modules}
-    entries = []
+    entries: list[Contribution] = []
     for c in cov.contributions:
         mine = [r for r in alignments if r["module"] == c.module.id and r["aligned_to"] in c.via]
         entries.append({"id": c.module.id, "title": c.module.title, "strength": c.strength,
@@ -141,8 +170,7 @@ def _standard_detail(catalogue: Catalogue, cov: ItemCoverage, alignments: list[d
         "ref": ref,
         "framework": item.framework,
         "code": item.code,
-        "domain": item.parent if item.type == "standard" else (catalogue.standard(f"{item.framework}:{item.parent}").parent
-                                                                if item.parent else None),
+        "domain": item.parent if item.type == "standard" else _domain_of(catalogue, item.framework, item.parent),
         "title": item.label,
         "statement": item.statement,
         "levels": list(item.levels),
@@ -165,7 +193,13 @@ def _standard_detail(catalogue: Catalogue, cov: ItemCoverage, alignments: list[d
     }
 
 
-def _gap_detail(kind: str, detail: dict) -> str:
+def _domain_of(catalogue: Catalogue, framework: str, standard: str | None) -> str | None:
+    """The domain an indicator's standard belongs to."""
+    parent = catalogue.standard(f"{framework}:{standard}") if standard else None
+    return parent.parent if parent is not None else None
+
+
+def _gap_detail(kind: str, detail: StandardDetail) -> str:
     names = ", ".join(f"{m['id']} ({m['status']})" for m in detail["modules"])
     return {
         "not-met": "no module of the bundle aligns to this standard",
@@ -177,7 +211,7 @@ def _gap_detail(kind: str, detail: dict) -> str:
     }[kind]
 
 
-def _module_row(bundle: Bundle, module: Module, catalogue: Catalogue) -> dict:
+def _module_row(bundle: Bundle, module: Module, catalogue: Catalogue) -> ModuleRow:
     section = next(s for s in bundle.sections if module.id in s.module_ids)
     return {
         "id": module.id,
@@ -199,15 +233,15 @@ def _module_row(bundle: Bundle, module: Module, catalogue: Catalogue) -> dict:
     }
 
 
-def _reading(module: Module) -> dict | None:
+def _reading(module: Module) -> ReadingInfo | None:
     level = module_reading_level(module)
     return level.to_json() if level is not None else None
 
 
-def _matrix(details: list[dict], modules: list[Module]) -> dict:
+def _matrix(details: list[StandardDetail], modules: list[Module]) -> Matrix:
     """Targeted standards (rows) x modules (columns, bundle order); a cell is I, D, A or empty."""
     columns = [m.id for m in modules]
-    rows = []
+    rows: list[MatrixRow] = []
     for d in details:
         found = {e["id"]: e for e in d["modules"]}
         rows.append({"standard": d["ref"], "cells": [
@@ -216,14 +250,15 @@ def _matrix(details: list[dict], modules: list[Module]) -> dict:
     return {"columns": columns, "rows": rows}
 
 
-def _domains(catalogue: Catalogue, frameworks: list[str], targeted: list[str], by_standard: dict,
-             modules: list[Module]) -> list[dict]:
+def _domains(catalogue: Catalogue, frameworks: list[str], targeted: list[str],
+             by_standard: dict[str, list[AlignmentRow]], modules: list[Module]) -> list[Domain]:
     by_id = {m.id: m for m in modules}
-    out = []
+    out: list[Domain] = []
     for fid in frameworks:
         framework = catalogue.frameworks[fid]
         for domain in framework.domains:
-            refs = [f"{fid}:{c}" for c in domain.children if catalogue.standard(f"{fid}:{c}").type == "standard"]
+            refs = [f"{fid}:{c}" for c in domain.children
+                    if (child := catalogue.standard(f"{fid}:{c}")) is not None and child.type == "standard"]
             mine = [r for r in refs if r in targeted]
             counting = {r["module"] for ref in refs for r in by_standard.get(ref, []) if r["counts"]}
             met = [r for r in mine if any(x["counts"] for x in by_standard.get(r, []))]
@@ -242,11 +277,12 @@ def _domains(catalogue: Catalogue, frameworks: list[str], targeted: list[str], b
     return out
 
 
-def _co_production(bundle: Bundle, modules: list[Module]) -> dict:
+def _co_production(bundle: Bundle, modules: list[Module]) -> CoProduction:
     required = list(bundle.require_any_of)
-    rows, roles = [], {}
+    rows: list[ModuleCoProduction] = []
+    roles: dict[str, list[str]] = {}
     for module in modules:
-        module_roles = [{"role": c.role, "contribution": c.contribution, "date": c.date or None,
+        module_roles: list[Contributor] = [{"role": c.role, "contribution": c.contribution, "date": c.date or None,
                          "outside_team": c.role not in WRITING_TEAM_ROLES} for c in module.co_creation]
         names = {c.role for c in module.co_creation}
         for name in names:
@@ -266,8 +302,8 @@ def _co_production(bundle: Bundle, modules: list[Module]) -> dict:
     }
 
 
-def _currency(modules: list[Module], today: date, bundle: Bundle, since: dict | None) -> dict:
-    rows = []
+def _currency(modules: list[Module], today: date, bundle: Bundle, since: Mapping[str, Any] | None) -> Currency:
+    rows: list[ModuleCurrency] = []
     for m in modules:
         due = m.review.next_review
         overdue = due is not None and due < today
@@ -275,12 +311,12 @@ def _currency(modules: list[Module], today: date, bundle: Bundle, since: dict | 
                      "reviewed": m.review.reviewed.isoformat() if m.review.reviewed else None,
                      "next_review": due.isoformat() if due else None,
                      "approved_by": m.review.approved_by or None,
-                     "overdue": overdue, "days_overdue": (today - due).days if overdue else 0})
+                     "overdue": overdue, "days_overdue": (today - due).days if due is not None and overdue else 0})
     return {"as_of": today.isoformat(), "modules": rows, "overdue": [r["module"] for r in rows if r["overdue"]],
             "since": _changes(since, bundle, modules) if since is not None else None}
 
 
-def _changes(previous: dict, bundle: Bundle, modules: list[Module]) -> dict:
+def _changes(previous: Mapping[str, Any], bundle: Bundle, modules: list[Module]) -> SinceChanges:
     """What changed since a previous coverage.json: modules added, removed and version-bumped."""
     from bundlesmith.coverage.changes import module_changes
 
@@ -291,7 +327,7 @@ def _changes(previous: dict, bundle: Bundle, modules: list[Module]) -> dict:
     }
 
 
-def _bundle_info(catalogue: Catalogue, bundle: Bundle) -> dict:
+def _bundle_info(catalogue: Catalogue, bundle: Bundle) -> BundleInfo:
     acc = bundle.accreditation
     variant = catalogue.variant
     return {
@@ -306,12 +342,13 @@ def _bundle_info(catalogue: Catalogue, bundle: Bundle) -> dict:
     }
 
 
-def _framework_info(framework) -> dict:
+def _framework_info(framework: Framework) -> FrameworkInfo:
     return {"id": framework.id, "title": framework.title, "version": framework.version, "status": framework.status,
             "publisher": framework.publisher, "local": framework.local, "base_uri": framework.base_uri}
 
 
-def _summary(modules, details, not_targeted, gaps, co_production, currency, level_gaps) -> dict:
+def _summary(modules: list[Module], details: list[StandardDetail], not_targeted: list[StandardDetail], gaps: list[Gap],
+             co_production: CoProduction, currency: Currency, level_gaps: list[LevelGap]) -> Summary:
     counting = [m for m in modules if counts(m)]
     return {
         "modules": len(modules),

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
+from typing import TypeAlias
+
+from bundlesmith.coverage.document import AlignmentRow, Cell, Coverage, FrameworkCoverage
+
+CellValue: TypeAlias = str | int | float | bool | None
 
 ALIGNMENT_COLUMNS = (
     "bundle", "bundle_version", "variant", "standard", "framework", "code", "standard_title", "targeted",
@@ -14,16 +20,16 @@ ALIGNMENT_COLUMNS = (
 GAP_COLUMNS = ("bundle", "standard", "standard_title", "kind", "modules", "detail")
 
 
-def tidy_rows(document: dict) -> list[dict]:
+def tidy_rows(document: Coverage) -> list[dict[str, CellValue]]:
     """One row per (module, standard) pair: every alignment a module of the bundle makes, rolled up to its standard."""
     bundle = document["bundle"]
     modules = {m["id"]: m for m in document["modules"]}
-    pairs: dict[tuple[str, str], list[dict]] = {}
+    pairs: dict[tuple[str, str], list[AlignmentRow]] = {}
     for a in document["alignments"]:  # by the standard it counts towards, and by an indicator it names
         pairs.setdefault((a["module"], a["standard"]), []).append(a)
         if a["aligned_to"] != a["standard"]:
             pairs.setdefault((a["module"], a["aligned_to"]), []).append(a)
-    rows = []
+    rows: list[dict[str, CellValue]] = []
     for standard in document["standards"] + document["not_targeted"]:
         for entry in standard["modules"]:
             mine = pairs[(entry["id"], standard["ref"])]
@@ -46,7 +52,7 @@ def tidy_rows(document: dict) -> list[dict]:
     return rows
 
 
-def cell_text(cell: dict | None) -> str:
+def cell_text(cell: Cell | None) -> str:
     """A matrix cell: I, D or A; in brackets when the module does not count (draft or retired)."""
     if cell is None:
         return ""
@@ -56,7 +62,7 @@ def cell_text(cell: dict | None) -> str:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value):
+def safe_cell(value: CellValue) -> str | int | float | None:
     """A cell a spreadsheet shows as text: one starting like a formula (=, +, -, @, tab, CR) gets a leading
     apostrophe, the usual defence against CSV formula injection. Numbers and flags are left as they are."""
     if value is True or value is False:
@@ -66,7 +72,7 @@ def safe_cell(value):
     return value
 
 
-def csv_bytes(header, rows) -> bytes:
+def csv_bytes(header: Iterable[CellValue], rows: Iterable[Iterable[CellValue]]) -> bytes:
     """Every CSV view is written here, so every cell that came from content goes through safe_cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -76,11 +82,11 @@ def csv_bytes(header, rows) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def alignments_csv(document: dict) -> bytes:
+def alignments_csv(document: Coverage) -> bytes:
     return csv_bytes(ALIGNMENT_COLUMNS, ([row[c] for c in ALIGNMENT_COLUMNS] for row in tidy_rows(document)))
 
 
-def matrix_csv(document: dict) -> bytes:
+def matrix_csv(document: Coverage) -> bytes:
     titles = {s["ref"]: s for s in document["standards"]}
     matrix = document["matrix"]
     header = ["standard", "standard_title", "status", *matrix["columns"]]
@@ -88,17 +94,17 @@ def matrix_csv(document: dict) -> bytes:
                             *(cell_text(c) for c in r["cells"])] for r in matrix["rows"]))
 
 
-def gaps_csv(document: dict) -> bytes:
+def gaps_csv(document: Coverage) -> bytes:
     bundle = document["bundle"]["id"]
     return csv_bytes(GAP_COLUMNS, ([bundle, g["standard"], g["title"], g["kind"], " ".join(g["modules"]), g["detail"]]
                                 for g in document["gaps"]))
 
 
-def framework_csv(document: dict) -> bytes:
+def framework_csv(document: FrameworkCoverage) -> bytes:
     """The framework-wide view as a table: one row per standard, one column per bundle."""
     bundles = [b["id"] for b in document["bundles"]]
     header = ["standard", "standard_title", "levels", *bundles, "levels_not_covered"]
-    rows = []
+    rows: list[list[CellValue]] = []
     for s in document["standards"]:
         cells = [(c["letter"] or "") + ("*" if c["targeted"] else "") for c in s["bundles"]]
         missing = " ".join(lv["level"] for lv in s["level_coverage"] if not lv["covered"])

@@ -8,18 +8,26 @@ a level when the bundle lists that level; a level is covered when a bundle servi
 from __future__ import annotations
 
 from bundlesmith.coverage import SCHEMA_VERSION
+from bundlesmith.coverage.document import (
+    BundleCell,
+    Coverage,
+    FrameworkCoverage,
+    FrameworkLevelGap,
+    FrameworkStandard,
+    LevelCoverage,
+)
 from bundlesmith.model import STRENGTH_LETTER, STRENGTHS, Catalogue
 
 STANDARD_URL = "../standards/{framework}/{code}/"
 
 
-def framework_coverage(catalogue: Catalogue, documents: list[dict]) -> dict:
+def framework_coverage(catalogue: Catalogue, documents: list[Coverage]) -> FrameworkCoverage:
     bundles = [d["bundle"] for d in documents]
     indexes = [{s["ref"]: s for s in d["standards"] + d["not_targeted"]} for d in documents]
-    rows = []
+    rows: list[FrameworkStandard] = []
     for framework in catalogue.frameworks.values():
         for item in framework.standards:
-            cells = []
+            cells: list[BundleCell] = []
             for doc, index in zip(documents, indexes):
                 found = index.get(item.ref)
                 counting = [m for m in found["modules"] if m["counts"]] if found else []
@@ -27,7 +35,7 @@ def framework_coverage(catalogue: Catalogue, documents: list[dict]) -> dict:
                 cells.append({"bundle": doc["bundle"]["id"], "targeted": bool(found and found["targeted"]),
                               "strength": strength, "letter": STRENGTH_LETTER.get(strength) if strength else None,
                               "met": bool(counting), "assessed": strength == "assesses"})
-            levels = []
+            levels: list[LevelCoverage] = []
             for level in item.levels:
                 serving = [b["id"] for b in bundles if level in b["levels"]]
                 covered = [c["bundle"] for c in cells if c["met"] and c["bundle"] in serving]
@@ -40,7 +48,7 @@ def framework_coverage(catalogue: Catalogue, documents: list[dict]) -> dict:
                 "bundles": cells, "level_coverage": levels,
                 "met_by_any": any(c["met"] for c in cells), "assessed_by_any": any(c["assessed"] for c in cells),
             })
-    level_gaps = [{"standard": r["ref"], "level": lv["level"]} for r in rows for lv in r["level_coverage"]
+    level_gaps: list[FrameworkLevelGap] = [{"standard": r["ref"], "level": lv["level"]} for r in rows for lv in r["level_coverage"]
                   if not lv["covered"]]
     return {
         "schema_version": SCHEMA_VERSION,

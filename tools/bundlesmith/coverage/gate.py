@@ -12,6 +12,7 @@ Conditions (the gap kinds and their words are the coverage model's, coverage/mod
 
 from __future__ import annotations
 
+from bundlesmith.coverage.document import Coverage
 from bundlesmith.coverage.model import GAP_CONDITION, LEVEL_GAP_WORDS
 from bundlesmith.diagnostics import Diagnostic, Severity, Span
 from bundlesmith.model import Catalogue
@@ -41,7 +42,7 @@ def _target_span(catalogue: Catalogue, bundle_id: str, ref: str) -> Span:
     return bundle.span
 
 
-def offenders(catalogue: Catalogue, documents: list[dict], conditions: tuple[str, ...]) -> list[Diagnostic]:
+def offenders(catalogue: Catalogue, documents: list[Coverage], conditions: tuple[str, ...]) -> list[Diagnostic]:
     """One error per offender of each condition asked for, in bundle then report order."""
     found: list[Diagnostic] = []
     for doc in documents:
@@ -53,12 +54,13 @@ def offenders(catalogue: Catalogue, documents: list[dict], conditions: tuple[str
                                         f"coverage-{gap['kind']}",
                                         f"{bid}: {gap['standard']} {gap['title']}: {gap['detail']}"))
         if "level-gaps" in conditions:
-            for gap in doc["level_gaps"]:
-                span = (_target_span(catalogue, bid, gap["standard"]) if gap["kind"] == "targeted-only-introduced"
+            for level_gap in doc["level_gaps"]:
+                kind, standard = level_gap["kind"], level_gap["standard"]
+                span = (_target_span(catalogue, bid, standard) if kind == "targeted-only-introduced"
                         else catalogue.bundles[bid].span)
-                found.append(Diagnostic(span, Severity.ERROR, f"coverage-{gap['kind']}",
-                                        f"{bid}: {gap['standard']} {gap['title']}: {LEVEL_GAP_WORDS[gap['kind']].lower()} "
-                                        f"(level {', '.join(gap['levels'])})"))
+                found.append(Diagnostic(span, Severity.ERROR, f"coverage-{kind}",
+                                        f"{bid}: {standard} {level_gap['title']}: {LEVEL_GAP_WORDS[kind].lower()} "
+                                        f"(level {', '.join(level_gap['levels'])})"))
         if "overdue" in conditions:
             for row in doc["currency"]["modules"]:
                 if row["overdue"]:
@@ -68,12 +70,12 @@ def offenders(catalogue: Catalogue, documents: list[dict], conditions: tuple[str
                                             f"({row['days_overdue']} days ago)"))
         if "co-production" in conditions:
             required = ", ".join(doc["co_production"]["require_any_of"])
-            for row in doc["co_production"]["modules"]:
-                if row["flag"]:
-                    module = catalogue.modules[row["module"]]
+            for shaped in doc["co_production"]["modules"]:
+                if shaped["flag"]:
+                    module = catalogue.modules[shaped["module"]]
                     why = (f"has none of the roles the bundle requires ({required})"
-                           if row["flag"] == "missing-required-role" else "was shaped only by the writing team")
+                           if shaped["flag"] == "missing-required-role" else "was shaped only by the writing team")
                     span = module.co_creation[0].span if module.co_creation else module.span
-                    found.append(Diagnostic(span, Severity.ERROR, f"coverage-{row['flag']}",
-                                            f"{bid}: module {row['module']} {why}"))
+                    found.append(Diagnostic(span, Severity.ERROR, f"coverage-{shaped['flag']}",
+                                            f"{bid}: module {shaped['module']} {why}"))
     return found

@@ -9,6 +9,7 @@ import jinja2
 from markupsafe import Markup
 
 from bundlesmith.coverage import heatmap
+from bundlesmith.coverage.document import Coverage, FrameworkCoverage, VariantInfo
 from bundlesmith.coverage.markdown import GAP_TITLES
 from bundlesmith.coverage.model import LEVEL_GAP_WORDS, STATUSES
 
@@ -29,22 +30,23 @@ def _env() -> jinja2.Environment:
                               keep_trailing_newline=True)
 
 
-def _render(name: str, **context) -> bytes:
+def _render(name: str, **context: object) -> bytes:
     return _env().get_template(name).render(**context).encode("utf-8")
 
 
-def render(doc: dict) -> bytes:
-    heat = Markup(heatmap.svg(*heatmap.rows_from_document(doc), "matrix-heat"))
+def render(doc: Coverage) -> bytes:
+    # coverage.heatmap takes a plain dict until it is typed (mypy then reports this ignore as unused)
+    heat = Markup(heatmap.svg(*heatmap.rows_from_document(doc), "matrix-heat"))  # type: ignore[arg-type]
     return _render("bundle.html.j2", doc=doc, gap_titles=GAP_TITLES, flag_titles=FLAG_TITLES, statuses=STATUSES,
                    level_gap_titles=LEVEL_GAP_WORDS, matrix_heatmap=heat,
                    modules={m["id"]: m for m in doc["modules"]},
                    standards={s["ref"]: s for s in doc["standards"]})
 
 
-def render_framework(doc: dict) -> bytes:
+def render_framework(doc: FrameworkCoverage) -> bytes:
     return _render("framework.html.j2", doc=doc)
 
 
-def render_index(documents: list[dict], variant: dict | None) -> bytes:
+def render_index(documents: list[Coverage], variant: VariantInfo | None) -> bytes:
     return _render("index.html.j2", documents=documents, variant=variant, files=BUNDLE_FILES,
                    framework_files=FRAMEWORK_FILES)

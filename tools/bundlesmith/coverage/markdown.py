@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TypeVar, cast
+
 from bundlesmith.coverage.csv import cell_text
+from bundlesmith.coverage.document import Coverage, FrameworkCoverage
 from bundlesmith.coverage.model import GAP_WORDS, LEVEL_GAP_WORDS, STATUSES
 
 GAP_TITLES = GAP_WORDS  # the coverage model's words, in every view
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     text = "" if value is None else str(value)
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _table(header: list[str], rows) -> list[str]:
+def _table(header: list[str], rows: Iterable[Iterable[object]]) -> list[str]:
     lines = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
     return [*lines, ""]
@@ -27,26 +31,33 @@ def _local(flag: bool) -> str:
     return " (local)" if flag else ""
 
 
-def local_content(doc: dict) -> str:
+def local_content(doc: Coverage) -> str:
     """Local modules and the slots a variant filled in national modules, or that there are none."""
     parts = [f"{m['id']} (local module)" if m["local"] else f"{m['id']}: local slot(s) {', '.join(m['local_slots'])}"
              for m in doc["modules"] if m["local"] or m["local_slots"]]
     return "; ".join(parts) or "none: national content only"
 
 
-def _inert(value):
+Document = TypeVar("Document", Coverage, FrameworkCoverage)
+
+
+def _inert(doc: Document) -> Document:
     """The document with every text made inert in Markdown: co-creators' HTML (`<script>`, `<img
     onerror>`) shows as text, and brackets cannot make links, in any viewer that renders the file."""
+    return cast(Document, _inert_value(doc))  # the same keys and shapes; only the texts differ
+
+
+def _inert_value(value: object) -> object:
     if isinstance(value, str):
         return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("[", "\\[").replace("]", "\\]")
     if isinstance(value, dict):
-        return {k: _inert(v) for k, v in value.items()}
+        return {k: _inert_value(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_inert(v) for v in value]
+        return [_inert_value(v) for v in value]
     return value
 
 
-def render(doc: dict) -> bytes:
+def render(doc: Coverage) -> bytes:
     doc = _inert(doc)
     b, s, p = doc["bundle"], doc["summary"], doc["provenance"]
     variant = f" — {b['variant']['title']} variant" if b["variant"] else ""
@@ -107,7 +118,10 @@ def render(doc: dict) -> bytes:
         for st in doc["not_targeted"]))
 
     out += ["## Domains", ""]
-    pct = lambda v: "—" if v is None else f"{round(v * 100)}%"  # noqa: E731
+
+    def pct(share: float | None) -> str:
+        return "—" if share is None else f"{round(share * 100)}%"
+
     out += _table(["domain", "title", "targeted", "covered", "assessed", "hours"], (
         (f"{d['framework']}:{d['code']}{_local(d['local'])}", d["title"], d["targeted"], pct(d["share_met"]),
          pct(d["share_assessed"]), d["hours"]) for d in doc["domains"]))
@@ -116,10 +130,10 @@ def render(doc: dict) -> bytes:
     out += ["## Co-production", "",
             "Roles the bundle requires (any one): " + (", ".join(co["require_any_of"]) or "none"), ""]
     out += _table(["role", "modules"], ((r["role"], " ".join(r["modules"])) for r in co["roles"]))
-    for m in co["modules"]:
-        flag = f" — **flagged: {m['flag']}**" if m["flag"] else ""
-        out.append(f"- {m['module']}{_local(m['local'])}{flag}")
-        out += [f"  - {r['role']}: {r['contribution']}" for r in m["roles"]]
+    for shaped in co["modules"]:
+        flag = f" — **flagged: {shaped['flag']}**" if shaped["flag"] else ""
+        out.append(f"- {shaped['module']}{_local(shaped['local'])}{flag}")
+        out += [f"  - {r['role']}: {r['contribution']}" for r in shaped["roles"]]
     out.append("")
 
     out += ["## Plain English", "", "Estimated reading age of each module's text (Flesch–Kincaid grade + 5).", ""]
@@ -152,7 +166,7 @@ def render(doc: dict) -> bytes:
     return ("\n".join(out).rstrip() + "\n").encode("utf-8")
 
 
-def render_framework(doc: dict) -> bytes:
+def render_framework(doc: FrameworkCoverage) -> bytes:
     doc = _inert(doc)
     variant = f" — {doc['variant']['title']} variant" if doc["variant"] else ""
     out = [f"# Framework coverage across bundles{variant}", "",

@@ -58,7 +58,7 @@ class ModuleRpl:
     @property
     def evidence(self) -> tuple[tuple[str, int | None, str], ...]:
         """What a holder is asked for: (evidence, currency in months, source code) of each mapping relied on."""
-        found: dict[tuple, None] = {}
+        found: dict[tuple[str, int | None, str], None] = {}
         for match in self.alignments:
             for mapping in match.met_by:
                 for kind in mapping.evidence:

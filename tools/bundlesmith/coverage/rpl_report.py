@@ -6,8 +6,13 @@ rule and currency, and the modules it bears on); the views render the document a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from typing import TypedDict
+
 from bundlesmith.coverage import SCHEMA_VERSION
 from bundlesmith.coverage import json as json_view
+from bundlesmith.coverage.csv import CellValue
+from bundlesmith.coverage.document import OutcomeInfo, VariantInfo
 from bundlesmith.coverage.rpl import DECISIONS, RplMap
 from bundlesmith.model import Catalogue, Mapping
 
@@ -18,16 +23,104 @@ MAPPING_COLUMNS = ("crosswalk", "from", "from_title", "to", "to_title", "relatio
                    "evidence", "currency_months", "modules", "line")
 
 
+class RecognisedAlignment(TypedDict):
+    standard: str
+    strength: str
+    met: bool
+    met_by: list[str]
+    related: list[str]
+
+
+class SectionRef(TypedDict):
+    id: str
+    title: str
+
+
+Evidence = TypedDict("Evidence", {"evidence": str, "currency_months": int | None, "from": str})
+
+
+class ModuleDecision(TypedDict):
+    id: str
+    title: str
+    version: str
+    minutes: int
+    decision: str
+    words: str
+    minutes_saved: int
+    alignments: list[RecognisedAlignment]
+    remaining_outcomes: list[OutcomeInfo]
+    remaining_sections: list[SectionRef]
+    evidence: list[Evidence]
+
+
+MappingRecord = TypedDict("MappingRecord", {
+    "from": str, "from_title": str, "to": str, "to_title": str, "relation": str, "coverage": str, "gap": str,
+    "route": str, "evidence": list[str], "currency_months": int | None, "modules": list[str], "source_line": str})
+
+
+class BundleRef(TypedDict):
+    id: str
+    title: str
+    version: str
+    variant: VariantInfo | None
+
+
+class SourceInfo(TypedDict):
+    id: str
+    title: str
+    version: str
+    publisher: str
+    url: str
+    licence: str
+
+
+class ReviewInfo(TypedDict):
+    by: str
+    date: str | None
+    next_review: str | None
+
+
+class CrosswalkInfo(TypedDict):
+    id: str
+    title: str
+    path: str
+    local: bool
+    source: SourceInfo
+    reviewed: ReviewInfo
+
+
+class RplSummary(TypedDict):
+    modules: int
+    exempt: int
+    top_up: int
+    take: int
+    minutes_total: int
+    minutes_saved: int
+
+
+class RplDocument(TypedDict):
+    """rpl-<crosswalk>.json: what a holder of the crosswalk's source is exempt from, tops up or takes."""
+
+    schema_version: str
+    kind: str
+    bundle: BundleRef
+    crosswalk: CrosswalkInfo
+    summary: RplSummary
+    decisions: dict[str, str]
+    modules: list[ModuleDecision]
+    mappings: list[MappingRecord]
+
+
 def _mapping_key(mapping: Mapping) -> str:
     return f"{mapping.source} -> {mapping.target}"
 
 
-def document(catalogue: Catalogue, rpl: RplMap) -> dict:
+def document(catalogue: Catalogue, rpl: RplMap) -> RplDocument:
     """The RPL map of one bundle and crosswalk as plain JSON data, in a fixed order."""
     bundle, crosswalk = rpl.bundle, rpl.crosswalk
     source = crosswalk.source
     bearing: dict[str, list[str]] = {}
-    modules = []
+    modules: list[ModuleDecision] = []
     for entry in rpl.modules:
         module = entry.module
         for match in entry.alignments:
@@ -47,7 +140,7 @@ def document(catalogue: Catalogue, rpl: RplMap) -> dict:
             "evidence": [{"evidence": kind, "currency_months": months, "from": code}
                          for kind, months, code in entry.evidence],
         })
-    mappings = []
+    mappings: list[MappingRecord] = []
     for mapping in crosswalk.mappings:
         item = source.item(mapping.source)
         target = catalogue.standard(mapping.target)
@@ -69,7 +162,7 @@ def document(catalogue: Catalogue, rpl: RplMap) -> dict:
                       "source": {"id": source.id, "title": source.title, "version": source.version,
                                  "publisher": source.publisher, "url": source.url, "licence": source.licence},
                       "reviewed": {"by": review.by, "date": review.date.isoformat() if review.date else None,
-                                   "next_review": review.next_review.isoformat() if review.next_review else None}},
+                                   "next_review": str(review.next_review) if review.next_review else None}},
         "summary": {"modules": len(rpl.modules), "exempt": rpl.count("exempt"), "top_up": rpl.count("top-up"),
                     "take": rpl.count("take"), "minutes_total": rpl.minutes_total,
                     "minutes_saved": rpl.minutes_saved},
@@ -79,37 +172,39 @@ def document(catalogue: Catalogue, rpl: RplMap) -> dict:
     }
 
 
-def module_rows(doc: dict) -> list[list]:
+def module_rows(doc: RplDocument) -> list[list[CellValue]]:
     """One row per module and recognised alignment (one row for a module with none)."""
-    rows = []
+    rows: list[list[CellValue]] = []
     for module in doc["modules"]:
-        common = [doc["bundle"]["id"], doc["crosswalk"]["id"], module["id"], module["title"], module["decision"],
+        common: list[CellValue] = [doc["bundle"]["id"], doc["crosswalk"]["id"], module["id"], module["title"], module["decision"],
                   module["minutes"], module["minutes_saved"]]
-        rest = [" ".join(o["id"] for o in module["remaining_outcomes"]),
+        rest: list[CellValue] = [" ".join(o["id"] for o in module["remaining_outcomes"]),
                 " ".join("#" + s["id"] for s in module["remaining_sections"]),
                 " ".join(f"{e['evidence']}({e['from']}" + (f", {e['currency_months']} months)" if e["currency_months"]
                                                            else ")") for e in module["evidence"])]
-        for a in module["alignments"] or [None]:
-            cells = [a["standard"], a["strength"], a["met"], "; ".join(a["met_by"])] if a else ["", "", False, ""]
+        recognised: list[RecognisedAlignment | None] = [*module["alignments"]] or [None]
+        for a in recognised:
+            cells: list[CellValue] = ([a["standard"], a["strength"], a["met"], "; ".join(a["met_by"])] if a
+                                      else ["", "", False, ""])
             rows.append(common + cells + rest)
     return rows
 
 
-def mapping_rows(doc: dict) -> list[list]:
+def mapping_rows(doc: RplDocument) -> list[list[CellValue]]:
     return [[doc["crosswalk"]["id"], m["from"], m["from_title"], m["to"], m["to_title"], m["relation"],
              m["coverage"], m["gap"], m["route"], " ".join(m["evidence"]),
              "" if m["currency_months"] is None else m["currency_months"], " ".join(m["modules"]), m["source_line"]]
             for m in doc["mappings"]]
 
 
-def render_csv(doc: dict) -> bytes:
+def render_csv(doc: RplDocument) -> bytes:
     """The modules table, then a blank line and the mapping record (both through csv's safe_cell)."""
     from bundlesmith.coverage.csv import csv_bytes
 
     return csv_bytes(MODULE_COLUMNS, module_rows(doc)) + b"\n" + csv_bytes(MAPPING_COLUMNS, mapping_rows(doc))
 
 
-def render_xlsx(doc: dict) -> bytes:
+def render_xlsx(doc: RplDocument) -> bytes:
     from bundlesmith.coverage.xlsx import Workbook, add_sheet
 
     variant = f" ({doc['bundle']['variant']['title']})" if doc["bundle"]["variant"] else ""
@@ -129,20 +224,20 @@ def render_xlsx(doc: dict) -> bytes:
     return book.bytes()
 
 
-def render_html(doc: dict) -> bytes:
+def render_html(doc: RplDocument) -> bytes:
     from bundlesmith.coverage.html import _render
 
     return _render("rpl.html.j2", doc=doc)
 
 
-def files(doc: dict, formats=FORMATS) -> dict[str, bytes]:
+def files(doc: RplDocument, formats: Collection[str] = FORMATS) -> dict[str, bytes]:
     """The files of one RPL map, named `rpl-<crosswalk>.<format>`."""
-    renderers = {"json": json_view.render, "html": render_html, "xlsx": render_xlsx, "csv": render_csv}
+    renderers: dict[str, Callable[[RplDocument], bytes]] = {"json": json_view.render, "html": render_html, "xlsx": render_xlsx, "csv": render_csv}
     name = f"rpl-{doc['crosswalk']['id']}"
     return {f"{name}.{fmt}": renderers[fmt](doc) for fmt in FORMATS if fmt in formats}
 
 
-def text(doc: dict) -> str:
+def text(doc: RplDocument) -> str:
     """The map as a person reads it in a terminal."""
     s, cw = doc["summary"], doc["crosswalk"]
     lines = [(f"{doc['bundle']['title']} {doc['bundle']['version']} for holders of {cw['source']['title']} "

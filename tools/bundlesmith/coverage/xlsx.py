@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TypeVar
 
 import xlsxwriter
 
-from bundlesmith.coverage.csv import ALIGNMENT_COLUMNS, cell_text, tidy_rows
+from bundlesmith.coverage.csv import ALIGNMENT_COLUMNS, CellValue, cell_text, tidy_rows
+from bundlesmith.coverage.document import Coverage, FrameworkCoverage, ModuleCurrency, SinceChanges
 from bundlesmith.coverage.markdown import GAP_TITLES, local_content
 from bundlesmith.coverage.model import LEVEL_GAP_WORDS
 
@@ -39,7 +42,8 @@ class Workbook:
         return self.buffer.getvalue()
 
 
-def add_sheet(book: Workbook, title: str, header: list[str], rows, widths: dict[int, int] | None = None) -> None:
+def add_sheet(book: Workbook, title: str, header: list[str], rows: Iterable[Iterable[CellValue]],
+              widths: dict[int, int] | None = None) -> None:
     """One sheet: its rows as a defined Excel table named after the sheet (so a screen reader announces the
     header of each cell and the table can be found by name), with the header row frozen."""
     ws = book.wb.add_worksheet(title)
@@ -59,16 +63,18 @@ def add_sheet(book: Workbook, title: str, header: list[str], rows, widths: dict[
         ws.set_column(index, index, width)
 
 
-def render(doc: dict) -> bytes:
+def render(doc: Coverage) -> bytes:
     b, s, p = doc["bundle"], doc["summary"], doc["provenance"]
     variant = f" ({b['variant']['title']})" if b["variant"] else ""
     wb = Workbook(f"Coverage report: {b['title']} {b['version']}{variant}")
-    acc = b["accreditation"] or {}
+    acc = b["accreditation"]
+    status, body, reference, valid_until = ((acc["status"], acc["body"], acc["reference"], acc["valid_until"]) if acc
+                                            else ("", None, None, None))
     add_sheet(wb, "Summary", ["measure", "value"], [
         ("bundle", b["id"]), ("title", b["title"]), ("version", b["version"]),
         ("variant", b["variant"]["id"] if b["variant"] else ""), ("levels", ", ".join(b["levels"])),
-        ("accreditation status", acc.get("status") or "none"), ("accreditation body", acc.get("body") or ""),
-        ("accreditation reference", acc.get("reference") or ""), ("valid until", acc.get("valid_until") or ""),
+        ("accreditation status", status or "none"), ("accreditation body", body or ""),
+        ("accreditation reference", reference or ""), ("valid until", valid_until or ""),
         ("content hash (sha256)", p["content_hash"]), ("reviews as of", doc["currency"]["as_of"]),
         ("local content", local_content(doc)),
         ("modules", s["modules"]), ("modules counting", s["modules_counting"]), ("modules local", s["modules_local"]),
@@ -115,14 +121,15 @@ def render(doc: dict) -> bytes:
     add_sheet(wb, "Co-production", ["module", "local", "role", "outside writing team", "contribution", "date", "flag"],
            ([mod["module"], mod["local"], r["role"] if r else "", r["outside_team"] if r else "",
              r["contribution"] if r else "no co-creation recorded", (r["date"] or "") if r else "", mod["flag"] or ""]
-            for mod in co["modules"] for r in (mod["roles"] or [None])), {1: 36, 3: 22, 5: 80, 7: 22})
+            for mod in co["modules"] for r in _or_none(mod["roles"])), {1: 36, 3: 22, 5: 80, 7: 22})
     cur = doc["currency"]
+    currency: list[list[CellValue]] = [
+        [r["module"], r["version"], r["status"], r["reviewed"] or "", r["next_review"] or "", r["overdue"],
+         r["days_overdue"], r["approved_by"] or "", _change(cur["since"], r)] for r in cur["modules"]]
+    currency += [[a["id"], a["version"], "", "", "", "", "", "", "removed"]
+                 for a in (cur["since"]["removed"] if cur["since"] else [])]
     add_sheet(wb, "Currency", ["module", "version", "status", "reviewed", "next review", "overdue", "days overdue",
-                            "approved by", "change since previous"],
-           [[r["module"], r["version"], r["status"], r["reviewed"] or "", r["next_review"] or "", r["overdue"],
-             r["days_overdue"], r["approved_by"] or "", _change(cur["since"], r)] for r in cur["modules"]]
-           + [[a["id"], a["version"], "", "", "", "", "", "", "removed"] for a in (cur["since"] or {}).get("removed", [])],
-           {1: 36, 8: 40, 9: 24})
+                            "approved by", "change since previous"], currency, {1: 36, 8: 40, 9: 24})
     source = p["source"] or {}
     add_sheet(wb, "Provenance", ["item", "name", "sha256", "detail"], [
         ("bundle version", b["id"], "", p["bundle_version"]),
@@ -137,17 +144,24 @@ def render(doc: dict) -> bytes:
 
 
 # What the letters of the Matrix and Framework sheets mean (the HTML report says it above its matrix).
+Item = TypeVar("Item")
+
 KEY = (("I", "introduces: the module introduces the standard"), ("D", "develops: the module develops it"),
        ("A", "assesses: the module assesses it"),
        ("(I), (D), (A)", "in brackets: from a draft or retired module, which does not count"),
        ("*", "Framework sheet: the bundle targets the standard"))
 
 
+def _or_none(items: list[Item]) -> list[Item | None]:
+    """The items, or one None for a row that says there are none."""
+    return [*items] or [None]
+
+
 def _key(book: Workbook) -> None:
     add_sheet(book, "Key", ["letter", "meaning"], KEY, {1: 16, 2: 70})
 
 
-def _change(since: dict | None, row: dict) -> str:
+def _change(since: SinceChanges | None, row: ModuleCurrency) -> str:
     if since is None:
         return ""
     if any(a["id"] == row["module"] for a in since["added"]):
@@ -156,8 +170,8 @@ def _change(since: dict | None, row: dict) -> str:
     return f"version {bumped['from']} → {bumped['to']}" if bumped else "unchanged"
 
 
-def render_framework(doc: dict) -> bytes:
-    variant = f" ({doc['variant']['title']})" if doc.get("variant") else ""
+def render_framework(doc: FrameworkCoverage) -> bytes:
+    variant = f" ({doc['variant']['title']})" if doc["variant"] else ""
     wb = Workbook(f"Framework coverage across bundles{variant}")
     bundles = [b["id"] for b in doc["bundles"]]
     add_sheet(wb, "Framework", ["standard", "title", "local", "levels", *bundles, "levels not covered"],
