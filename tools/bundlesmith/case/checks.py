@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from bundlesmith.case.ids import case_uuid
 
+if TYPE_CHECKING:
+    from jsonschema import Draft7Validator
+
 SCHEMA = "case-v1p0-cfpackage-schema.json"
+# A package as json.loads reads it from a file someone gives: its shape is what the vendored schema
+# checks (schema_problems), so the reference checks read it only once that check has passed.
+Package: TypeAlias = dict[str, Any]
 
 
 @lru_cache(maxsize=1)
-def schema_validator():
+def schema_validator() -> Draft7Validator:
     """The vendored CASE 1.0 CFPackage schema's validator (Draft 7: the schema has no `$schema` keyword)."""
     from jsonschema import Draft7Validator
 
@@ -27,26 +35,26 @@ def schema_validator():
     return Draft7Validator(json.loads(text))
 
 
-def _where(path) -> str:
+def _where(path: Iterable[str | int]) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "the package"
 
 
-def schema_problems(package) -> list[tuple[str, str]]:
+def schema_problems(package: object) -> list[tuple[str, str]]:
     errors = sorted(schema_validator().iter_errors(package), key=lambda e: [str(p) for p in e.absolute_path])
     return [(_where(e.absolute_path), e.message) for e in errors]
 
 
-def _is_uuid(value) -> bool:
+def _is_uuid(value: object) -> bool:
     try:
         return isinstance(value, str) and str(uuid.UUID(value)) == value.lower()
     except ValueError:
         return False
 
 
-def reference_problems(package: dict) -> list[tuple[str, str]]:
+def reference_problems(package: Package) -> list[tuple[str, str]]:
     """The problems of a package that is valid under the schema."""
     found: list[tuple[str, str]] = []
     document = package["CFDocument"]
@@ -55,7 +63,8 @@ def reference_problems(package: dict) -> list[tuple[str, str]]:
         if item["identifier"] in nodes:
             found.append((f"CFItems[{i}].identifier", f"identifier {item['identifier']} is used twice"))
         nodes[item["identifier"]] = item["uri"]
-    definitions = package.get("CFDefinitions") if isinstance(package.get("CFDefinitions"), dict) else {}
+    given = package.get("CFDefinitions")
+    definitions = given if isinstance(given, dict) else {}
     groupings = {g["identifier"] for g in definitions.get("CFAssociationGroupings", [])}
     ids = [("CFDocument.identifier", document["identifier"])]
     ids += [(f"CFItems[{i}].identifier", item["identifier"]) for i, item in enumerate(package.get("CFItems", []))]
@@ -84,7 +93,8 @@ def reference_problems(package: dict) -> list[tuple[str, str]]:
             parents.setdefault(assoc["originNodeURI"]["identifier"], []).append(assoc["destinationNodeURI"]["identifier"])
     found += [(where, f"'{value}' is not a UUID") for where, value in ids if not _is_uuid(value)]
     for i, item in enumerate(package.get("CFItems", [])):
-        chain, node = [], item["identifier"]
+        chain: list[str] = []
+        node = item["identifier"]
         while node != document["identifier"]:
             up = parents.get(node, [])
             if len(up) != 1:
@@ -100,6 +110,9 @@ def reference_problems(package: dict) -> list[tuple[str, str]]:
     return found
 
 
-def problems(package) -> list[tuple[str, str]]:
+def problems(package: object) -> list[tuple[str, str]]:
     """Schema problems first; reference problems only once the schema is met."""
-    return schema_problems(package) or reference_problems(package)
+    schema = schema_problems(package)
+    if schema or not isinstance(package, dict):  # the schema's root is an object
+        return schema
+    return reference_problems(package)

@@ -12,6 +12,7 @@ the crosswalk's review date), so the same framework always gives the same bytes.
 from __future__ import annotations
 
 import json
+from typing import NotRequired, TypedDict
 
 from bundlesmith.case.ids import association_id, case_uuid, document_id, exported, item_id
 from bundlesmith.diagnostics import Diagnostic, error
@@ -19,6 +20,89 @@ from bundlesmith.model import Catalogue, Crosswalk, CrosswalkSource, Framework
 
 ITEM_TYPES = ("domain", "standard", "indicator")
 ADOPTION = {"draft": "Draft", "published": "Adopted", "deprecated": "Deprecated"}
+
+
+# The parts of a CFPackage this export writes (CASE 1.0; keys in the order they are written).
+class LinkURI(TypedDict):
+    title: str
+    identifier: str
+    uri: str
+
+
+class CFDocument(TypedDict):
+    identifier: str
+    uri: str
+    creator: str
+    title: str
+    lastChangeDateTime: str
+    publisher: str
+    version: str
+    adoptionStatus: str
+    language: str
+    licenseURI: LinkURI
+    description: NotRequired[str]
+
+
+class CFItem(TypedDict):
+    identifier: str
+    fullStatement: str
+    uri: str
+    humanCodingScheme: str
+    CFItemType: str
+    CFItemTypeURI: LinkURI
+    lastChangeDateTime: str
+    abbreviatedStatement: NotRequired[str]
+    educationLevel: NotRequired[list[str]]
+
+
+class CFAssociation(TypedDict):
+    identifier: str
+    associationType: str
+    sequenceNumber: NotRequired[int]
+    uri: str
+    originNodeURI: LinkURI
+    destinationNodeURI: LinkURI
+    CFDocumentURI: LinkURI
+    CFAssociationGroupingURI: NotRequired[LinkURI]
+    lastChangeDateTime: str
+
+
+class CFItemTypeDefinition(TypedDict):
+    identifier: str
+    uri: str
+    title: str
+    description: str
+    hierarchyCode: str
+    lastChangeDateTime: str
+
+
+class CFLicense(TypedDict):
+    identifier: str
+    uri: str
+    title: str
+    licenseText: str
+    lastChangeDateTime: str
+
+
+class CFAssociationGrouping(TypedDict):
+    identifier: str
+    uri: str
+    title: str
+    description: str
+    lastChangeDateTime: str
+
+
+class CFDefinitions(TypedDict):
+    CFItemTypes: list[CFItemTypeDefinition]
+    CFLicenses: list[CFLicense]
+    CFAssociationGroupings: list[CFAssociationGrouping]
+
+
+class CFPackage(TypedDict):
+    CFDocument: CFDocument
+    CFItems: list[CFItem]
+    CFAssociations: list[CFAssociation]
+    CFDefinitions: CFDefinitions
 
 
 def stamp(day: str) -> str:
@@ -32,7 +116,7 @@ def source_base(source: CrosswalkSource) -> str:
     return f"urn:bundlesmith:source:{source.id}:{source.version}:"
 
 
-def _link(title: str, identifier: str, uri: str) -> dict:
+def _link(title: str, identifier: str, uri: str) -> LinkURI:
     return {"title": title, "identifier": identifier, "uri": uri}
 
 
@@ -43,7 +127,7 @@ def problems(catalogue: Catalogue) -> list[Diagnostic]:
             for f in catalogue.frameworks.values() if not exported(f)]
 
 
-def package(catalogue: Catalogue, framework: Framework) -> dict:
+def package(catalogue: Catalogue, framework: Framework) -> CFPackage:
     """The CFPackage of one framework, as plain JSON data in a fixed order."""
     base = framework.base_uri
     when = stamp(framework.date)
@@ -51,7 +135,7 @@ def package(catalogue: Catalogue, framework: Framework) -> dict:
     doc_link = _link(framework.title, doc_id, base)
     licence_id = case_uuid(base, "#licence")
     types = {kind: case_uuid(base, f"#type/{kind}") for kind in ITEM_TYPES}
-    document = {
+    document: CFDocument = {
         "identifier": doc_id, "uri": base, "creator": framework.publisher, "title": framework.title,
         "lastChangeDateTime": when, "publisher": framework.publisher, "version": framework.version,
         "adoptionStatus": ADOPTION.get(framework.status, framework.status), "language": "en",
@@ -60,12 +144,13 @@ def package(catalogue: Catalogue, framework: Framework) -> dict:
     if framework.description:
         document["description"] = framework.description
     by_code = {i.code: i for i in framework.items}
-    items, associations = [], []
+    items: list[CFItem] = []
+    associations: list[CFAssociation] = []
     siblings: dict[str | None, int] = {}
     for item in framework.items:
         identifier = item_id(framework, item)
         uri = framework.permalink(item.code)
-        entry = {"identifier": identifier, "fullStatement": item.statement or item.title, "uri": uri,
+        entry: CFItem = {"identifier": identifier, "fullStatement": item.statement or item.title, "uri": uri,
                  "humanCodingScheme": item.code, "CFItemType": item.type.capitalize(),
                  "CFItemTypeURI": _link(item.type.capitalize(), types[item.type], f"urn:uuid:{types[item.type]}"),
                  "lastChangeDateTime": when}
@@ -89,18 +174,17 @@ def package(catalogue: Catalogue, framework: Framework) -> dict:
                                                                          framework.permalink(item.code)),
                                              _link(target.code, item_id(other, target), other.permalink(target.code)),
                                              when, doc_link))
-    groupings = []
+    groupings: list[CFAssociationGrouping] = []
     for crosswalk in sorted(catalogue.crosswalks.values(), key=lambda c: c.id):
-        mine = [m for m in crosswalk.mappings if m.target.partition(":")[0] == framework.id
-                and catalogue.standard(m.target) is not None]
+        mine = [(m, target) for m in crosswalk.mappings if m.target.partition(":")[0] == framework.id
+                and (target := catalogue.standard(m.target)) is not None]
         if not mine:
             continue
         grouping = _grouping(base, crosswalk)
         groupings.append(grouping)
         reviewed = stamp(crosswalk.review.date.isoformat()) if crosswalk.review.date else when
         sbase = source_base(crosswalk.source)
-        for mapping in mine:
-            target = catalogue.standard(mapping.target)
+        for mapping, target in mine:
             source_item = crosswalk.source.item(mapping.source)
             origin = _link(f"{crosswalk.source.title} {mapping.source}"
                            + (f" {source_item.title}" if source_item else ""),
@@ -108,7 +192,7 @@ def package(catalogue: Catalogue, framework: Framework) -> dict:
             destination = _link(target.code, item_id(framework, target), framework.permalink(target.code))
             associations.append(_association(base, mapping.relation, origin, destination, reviewed, doc_link,
                                              grouping=_link(grouping["title"], grouping["identifier"], grouping["uri"])))
-    definitions = {
+    definitions: CFDefinitions = {
         "CFItemTypes": [{"identifier": types[k], "uri": f"urn:uuid:{types[k]}", "title": k.capitalize(),
                          "description": f"A {k} of {framework.title}", "hierarchyCode": str(n + 1),
                          "lastChangeDateTime": when} for n, k in enumerate(ITEM_TYPES)],
@@ -119,7 +203,7 @@ def package(catalogue: Catalogue, framework: Framework) -> dict:
     return {"CFDocument": document, "CFItems": items, "CFAssociations": associations, "CFDefinitions": definitions}
 
 
-def _grouping(base: str, crosswalk: Crosswalk) -> dict:
+def _grouping(base: str, crosswalk: Crosswalk) -> CFAssociationGrouping:
     identifier = case_uuid(base, f"#crosswalk/{crosswalk.id}")
     reviewed = crosswalk.review
     note = f"reviewed by {reviewed.by}" + (f" on {reviewed.date.isoformat()}" if reviewed.date else "")
@@ -128,21 +212,25 @@ def _grouping(base: str, crosswalk: Crosswalk) -> dict:
             "lastChangeDateTime": stamp(reviewed.date.isoformat()) if reviewed.date else "1970-01-01T00:00:00+00:00"}
 
 
-def _association(base: str, kind: str, origin: dict, destination: dict, when: str, document: dict,
-                 sequence: int | None = None, grouping: dict | None = None) -> dict:
+def _association(base: str, kind: str, origin: LinkURI, destination: LinkURI, when: str, document: LinkURI,
+                 sequence: int | None = None, grouping: LinkURI | None = None) -> CFAssociation:
     identifier = association_id(base, kind, origin["identifier"], destination["identifier"])
-    entry = {"identifier": identifier, "associationType": kind}
-    if sequence is not None:
-        entry["sequenceNumber"] = sequence
-    entry.update({"uri": f"urn:uuid:{identifier}", "originNodeURI": origin, "destinationNodeURI": destination,
-                  "CFDocumentURI": document})
-    if grouping is not None:
-        entry["CFAssociationGroupingURI"] = grouping
-    entry["lastChangeDateTime"] = when
-    return entry
+    numbered: _Numbered = {"sequenceNumber": sequence} if sequence is not None else {}
+    grouped: _Grouped = {"CFAssociationGroupingURI": grouping} if grouping is not None else {}
+    return {"identifier": identifier, "associationType": kind, **numbered, "uri": f"urn:uuid:{identifier}",
+            "originNodeURI": origin, "destinationNodeURI": destination, "CFDocumentURI": document, **grouped,
+            "lastChangeDateTime": when}
 
 
-def render(data: dict) -> bytes:
+class _Numbered(TypedDict, total=False):
+    sequenceNumber: int
+
+
+class _Grouped(TypedDict, total=False):
+    CFAssociationGroupingURI: LinkURI
+
+
+def render(data: CFPackage) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -17,6 +17,7 @@ import re
 
 import yaml
 
+from bundlesmith.case.checks import Package
 from bundlesmith.case.checks import problems as package_problems
 from bundlesmith.case.ids import case_uuid
 from bundlesmith.diagnostics import Diagnostic, Span, error, warning
@@ -32,20 +33,20 @@ def _level(value: str) -> str:
     return slug if slug[0].isalpha() else f"level-{slug}"
 
 
-def _version(value) -> str | None:
+def _version(value: object) -> str | None:
     text = str(value or "1.0.0")
     if re.fullmatch(r"(0|[1-9]\d*)(\.(0|[1-9]\d*)){0,2}", text):
         return ".".join(([*text.split("."), "0", "0"])[:3])
     return None
 
 
-def import_package(raw: bytes, path: str) -> tuple[dict | None, list[Diagnostic]]:
+def import_package(raw: bytes, path: str) -> tuple[dict[str, object] | None, list[Diagnostic]]:
     """The framework (as the YAML's data) a package describes, or None and what is wrong with it."""
     at = Span(path, 0)
     if len(raw) > MAX_BYTES:
         return None, [error(at, "case-too-large", f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")]
     try:
-        package = json.loads(raw.decode("utf-8"))
+        package: Package = json.loads(raw.decode("utf-8"))  # a Package once package_problems finds nothing
     except UnicodeDecodeError:
         return None, [error(at, "case-not-json", "file is not UTF-8 text")]
     except ValueError as exc:
@@ -77,7 +78,7 @@ def import_package(raw: bytes, path: str) -> tuple[dict | None, list[Diagnostic]
                                 "imported (crosswalks live in content/crosswalks/)"))
     levels: dict[str, None] = {}
 
-    def node(identifier: str, depth: int) -> dict | None:
+    def node(identifier: str, depth: int) -> dict[str, object] | None:
         index, item = items[identifier]
         where = f"CFItems[{index}]"
         code = item.get("humanCodingScheme")
@@ -89,7 +90,7 @@ def import_package(raw: bytes, path: str) -> tuple[dict | None, list[Diagnostic]
                                   + ("missing" if code is None else f"'{code}' is not a code like 'D2.3'")))
             return None
         kind = KINDS[depth - 1]
-        out: dict = {"code": code, "type": kind}
+        out: dict[str, object] = {"code": code, "type": kind}
         title = item.get("abbreviatedStatement")
         statement = item["fullStatement"]
         if title:
@@ -112,7 +113,7 @@ def import_package(raw: bytes, path: str) -> tuple[dict | None, list[Diagnostic]
 
     tree = [node(child, 1) for _, _, child in sorted(children.get(document["identifier"], []))]
     licence = (document.get("licenseURI") or {}).get("title") or "not stated in the CASE package"
-    data: dict = {
+    data: dict[str, object] = {
         "title": document["title"], "version": version or "", "status":
         STATUS.get(str(document.get("adoptionStatus", "draft")).lower(), "draft"),
         "publisher": document.get("publisher") or document["creator"], "licence": licence, "base_uri": base,
@@ -129,6 +130,6 @@ def import_package(raw: bytes, path: str) -> tuple[dict | None, list[Diagnostic]
     return data, problems
 
 
-def framework_yaml(framework_id: str, data: dict) -> str:
+def framework_yaml(framework_id: str, data: dict[str, object]) -> str:
     """The framework file's text: the id first, then the fields in the content contract's order."""
     return yaml.safe_dump({"id": framework_id, **data}, sort_keys=False, allow_unicode=True, width=100)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Mapping
+from typing import NotRequired, TypedDict
 from xml.sax.saxutils import escape
 
 from bundlesmith.case import ids as case_ids
@@ -19,17 +21,70 @@ from bundlesmith.lms.plan import Competency, Kit
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 # Sample values in the credential template, each saying that it is one; an issuer replaces them all.
 SAMPLE_ID = "urn:uuid:00000000-0000-4000-8000-000000000000"
-SAMPLE_ISSUER = {"id": "https://issuer.example.org/SAMPLE-replace-with-your-issuer-profile", "type": ["Profile"],
+SAMPLE_ISSUER: Profile = {"id": "https://issuer.example.org/SAMPLE-replace-with-your-issuer-profile", "type": ["Profile"],
                  "name": "SAMPLE ISSUER: replace with your organisation"}
 SAMPLE_DATE = "2000-01-01T00:00:00Z"
 SAMPLE_RECIPIENT = "did:example:SAMPLE-RECIPIENT-replace-with-the-learner"
 
 
-def alignment(competency: Competency) -> dict:
+# The parts of an Open Badges 3.0 credential this kit writes (keys in the order they are written).
+class Alignment(TypedDict):
+    type: list[str]
+    targetName: str
+    targetUrl: str
+    targetCode: str
+    targetDescription: str
+    targetFramework: str
+    targetType: NotRequired[str]
+
+
+class Criteria(TypedDict):
+    narrative: str
+
+
+class Image(TypedDict):
+    id: str
+    type: str
+    caption: str
+
+
+class Achievement(TypedDict):
+    id: str
+    type: list[str]
+    achievementType: str
+    name: str
+    description: str
+    criteria: Criteria
+    alignment: list[Alignment]
+    image: Image
+    humanCode: str
+    version: str
+    inLanguage: str
+    tag: list[str]
+
+
+class Profile(TypedDict):
+    id: str
+    type: list[str]
+    name: str
+
+
+class Subject(TypedDict):
+    id: str
+    type: list[str]
+    achievement: Achievement
+
+
+Credential = TypedDict("Credential", {
+    "@context": list[str], "id": str, "type": list[str], "name": str, "description": str, "issuer": Profile,
+    "validFrom": str, "credentialSubject": Subject})
+
+
+def alignment(competency: Competency) -> Alignment:
     """One Alignment: the standard by its permalink; where the build exports the framework as CASE, also by
     its CFItem (`targetType: CFItem`, `targetCode` the item's CASE identifier, as in build/case/)."""
     item, framework = competency.item, competency.framework
-    found = {"type": ["Alignment"], "targetName": f"{item.code} {item.label}", "targetUrl": competency.permalink,
+    found: Alignment = {"type": ["Alignment"], "targetName": f"{item.code} {item.label}", "targetUrl": competency.permalink,
              "targetCode": item.code, "targetDescription": " ".join(item.statement.split()),
              "targetFramework": f"{framework.title} {framework.version}"}
     if case_ids.exported(framework):
@@ -60,7 +115,7 @@ def criteria(kit: Kit) -> str:
     return "\n".join(lines)
 
 
-def achievement(kit: Kit) -> dict:
+def achievement(kit: Kit) -> Achievement:
     bundle = kit.bundle
     image = badge_svg(kit)
     return {
@@ -80,7 +135,7 @@ def achievement(kit: Kit) -> dict:
     }
 
 
-def credential_template(kit: Kit) -> dict:
+def credential_template(kit: Kit) -> Credential:
     """An AchievementCredential carrying the Achievement, with sample id, issuer, date and recipient, unsigned."""
     return {
         "@context": CONTEXT,
@@ -95,7 +150,7 @@ def credential_template(kit: Kit) -> dict:
     }
 
 
-def to_json(document: dict) -> bytes:
+def to_json(document: Mapping[str, object]) -> bytes:
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterable
 
-from bundlesmith.coverage.csv import csv_bytes
+from bundlesmith.coverage.csv import CellValue, csv_bytes
 from bundlesmith.lms.plan import ID_LIMIT, framework_idnumber, idnumber
 from bundlesmith.model import Framework, StandardItem
 
@@ -43,7 +44,7 @@ CANVAS_RATINGS = ((1, "Competent"), (0, "Not yet competent"))  # points, highest
 def moodle_csv(framework: Framework) -> bytes:
     """One framework for Moodle's "Import competency framework": its framework row first, then every domain,
     standard and indicator under its parent's id number."""
-    rows = [["", framework_idnumber(framework), _short(framework.title, ID_LIMIT), framework.description,
+    rows: list[list[CellValue]] = [["", framework_idnumber(framework), _short(framework.title, ID_LIMIT), framework.description,
              MOODLE_FORMAT_PLAIN, ",".join(SCALE), SCALE_CONFIGURATION, "", "", "", "", "", 1, _taxonomy(framework)]]
     for item in framework.items:
         rows.append([_parent_idnumber(framework, item), idnumber(item), _short(item.label, ID_LIMIT),
@@ -55,7 +56,7 @@ def moodle_csv(framework: Framework) -> bytes:
 def totara_csv(framework: Framework) -> bytes:
     """One framework's competencies for Totara's HR Import (the framework itself is made by hand first, with
     `framework_idnumber` as its ID number)."""
-    rows = []
+    rows: list[list[CellValue]] = []
     for item in framework.items:
         rows.append([idnumber(item), _short(item.label, TOTARA_FULLNAME_LIMIT),
                      _short(item.title, ID_LIMIT), framework_idnumber(framework), _parent_idnumber(framework, item),
@@ -70,16 +71,16 @@ def canvas_csv(frameworks: tuple[Framework, ...]) -> bytes:
     width = 2 * len(CANVAS_RATINGS)
     header = list(CANVAS_COLUMNS) + ["ratings"] + [""] * (width - 1)
     ratings = [v for points, words in CANVAS_RATINGS for v in (points, words)]
-    rows = []
+    rows: list[list[CellValue]] = []
     for framework in frameworks:
         top = framework_idnumber(framework)
-        rows.append([top, "group", framework.title, _html_text(framework.description)] + [""] * 3 + ["", "active", ""]
-                    + [""] * width)
+        rows.append([top, "group", framework.title, _html_text(framework.description), *[""] * 3, "", "active", "",
+                     *[""] * width])
         for item in framework.items:
             parent = _parent_idnumber(framework, item) or top
             if item.type == "domain":
                 rows.append([idnumber(item), "group", f"{item.code} {item.title}".strip(),
-                             _html_text(item.statement), "", "", "", parent, "active", ""] + [""] * width)
+                             _html_text(item.statement), "", "", "", parent, "active", "", *[""] * width])
             elif item.type == "standard":
                 rows.append([idnumber(item), "outcome", f"{item.code} {item.label}", _canvas_description(framework, item), item.code, "highest", "", parent, "active", CANVAS_RATINGS[0][0], *ratings])
     return _write(header, rows)
@@ -150,6 +151,6 @@ def _php_field(text: str) -> str:
     return re.sub(r'\\+(?="|$)', "", text)
 
 
-def _write(header, rows) -> bytes:
+def _write(header: Iterable[CellValue], rows: Iterable[Iterable[CellValue]]) -> bytes:
     """The reports' one CSV writer (every cell through safe_cell), each text first made safe for PHP's reader."""
     return csv_bytes(header, ([_php_field(v) if isinstance(v, str) else v for v in row] for row in rows))

@@ -4,7 +4,7 @@ framework to reading learners' records. Everything it states comes from the kit 
 from __future__ import annotations
 
 from bundlesmith.lms.plan import RULE_WORDS, Competency, Kit, framework_idnumber, idnumber
-from bundlesmith.lms.sheet import Block, Code, Heading, Para, Steps, Table, text
+from bundlesmith.lms.sheet import Block, Code, Heading, Para, Steps, Table, Text, text
 
 SCORM_WORDS = {"1.2": "SCORM 1.2", "2004": "SCORM 2004 4th Edition"}
 
@@ -134,8 +134,8 @@ def _activity_settings(kit: Kit) -> list[Block]:
     ]
 
 
-def _competency_rows(kit: Kit) -> tuple[tuple, ...]:
-    rows = []
+def _competency_rows(kit: Kit) -> tuple[tuple[Text, ...], ...]:
+    rows: list[tuple[Text, ...]] = []
     for c in kit.competencies:
         rows.append((text(Code(idnumber(c.item))), text(f"{c.item.code} {c.item.label}"),
                      text(c.coverage.words + ("" if c.coverage.targeted else " (not a target of the bundle)")),
@@ -245,9 +245,9 @@ def _badge(kit: Kit) -> list[Block]:
     ]
 
 
-def _joined(parts: list) -> list:
+def _joined(parts: list[str | Code]) -> list[str | Code]:
     """Parts separated by commas."""
-    out: list = []
+    out: list[str | Code] = []
     for n, part in enumerate(parts):
         if n:
             out.append(", ")

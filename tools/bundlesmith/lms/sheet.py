@@ -8,13 +8,15 @@ find exactly). Renderers escape every part; nothing from content is ever markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-Text = tuple  # of str | Code
+from typing import TypeAlias
 
 
 @dataclass(frozen=True)
 class Code:
     text: str
+
+
+Text: TypeAlias = tuple[str | Code, ...]
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Table:
 Block = Heading | Para | Steps | Table
 
 
-def text(*parts) -> Text:
+def text(*parts: str | Code) -> Text:
     """A text from strings and Code parts (a bare string is one part)."""
     return tuple(p for p in parts if p != "")
 

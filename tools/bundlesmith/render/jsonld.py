@@ -13,8 +13,10 @@ from bundlesmith.model import Catalogue, Module
 ALIGNMENT_TYPE = {"introduces": "teaches", "develops": "teaches", "assesses": "assesses"}
 
 
-def module_data(catalogue: Catalogue, module: Module) -> dict:
-    alignments, terms = [], {"teaches": [], "assesses": []}
+def module_data(catalogue: Catalogue, module: Module) -> dict[str, object]:
+    """The module as schema.org JSON-LD: a LearningResource with its alignments (JSON, keys in written order)."""
+    alignments: list[dict[str, str]] = []
+    terms: dict[str, list[dict[str, str]]] = {"teaches": [], "assesses": []}
     for alignment in module.standards:
         item = catalogue.standard(alignment.standard)
         framework = catalogue.framework_of(alignment.standard)
@@ -27,7 +29,7 @@ def module_data(catalogue: Catalogue, module: Module) -> dict:
                            "targetName": name, "targetUrl": url, "targetDescription": item.statement})
         terms[kind].append({"@type": "DefinedTerm", "termCode": item.code, "name": name, "url": url,
                             "inDefinedTermSet": framework.base_uri})
-    data = {"@context": "https://schema.org", "@type": "LearningResource", "name": module.title,
+    data: dict[str, object] = {"@context": "https://schema.org", "@type": "LearningResource", "name": module.title,
             "description": module.summary, "version": module.version, "inLanguage": "en-GB",
             "timeRequired": f"PT{module.minutes}M", "educationalLevel": list(module.levels),
             "license": module.licence, "educationalAlignment": alignments}
