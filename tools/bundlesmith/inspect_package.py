@@ -12,12 +12,13 @@ import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
 from bundlesmith import scorm_schemas
-from bundlesmith.diagnostics import Diagnostic, Span, error, warning
+from bundlesmith.diagnostics import Diagnostic, DiagnosticJson, Span, error, warning
 
 MAX_ENTRIES = 20_000
 MAX_TOTAL = 2 * 1024**3  # the Learning Hub's upload limit
@@ -33,6 +34,35 @@ class ScoInfo:
     href: str
     mastery: str
     standards: list[str]
+
+
+class ScoJson(TypedDict):
+    title: str
+    identifier: str
+    launch: str
+    mastery_score: str
+    standards: list[str]
+
+
+class InspectionJson(TypedDict):
+    """`inspect --format json`: one package."""
+
+    package: str
+    size: int
+    sha256: str
+    scorm_version: str | None
+    edition: str
+    identifier: str
+    title: str
+    version: str
+    files: int
+    sco_count: int
+    scos: list[ScoJson]
+    validated: bool
+    schemas: str
+    ok: bool
+    diagnostics: list[DiagnosticJson]
+    tree: list[str]
 
 
 @dataclass
@@ -56,7 +86,7 @@ class Inspection:
     def ok(self) -> bool:
         return not any(d.severity.value == "error" for d in self.diagnostics)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> InspectionJson:
         """Everything an LMS administrator checks before importing, as data (`inspect --format json`)."""
         return {
             "package": self.path.name, "size": self.size, "sha256": self.sha256, "scorm_version": self.version,
@@ -131,7 +161,10 @@ def _check_entries(archive: zipfile.ZipFile, result: Inspection, where: Span) ->
 
 
 def _check_manifest(data: bytes, names: set[str], result: Inspection, schemas_dir: Path | None) -> None:
-    span = lambda line=0: Span(f"{result.path.name}/{MANIFEST}", line)  # noqa: E731
+    def span(line: object = 0) -> Span:
+        """A place in the manifest; `line` is lxml's sourceline (lxml-stubs do not type it)."""
+        return Span(f"{result.path.name}/{MANIFEST}", line if isinstance(line, int) else 0)
+
     try:
         tree = scorm_schemas.safe_parse(data)
     except (etree.XMLSyntaxError, ValueError) as exc:
@@ -164,7 +197,7 @@ def _check_manifest(data: bytes, names: set[str], result: Inspection, schemas_di
     organizations = {o.get("identifier"): o for o in root.iterfind("cp:organizations/cp:organization", ns)}
     default = root.find("cp:organizations", ns)
     default_id = default.get("default") if default is not None else None
-    if default_id and default_id not in organizations:
+    if default is not None and default_id and default_id not in organizations:
         result.diagnostics.append(error(span(default.sourceline), "bad-reference",
                                         f"the default organization '{default_id}' does not exist"))
     for item in root.iter(f"{{{ns['cp']}}}item"):
@@ -184,16 +217,16 @@ def _check_manifest(data: bytes, names: set[str], result: Inspection, schemas_di
             if dep.get("identifierref") not in resources:
                 result.diagnostics.append(error(span(dep.sourceline), "bad-reference",
                                                 f"resource '{identifier}' depends on '{dep.get('identifierref')}', which does not exist"))
-        hrefs = [(f.get("href"), f.sourceline) for f in resource.iterfind("cp:file", ns)]
+        hrefs: list[tuple[str | None, object]] = [(f.get("href"), f.sourceline) for f in resource.iterfind("cp:file", ns)]
         if resource.get("href"):
             hrefs.append((resource.get("href"), resource.sourceline))
-        for href, line in hrefs:
+        for href, where in hrefs:
             target = _local(base, href or "")
             if target is None:
                 continue
             listed.add(target)
             if target not in names:
-                result.diagnostics.append(error(span(line), "missing-file",
+                result.diagnostics.append(error(span(where), "missing-file",
                                                 f"'{target}' is listed in the manifest but is not in the zip"))
     for name in sorted(names - listed - {MANIFEST}):
         if not name.endswith(".xsd") and not name.endswith(".dtd"):
@@ -218,7 +251,8 @@ def _local(base: str, href: str) -> str | None:
     return posixpath.normpath(posixpath.join(base, unquote(parts.path))) if parts.path else None
 
 
-def _describe(node, resources, result: Inspection, ns: dict, depth: int) -> None:
+def _describe(node: etree._Element, resources: dict[str | None, etree._Element], result: Inspection,
+              ns: dict[str, str], depth: int) -> None:
     title = (node.findtext("cp:title", default="", namespaces=ns) or "").strip()
     identifier = node.get("identifier", "")
     if depth == 0:
@@ -246,7 +280,7 @@ def _describe(node, resources, result: Inspection, ns: dict, depth: int) -> None
         _describe(child, resources, result, ns, depth + 1)
 
 
-def _mastery(item) -> str:
+def _mastery(item: etree._Element) -> str:
     for element in item:
         tag = etree.QName(element)
         if tag.localname == "masteryscore":
@@ -258,15 +292,15 @@ def _mastery(item) -> str:
                 try:
                     return f"{float(measure.text) * 100:g}"
                 except ValueError:
-                    return measure.text
+                    return str(measure.text)
     return ""
 
 
-def _standards(item) -> list[str]:
+def _standards(item: etree._Element) -> list[str]:
     """`CODE title (strength)` from the item's LOM classification (1.2 nested or 2004 flat taxons)."""
-    found = []
+    found: list[str] = []
     for classification in item.iter("{*}classification"):
-        strength = " ".join(t.strip() for k in classification.iterfind("{*}keyword") for t in k.itertext() if t.strip())
+        strength = " ".join(_words(k) for k in classification.iterfind("{*}keyword") if _words(k))
         for path in list(classification.iterfind("{*}taxonpath")) + list(classification.iterfind("{*}taxonPath")):
             taxons = list(path.iter("{*}taxon"))
             if not taxons:
@@ -274,6 +308,12 @@ def _standards(item) -> list[str]:
             last = taxons[-1]
             code = (last.findtext("{*}id") or "").strip()
             entry = last.find("{*}entry")
-            label = " ".join(t.strip() for t in entry.itertext() if t.strip()) if entry is not None else ""
+            label = _words(entry) if entry is not None else ""
             found.append(f"{code} {label}" + (f" ({strength})" if strength else ""))
     return found
+
+
+def _words(element: etree._Element) -> str:
+    """The element's text, its pieces stripped and joined by spaces (lxml-stubs allow bytes: a parsed
+    document's text is str)."""
+    return " ".join(t.strip() for t in element.itertext() if isinstance(t, str) and t.strip())
