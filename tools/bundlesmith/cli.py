@@ -7,13 +7,19 @@ import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from bundlesmith import __version__
 from bundlesmith.diagnostics import Severity
+
+if TYPE_CHECKING:
+    from bundlesmith.model import Catalogue
 
 
 def _fail_unexpected(exc: BaseException) -> None:
@@ -30,12 +36,12 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (a CI runner's timeout, `kill`): unwound like Ctrl-C, so workers stop and staging goes."""
 
 
-def _terminate(signum, frame) -> None:
+def _terminate(signum: int, frame: FrameType | None) -> None:
     raise Terminated()
 
 
 class SafeGroup(click.Group):
-    def invoke(self, ctx):
+    def invoke(self, ctx: click.Context) -> Any:  # what the command returns (Click's own type)
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
@@ -51,10 +57,12 @@ class SafeGroup(click.Group):
 
 
 def project_root(ctx: click.Context) -> Path:
-    return ctx.find_root().obj["root"]
+    root: Path = ctx.find_root().obj["root"]  # set by the group (cli) and by -C (_set_project)
+    return root
 
 
-def _catalogue_for_report(ctx, root: Path, variant: str | None, today, command: str):
+def _catalogue_for_report(ctx: click.Context, root: Path, variant: str | None, today: date | None,
+                          command: str) -> Catalogue:
     """The checked catalogue a report reads. A gap in what a bundle targets is what the report shows, so it
     does not stop the report (gate.REPORTED_ERRORS); every other error is printed and exits 1."""
     from bundlesmith import pipeline
@@ -82,7 +90,7 @@ def _validate_variant(root: Path, variant: str | None) -> None:
                                  + (f"; {hint}" if hint else ""), param_hint="--variant")
 
 
-def _validate_bundles(root: Path, bundles) -> None:
+def _validate_bundles(root: Path, bundles: Iterable[str]) -> None:
     """Every --bundle names a bundle file (a bundle's id is its file name): a usage error otherwise."""
     from bundlesmith.diagnostics import did_you_mean
     from bundlesmith.load.project import BUNDLES_DIR
@@ -121,7 +129,7 @@ def _today(value: str | None) -> date | None:
         raise click.BadParameter(f"'{value}' is not a date like 2026-03-31", param_hint="--today")
 
 
-def _set_project(ctx: click.Context, param, value: Path | None) -> None:
+def _set_project(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
     if value is not None:
         if not value.is_dir():
             raise click.BadParameter(f"'{value}' is not a folder", param_hint="-C/--project")
@@ -168,7 +176,8 @@ def cli(ctx: click.Context, project: Path) -> None:
               help="Processes that parse modules when many need parsing (default: cores).")
 @today_option
 @click.pass_context
-def check(ctx, variant, fmt, strict, no_raw_html, no_cache, jobs, today):
+def check(ctx: click.Context, variant: str | None, fmt: str, strict: bool, no_raw_html: bool, no_cache: bool,
+          jobs: int | None, today: str | None) -> None:
     """Check every content file and report every problem at once.
 
     Each problem is printed as `path:line: error|warning: message [code]`. Without
@@ -221,7 +230,7 @@ def check(ctx, variant, fmt, strict, no_raw_html, no_cache, jobs, today):
 @click.argument("what", type=click.Choice(["modules", "bundles", "standards", "variants"]))
 @variant_option
 @click.pass_context
-def list_(ctx, what, variant):
+def list_(ctx: click.Context, what: str, variant: str | None) -> None:
     """List the modules, bundles, standards or variants of the project as a table."""
     from bundlesmith import listing
     from bundlesmith.load.project import load_catalogue
@@ -245,7 +254,7 @@ def list_(ctx, what, variant):
 @click.argument("ident", metavar="ID")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.pass_context
-def new(ctx, kind, ident, force):
+def new(ctx: click.Context, kind: str, ident: str, force: bool) -> None:
     """Create a new module or bundle file with every field filled in and explained."""
     from bundlesmith import scaffold
 
@@ -260,7 +269,7 @@ def new(ctx, kind, ident, force):
 @cli.command(epilog="Example:\n\n\b\n  bundlesmith init ward-training\n  cd ward-training && bundlesmith check && bundlesmith build")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--title", default=None, help="The site's and README's title (default: from the folder name).")
-def init(folder, title):
+def init(folder: Path, title: str | None) -> None:
     """Start a content repository in FOLDER (new or empty).
 
     Writes the national leadership and management standards, one module and one bundle to grow,
@@ -296,7 +305,8 @@ def init(folder, title):
 @click.option("--force", is_flag=True, help="Build everything from the sources: no cache, nothing kept from the last build.")
 @today_option
 @click.pass_context
-def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, force, today):
+def build(ctx: click.Context, only: tuple[str, ...], bundles: tuple[str, ...], variant: str | None,
+          national_only: bool, out: Path | None, jobs: int | None, dry_run: bool, force: bool, today: str | None) -> None:
     """Check the content, then build the site, SCORM packages, coverage reports, the LMS kit, badges, CASE
     packages and handbooks into build/.
 
@@ -315,7 +325,12 @@ def build(ctx, only, bundles, variant, national_only, out, jobs, dry_run, force,
         jobs=jobs, today=_today(today), dry_run=dry_run, force=force,
     )
     bar = _Progress() if _Progress.wanted() else None
-    echo = (lambda line: (bar.clear(), click.echo(line, err=True))) if bar else (lambda line: click.echo(line, err=True))
+
+    def echo(line: str) -> None:
+        if bar:
+            bar.clear()
+        click.echo(line, err=True)
+
     try:
         result = build_mod.run(options, echo=echo, progress=bar)
     finally:
@@ -378,7 +393,8 @@ class _Progress:
               help="Exit 1 when any of these hold (comma-separated): gaps, unassessed, level-gaps, overdue, co-production.")
 @today_option
 @click.pass_context
-def coverage(ctx, bundles, variant, fmt, output, since, fail_on, today):
+def coverage(ctx: click.Context, bundles: tuple[str, ...], variant: str | None, fmt: str | None, output: Path | None,
+             since: Path | None, fail_on: str | None, today: str | None) -> None:
     """Report which module meets which standard, how, and where the gaps are.
 
     Every format is a view of one coverage.json per bundle (see docs/coverage.md).
@@ -404,7 +420,7 @@ def coverage(ctx, bundles, variant, fmt, output, since, fail_on, today):
     if previous is not None and previous["bundle"].get("id") not in chosen:
         raise click.BadParameter(f"'{since}' is the report of bundle '{previous['bundle'].get('id')}', "
                                  "which is not being reported", param_hint="--since")
-    docs = reports.documents(catalogue, chosen, (), _today(today), previous)
+    docs = command.from_reports(reports.documents(catalogue, chosen, (), _today(today), previous))
     try:
         out = command.outputs(catalogue, docs, fmt, output)
     except command.CoverageError as exc:
@@ -432,7 +448,7 @@ def coverage(ctx, bundles, variant, fmt, output, since, fail_on, today):
               help="Worker processes for packages and reports (default: cores).")
 @today_option
 @click.pass_context
-def release(ctx, bundle, jobs, today):
+def release(ctx: click.Context, bundle: str, jobs: int | None, today: str | None) -> None:
     """Freeze the bundle's version into releases/BUNDLE/VERSION/ for the team to commit.
 
     Refused while check finds an error, an accessibility, plain-English or glossary check warns,
@@ -450,6 +466,7 @@ def release(ctx, bundle, jobs, today):
     if not result.ok:
         click.echo(f"release stopped: {len(result.problems)} problem(s); nothing was written", err=True)
         ctx.exit(1)
+    assert result.folder is not None, "a release that is ok was written to its folder"
     where = result.folder.relative_to(root).as_posix()
     since = f"; CHANGELOG.md compares it with {result.previous}" if result.previous else "; its first release"
     click.echo(f"released {bundle} {result.folder.name} to {where}/ ({len(result.files)} files{since})")
@@ -466,12 +483,13 @@ def release(ctx, bundle, jobs, today):
               help="json: the map as in build/reports/<bundle>/rpl-<crosswalk>.json.")
 @today_option
 @click.pass_context
-def rpl(ctx, bundle, crosswalk, variant, fmt, today):
+def rpl(ctx: click.Context, bundle: str, crosswalk: str, variant: str | None, fmt: str, today: str | None) -> None:
     """Tell a holder of an existing qualification what they may skip in BUNDLE.
 
     For each module: exempt, top-up (the outcomes and sections that remain) or take, the
     minutes saved and the evidence the holder will be asked for (see docs/coverage.md).
     """
+    from bundlesmith.coverage import json as json_view
     from bundlesmith.coverage import rpl_report
     from bundlesmith.coverage.rpl import rpl_map
 
@@ -487,7 +505,7 @@ def rpl(ctx, bundle, crosswalk, variant, fmt, today):
                                      f"{', '.join(sorted(known)) or 'none'})" + (f"; {close}" if close else ""),
                                      param_hint=hint)
     doc = rpl_report.document(catalogue, rpl_map(catalogue, catalogue.bundles[bundle], catalogue.crosswalks[crosswalk]))
-    click.echo(rpl_report.json_view.render(doc).decode("utf-8") if fmt == "json" else rpl_report.text(doc), nl=False)
+    click.echo(json_view.render(doc).decode("utf-8") if fmt == "json" else rpl_report.text(doc), nl=False)
 
 
 @cli.group(name="export", epilog="Example:\n\n\b\n  bundlesmith export case -o case/\n  bundlesmith export case clm > clm.json")
@@ -502,7 +520,7 @@ def export_() -> None:
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="A folder that receives every framework's package (as build/case/).")
 @click.pass_context
-def export_case(ctx, framework, output):
+def export_case(ctx: click.Context, framework: str | None, output: Path | None) -> None:
     """Export each framework as a 1EdTech CASE CFPackage (JSON), with its crosswalks.
 
     With FRAMEWORK, that framework's package goes to standard output; with -o, every
@@ -555,7 +573,7 @@ def import_() -> None:
               help="The framework file to write (default: content/standards/ID.yml).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.pass_context
-def import_case(ctx, package, framework_id, output, force):
+def import_case(ctx: click.Context, package: Path, framework_id: str | None, output: Path | None, force: bool) -> None:
     """Write a framework YAML from a CASE CFPackage (JSON), for example one exported by OpenSALT.
 
     Every problem names where in the JSON it is; nothing is written then. Identifiers from the
@@ -591,7 +609,7 @@ def import_case(ctx, package, framework_id, output, force):
               help="Address to serve the preview on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
 @click.pass_context
-def serve(ctx, variant, dev_addr, open_browser):
+def serve(ctx: click.Context, variant: str | None, dev_addr: str, open_browser: bool) -> None:
     """Preview the learners' site, rebuilt whenever you save a file in content/ or bundles/.
 
     The page in your browser reloads by itself after each save. Content errors are printed
@@ -620,7 +638,7 @@ def serve(ctx, variant, dev_addr, open_browser):
               help="Folder of the official SCORM XSDs (default: $BUNDLESMITH_SCORM_SCHEMAS, else the unmodified copy bundlesmith carries).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: everything below as one JSON document on standard output.")
-def inspect_(package, schemas, fmt):
+def inspect_(package: Path, schemas: Path | None, fmt: str) -> None:
     """Check any SCORM zip as an LMS would and describe what it will import.
 
     Opens the zip safely (no extraction, no path traversal, no zip bomb, no network, no XML
