@@ -85,7 +85,7 @@ def test_each_crosswalk_is_its_own_association_grouping(exported):
     assert sorted(groupings.values()) == [
         "Crosswalk care-certificate: The Care Certificate standards 2025",
         ("Crosswalk l5-leadership-management: Level 5 Diploma in Leadership and Management for Health and "
-        "Social Care (fictional) 3.1")]
+         "Social Care (fictional) 3.1")]
     grouped: dict[str, list] = {}
     for a in package["CFAssociations"]:
         if "CFAssociationGroupingURI" in a:
@@ -157,18 +157,18 @@ def import_errors(tmp_path, package) -> tuple[int, list[str], bool]:
      "bad.json: error: CFItems[1].humanCodingScheme: missing [case-invalid]"),
     (lambda p: p["CFItems"][2].update(identifier="not-a-uuid"),
      ("bad.json: error: CFItems[2].identifier: 'not-a-uuid' does not match "
-     "'[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}' [case-invalid]")),
+      "'[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}' [case-invalid]")),
     (lambda p: p["CFAssociations"][0].update(associationType="isCousinOf"),
      ("bad.json: error: CFAssociations[0].associationType: 'isCousinOf' is not one of ['isChildOf', 'isPeerOf', "
-     "'isPartOf', 'exactMatchOf', 'precedes', 'isRelatedTo', 'replacedBy', 'exemplar', 'hasSkillLevel'] [case-invalid]")),
+      "'isPartOf', 'exactMatchOf', 'precedes', 'isRelatedTo', 'replacedBy', 'exemplar', 'hasSkillLevel'] [case-invalid]")),
     (lambda p: p["CFDocument"].pop("lastChangeDateTime"),
      "bad.json: error: CFDocument: 'lastChangeDateTime' is a required property [case-invalid]"),
     (lambda p: p["CFAssociations"][1]["destinationNodeURI"].update(identifier="c1a2b3c4-0000-4000-8000-000000000999"),
      ("bad.json: error: CFAssociations[1].destinationNodeURI: c1a2b3c4-0000-4000-8000-000000000999 is neither the "
-     "document nor an item of this package [case-invalid]")),
+      "document nor an item of this package [case-invalid]")),
     (lambda p: p["CFAssociations"][4]["destinationNodeURI"].update(identifier="c1a2b3c4-0000-4000-8000-000000000998"),
      ("bad.json: error: CFAssociations[4].destinationNodeURI: c1a2b3c4-0000-4000-8000-000000000998 is neither the "
-     "document nor an item of this package [case-invalid]")),
+      "document nor an item of this package [case-invalid]")),
     (lambda p: p["CFAssociations"][3].update(destinationNodeURI=p["CFAssociations"][2]["originNodeURI"]),
      "bad.json: error: CFItems[0]: the tree has a cycle through item c1a2b3c4-0000-4000-8000-000000000101 [case-invalid]"),
     (lambda p: p["CFItems"][3].update(humanCodingScheme="CS 1.2 a"),

@@ -47,9 +47,9 @@ def test_gaps_fail_with_the_list_of_offenders_and_pass_when_there_are_none(root)
     assert offenders(failing) == [
         "bundles/alpha.yml:12: error: alpha: tf:D1.3 Noticing: no module of the bundle aligns to this standard [coverage-not-met]",
         ("bundles/alpha.yml:13: error: alpha: tf:D2.1 Raising concerns: only draft or retired modules align to it: "
-        "m-draft (draft) [coverage-draft-or-retired-only]"),
+         "m-draft (draft) [coverage-draft-or-retired-only]"),
         ("bundles/alpha.yml:14: error: alpha: tf:D2.2 Local escalation: no module of the bundle aligns to this standard "
-        "[coverage-not-met]"),
+         "[coverage-not-met]"),
     ]
     assert "coverage: 3 offender(s) for --fail-on gaps" in failing.stderr
     passing = run(root, "clean", "beta", "--fail-on", "gaps")
@@ -68,7 +68,7 @@ def test_unassessed_fails_and_passes(root):
     failing = run(root, "alpha", "--fail-on", "unassessed")
     assert failing.exit_code == 1
     assert offenders(failing) == [("bundles/alpha.yml:12: error: alpha: tf:D1.2 Supporting: delivered but no module "
-                                  "assesses it: m-listen (I), m-support (D) [coverage-unassessed]")]
+                                   "assesses it: m-listen (I), m-support (D) [coverage-unassessed]")]
     assert run(root, "beta", "clean", "--fail-on", "unassessed").exit_code == 0
 
 
@@ -76,7 +76,7 @@ def test_overdue_fails_after_the_review_date_and_passes_before_it(root):
     failing = run(root, "beta", "--fail-on", "overdue")
     assert failing.exit_code == 1
     assert offenders(failing) == [("content/modules/m-support.md:24: error: beta: module m-support was due for review on "
-                                  "2026-01-01 (151 days ago) [coverage-overdue]")]
+                                   "2026-01-01 (151 days ago) [coverage-overdue]")]
     assert run(root, "beta", "--fail-on", "overdue", today="2025-12-31").exit_code == 0
     assert run(root, "clean", "--fail-on", "overdue").exit_code == 0
 
@@ -86,9 +86,9 @@ def test_co_production_fails_on_a_missing_required_role_or_writing_team_only(roo
     assert failing.exit_code == 1
     assert offenders(failing) == [
         ("content/modules/m-support.md:22: error: alpha: module m-support has none of the roles the bundle requires "
-        "(patient-representative, carer) [coverage-missing-required-role]"),
+         "(patient-representative, carer) [coverage-missing-required-role]"),
         ("content/modules/m-support.md:22: error: beta: module m-support was shaped only by the writing team "
-        "[coverage-writing-team-only]"),
+         "[coverage-writing-team-only]"),
     ]
     assert run(root, "clean", "--fail-on", "co-production").exit_code == 0
 
@@ -98,9 +98,9 @@ def test_level_gaps_fail_on_standards_expected_but_not_targeted_or_only_introduc
     assert failing.exit_code == 1
     assert offenders(failing) == [
         ("bundles/beta.yml:1: error: beta: tf:D1.3 Noticing: expected at this bundle's level but not targeted "
-        "(level first-line) [coverage-expected-not-targeted]"),
+         "(level first-line) [coverage-expected-not-targeted]"),
         ("bundles/beta.yml:1: error: beta: tf:D3.1 Partners: expected at this bundle's level but not targeted "
-        "(level first-line) [coverage-expected-not-targeted]"),
+         "(level first-line) [coverage-expected-not-targeted]"),
     ]
     module = root / "content" / "modules" / "m-support.md"
     module.write_text(module.read_text(encoding="utf-8").replace("strength: develops", "strength: introduces"),
@@ -108,7 +108,7 @@ def test_level_gaps_fail_on_standards_expected_but_not_targeted_or_only_introduc
     only_introduced = [line for line in offenders(run(root, "alpha", "--fail-on", "level-gaps"))
                        if "[coverage-targeted-only-introduced]" in line]
     assert only_introduced == [("bundles/alpha.yml:12: error: alpha: tf:D1.2 Supporting: targeted but only introduced "
-                               "(level induction) [coverage-targeted-only-introduced]")]
+                                "(level induction) [coverage-targeted-only-introduced]")]
 
 
 def test_every_condition_at_once_passes_on_a_clean_bundle(root):

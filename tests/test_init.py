@@ -119,7 +119,7 @@ def test_check_annotates_problems_for_github_and_gitlab(tmp_path):
     assert github.exit_code == 1
     assert github.stdout.splitlines() == [
         ("::error file=bundles/first-bundle.yml,line=13,title=unknown-standard::target 'clm:D1.9' is not in "
-        "framework 'clm' (did you mean 'clm:D1.4'?)")]
+         "framework 'clm' (did you mean 'clm:D1.4'?)")]
     gitlab = run("-C", str(target), "check", "--format", "gitlab")
     [issue] = json.loads(gitlab.stdout)
     assert issue["check_name"] == "unknown-standard" and issue["severity"] == "major"

@@ -265,7 +265,7 @@ def test_a_backslash_before_a_quote_is_refused_as_phps_reader_would_misread_it()
     ("vendor_guid,object_type,title,parent_guids\ng,group,G,\ng,group,G,\n", "already appeared"),
     ("vendor_guid,object_type,title\ng,group,G\n", "missing ['parent_guids']"),
     (("vendor_guid,object_type,title,parent_guids,ratings,\na,outcome,O,,1,Low,\n"
-     "b,outcome,O,,1,Low\n"), "fields after ratings"),
+      "b,outcome,O,,1,Low\n"), "fields after ratings"),
 ])
 def test_canvas_rules_refuse_what_canvas_would_refuse(text, reason):
     if "fields after ratings" in reason:

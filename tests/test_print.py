@@ -140,7 +140,7 @@ def test_the_cover_says_what_the_handbook_is(built):
     cover = words(text_of(built / "national-induction-1.0.0-learner.pdf").split("\f")[0])
     for fact in ("Learner handbook", "National induction to health and social care", "Version 1.0.0",
                  ("Approved, by Example Leadership Accreditation Board, reference ELAB-IND-2026-014, valid until "
-                 "2028-03-31"), "Licence CC-BY-4.0"):
+                  "2028-03-31"), "Licence CC-BY-4.0"):
         assert fact in cover
     assert "Page 1 of" in cover
 

@@ -36,7 +36,7 @@ def change_the_content(root: Path) -> None:
     co-creation record, version bumped), a target swapped for one the new module assesses."""
     edit(root, SPEAKING_UP, ("version: 1.2.0", "version: 1.3.0"), ("  guided: 20", "  guided: 30"),
          ("co_creation:\n", ("co_creation:\n  - role: staff-network\n    contribution: The race equality network "
-                            "checked the speaking-up routes.\n    date: 2026-11-20\n")))
+                             "checked the speaking-up routes.\n    date: 2026-11-20\n")))
     edit(root, BUNDLE, ("version: 1.0.0", "version: 1.1.0"),
          ("      - your-development-and-appraisal\n", "      - inclusive-leadership-in-practice\n"),
          ("  - clm:D6.2\n", "  - clm:D2.3\n"),
@@ -149,7 +149,7 @@ def test_a_file_slipped_into_a_previous_release_is_noticed(project):
 
 def test_release_is_refused_while_a_content_gate_fails(project):
     edit(project, SPEAKING_UP, ("## ", ("![](../../assets/missing-words.svg){ .decorative }\n\n"
-                                       "Speaking up in the NHS matters.\n\n## ")))
+                                        "Speaking up in the NHS matters.\n\n## ")))
     (project / "content/assets").mkdir(exist_ok=True)
     (project / "content/assets/missing-words.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>')

@@ -35,12 +35,12 @@ def rewrite(source: Path, target: Path, change) -> Path:
 
 EXPECTED_TREE = {
     GOOD: [("- Compassionate leadership every day [item-compassionate-leadership-everyday] -> "
-           "sco/compassionate-leadership-everyday.html (SCO), mastery score 80"),
+            "sco/compassionate-leadership-everyday.html (SCO), mastery score 80"),
            "standard: D1.1 Attending and listening (assesses)"],
     "mid-career-managers-1.0.0-scorm2004.zip": [
         "- Day 1: Leading people with compassion [sec-day-1-leading-people-with-compassion]",
         ("- Leading compassionate teams [item-leading-compassionate-teams] -> sco/leading-compassionate-teams.html (SCO), "
-        "mastery score 80"), "standard: D1.3 Helping colleagues do their work (assesses)"],
+         "mastery score 80"), "standard: D1.3 Helping colleagues do their work (assesses)"],
 }
 
 

@@ -50,7 +50,7 @@ _TABLE = (
     ("files", "empty-file", "The file is empty."),
     ("files", "control-character", "An invisible control character is in the text; remove it."),
     ("files", "bidi-control", ("A character that changes the direction text is shown in (it may read differently "
-                              "from what it says).")),
+                               "from what it says).")),
     ("files", "symlink-folder", "A folder of content is a symbolic link; its files are not read."),
     ("files", "symlink-outside", "A symbolic link points outside the project."),
     ("files", "path-outside", "A path (a slot file, a link) points outside the project."),
@@ -70,7 +70,7 @@ _TABLE = (
     ("fields", "bad-date", "A date has the right form but is not a real date (2026-02-30)."),
     ("fields", "id-mismatch", "An id does not match its file or folder name."),
     ("fields", "duplicate-id", ("Two things of one kind share an id: frameworks, standards, modules, bundles, "
-                               "outcomes, quiz questions or slots.")),
+                                "outcomes, quiz questions or slots.")),
     # Frameworks
     ("frameworks", "item-type", "A framework item is at the wrong depth (domain, standard, indicator)."),
     ("frameworks", "unknown-level", "A level that is not one of the framework's levels."),
@@ -84,7 +84,7 @@ _TABLE = (
     ("modules", "unknown-anchor", "A link or an evidence anchor names a heading the module does not have."),
     ("modules", "assesses-without-assessment", "An alignment with strength `assesses` has no `assessment`."),
     ("modules", "assessment-without-items", ("A knowledge-check assessment does not list the questions that "
-                                            "assess the standard.")),
+                                             "assess the standard.")),
     ("modules", "assessment-not-assesses", "An alignment has an assessment but its strength is not `assesses`."),
     ("modules", "no-quiz", "An assessment lists quiz questions but the module has no ```quiz block."),
     ("modules", "unknown-quiz-item", "An assessment names a quiz question the module does not have."),
@@ -101,12 +101,12 @@ _TABLE = (
     ("markdown", "raw-html", "Raw HTML in a module; write Markdown instead (it is what every output can render)."),
     ("markdown", "empty-link", "A link or image has no target."),
     ("markdown", "unsafe-url", ("A link uses a scheme other than http(s) or a relative path (`javascript:`, "
-                               "`data:`, …).")),
+                                "`data:`, …).")),
     ("markdown", "absolute-path", "A link is an absolute path; use a path relative to the file."),
     ("markdown", "missing-file", "A file named (a link target, a slot file, a variant's manifest) does not exist."),
     ("markdown", "not-an-image", "An image is not a PNG, JPEG, GIF or WebP image."),
     ("markdown", "file-type", ("A linked file is of a type that is never published (the allow-list is in "
-                              "docs/content-contract.md).")),
+                               "docs/content-contract.md).")),
     ("markdown", "file-content", "A linked file's content is not what its name says (a `.pdf` that is not a PDF)."),
     ("markdown", "unsafe-svg", "An SVG holds script, event handlers or outside references."),
     ("markdown", "hidden-file", "A linked file is hidden or in a hidden folder; such files are never published."),
@@ -115,7 +115,7 @@ _TABLE = (
     ("bundles", "duplicate-module", "A bundle lists the same module twice."),
     ("bundles", "retired-module", "A bundle includes a retired module."),
     ("bundles", "target-gap", ("A standard the bundle targets is met by no module of it (or only by draft or "
-                              "retired ones).")),
+                               "retired ones).")),
     ("bundles", "target-local-only", "A standard the bundle targets is met only by a variant's local content."),
     ("bundles", "target-never-assessed", "A standard the bundle targets is delivered but never assessed."),
     ("bundles", "accredited-unapproved", "An accredited (approved) bundle includes a module not yet approved."),
@@ -125,51 +125,51 @@ _TABLE = (
     # Crosswalks
     ("crosswalks", "unknown-source-code", "A crosswalk maps a code that is not in its `source.items`."),
     ("crosswalks", "mapped-to-domain", ("A crosswalk maps (or a standard's `related` points) to a domain; name one "
-                                       "of its standards or indicators.")),
+                                        "of its standards or indicators.")),
     ("crosswalks", "duplicate-mapping", "A crosswalk maps the same source code to the same standard twice."),
     ("crosswalks", "partial-without-gap", "A `coverage: partial` mapping does not say what is missing (`gap`)."),
     ("crosswalks", "partial-exemption", ("A `coverage: partial` mapping claims `route: exemption`; prior learning "
-                                        "counts only for what it fully meets.")),
+                                         "counts only for what it fully meets.")),
     ("crosswalks", "crosswalk-local-target", ("A national crosswalk maps to a variant's local standard; map it from "
-                                             "the variant's own crosswalks/.")),
+                                              "the variant's own crosswalks/.")),
     ("crosswalks", "crosswalk-review-overdue", "A crosswalk's `next_review` date has passed (today, or `--today`)."),
     # CASE
     ("case", "case-needs-date", "A framework has no `date` (of its version), which the CASE export needs."),
     ("case", "case-not-json", "The file to import is not UTF-8 JSON."),
     ("case", "case-invalid", ("The package breaks the CASE schema, has an end that does not resolve, a cycle, an "
-                             "identifier that is not a UUID, or an item bundlesmith cannot name.")),
+                              "identifier that is not a UUID, or an item bundlesmith cannot name.")),
     ("case", "case-too-deep", "The package's tree is deeper than domain, standard, indicator."),
     ("case", "case-too-large", "The file to import is larger than bundlesmith reads (a safety limit)."),
     ("case", "case-not-imported", ("Associations other than `isChildOf` (crosswalks, related items) are not "
-                                  "imported.")),
+                                   "imported.")),
     # Schedule
     ("schedule", "schedule-session", "A session names both a module and an activity, or neither."),
     ("schedule", "schedule-unknown-module", "A session schedules a module that is not in the bundle."),
     ("schedule", "schedule-duplicate", "A module is scheduled in more than one session."),
     ("schedule", "schedule-unscheduled", ("A module of a scheduled bundle is in no session (a variant's added "
-                                         "modules are scheduled in its `variant.yml`).")),
+                                          "modules are scheduled in its `variant.yml`).")),
     ("schedule", "schedule-too-short", "A module's session is shorter than the module's guided time (`time.guided`)."),
     ("schedule", "schedule-day-too-long", ("A day's sessions add up to more than `schedule.max_day_minutes` "
-                                          "(default 420).")),
+                                           "(default 420).")),
     ("schedule", "schedule-notes", "A session's facilitator notes are not a Markdown file that exists."),
     # Review
     ("review", "review-overdue", "A module's review date has passed."),
     ("review", "review-dates", "A module's `next_review` is before its `reviewed` date."),
     ("review", "no-outside-voice", ("No co-creation role from outside the writing team (a patient representative, "
-                                   "lived experience, a staff network).")),
+                                    "lived experience, a staff network).")),
     # Accessible media
     ("access", "image-no-alt", "An image has no alternative text and is not marked `{ .decorative }`."),
     ("access", "alt-is-file-name", "An image's alternative text is its file name; say what the image shows."),
     ("access", "alt-too-long", ("An image's alternative text is over 150 characters; put the detail in the text "
-                               "around it.")),
+                                "around it.")),
     ("access", "decorative-with-alt", "An image marked `{ .decorative }` has text, which is never read out."),
     ("access", "media-no-captions", ("A video or audio file has no captions or transcript linked beside it "
-                                    "(`huddle.vtt`, `huddle-transcript.pdf`).")),
+                                     "(`huddle.vtt`, `huddle-transcript.pdf`).")),
     # Plain English and acronyms
     ("plain", "reading-age", ("A module's estimated reading age is above `plain_english.max_reading_age` in "
-                             "bundlesmith.yml.")),
+                              "bundlesmith.yml.")),
     ("plain", "long-sentence", ("A sentence has more words than `plain_english.max_sentence_words` in "
-                               "bundlesmith.yml.")),
+                                "bundlesmith.yml.")),
     ("plain", "unknown-acronym", "An acronym (2-6 capitals) is not in content/glossary.yml."),
     ("plain", "acronym-not-expanded", "An acronym is not spelt out in the paragraph where the text first uses it."),
     ("plain", "duplicate-term", "content/glossary.yml lists a term or alias twice."),
@@ -189,11 +189,11 @@ _TABLE = (
     # Build
     ("build", "site-failed", "mkdocs could not build the site; the message is mkdocs' own."),
     ("build", "write-failed", ("The build output could not be written (disk full, permissions); build/ is as it "
-                              "was.")),
+                               "was.")),
     # Release
     ("release", "release-exists", "The bundle's version is already released; bump `version` to release again."),
     ("release", "release-unverified", ("The previous release's SHA256SUMS does not match its files, so it is not "
-                                      "read.")),
+                                       "read.")),
     # Inspect
     ("inspect", "not-a-zip", "The package is not a zip file."),
     ("inspect", "no-manifest", "The zip has no imsmanifest.xml at its root."),
@@ -204,7 +204,7 @@ _TABLE = (
     ("inspect", "xsd", "The manifest breaks the SCORM XSDs (the official ones and those the package ships)."),
     ("inspect", "no-schemas", "The manifest could not be validated against the XSDs."),
     ("inspect", "bad-reference", ("An organization, item or dependency points at an identifier that does not "
-                                 "exist.")),
+                                  "exist.")),
     ("inspect", "bad-mastery-score", "A SCORM 1.2 mastery score is not a number from 0 to 100."),
     ("inspect", "unlisted-file", "A file in the zip is not listed in the manifest."),
 )

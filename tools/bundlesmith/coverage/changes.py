@@ -106,9 +106,9 @@ def render_changelog(current: Coverage, change: Changes | None, released: str) -
         out += ["First release.", "",
                 f"- {summary['modules']} module(s): " + ", ".join(f"{m['id']} {m['version']}" for m in current["modules"]),
                 (f"- {summary['met']} of {summary['targeted_standards']} targeted standard(s) met, "
-                f"{summary['assessed']} assessed"),
+                 f"{summary['assessed']} assessed"),
                 (f"- learning time: {_hours(summary['minutes_guided'])} guided, "
-                f"{_hours(summary['minutes_self_directed'])} self-directed"),
+                 f"{_hours(summary['minutes_self_directed'])} self-directed"),
                 f"- {len(_records(current))} co-creation record(s)", ""]
         return "\n".join(out).encode("utf-8")
     out += [f"Changes since version {change['from_version']} (content hash `{change['from_content_hash']}`).", ""]

@@ -109,7 +109,7 @@ def render(doc: Coverage) -> bytes:
     out += _table(["standard", "title", "level gap", "levels"], (
         (g["standard"], g["title"], LEVEL_GAP_WORDS[g["kind"]], ", ".join(g["levels"])) for g in doc["level_gaps"]
     )) if doc["level_gaps"] else [("No level gaps: every standard the framework expects at this bundle's levels is "
-                                  "targeted, and none only introduced."), ""]
+                                   "targeted, and none only introduced."), ""]
 
     out += ["## Standards not targeted (informational)", ""]
     out += _table(["standard", "title", "levels", "expected at this level", "status", "modules"], (
@@ -171,7 +171,7 @@ def render_framework(doc: FrameworkCoverage) -> bytes:
     variant = f" — {doc['variant']['title']} variant" if doc["variant"] else ""
     out = [f"# Framework coverage across bundles{variant}", "",
            ("Each cell: the strongest level at which the bundle's counting modules meet the standard "
-           "(I, D, A); * marks a standard the bundle targets."), ""]
+            "(I, D, A); * marks a standard the bundle targets."), ""]
     bundles = [b["id"] for b in doc["bundles"]]
     out += _table(["standard", "levels", *bundles, "levels not covered"], (
         [s["ref"] + _local(s["local"]), ", ".join(s["levels"]),

@@ -241,7 +241,7 @@ def text(doc: RplDocument) -> str:
     """The map as a person reads it in a terminal."""
     s, cw = doc["summary"], doc["crosswalk"]
     lines = [(f"{doc['bundle']['title']} {doc['bundle']['version']} for holders of {cw['source']['title']} "
-             f"{cw['source']['version']} (crosswalk {cw['id']})")]
+              f"{cw['source']['version']} (crosswalk {cw['id']})")]
     for module in doc["modules"]:
         lines.append(f"  {module['words'].lower():<16} {module['id']} (saves {module['minutes_saved']} of "
                      f"{module['minutes']} min)")

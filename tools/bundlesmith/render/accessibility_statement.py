@@ -61,7 +61,7 @@ CHECKED: tuple[Criterion, ...] = (
 # What bundlesmith's own templates are known not to do yet: listed on every statement.
 KNOWN: tuple[tuple[str, tuple[str, ...]], ...] = (
     (("On screens narrower than 960 pixels, the list of headings of the current page inside the menu cannot be "
-     "opened with a keyboard. The same headings are on the page itself."), ("2.1.1",)),
+      "opened with a keyboard. The same headings are on the page itself."), ("2.1.1",)),
 )
 
 NOT_CHECKED = ("Content written by the training's authors (text alternatives for their images, captions for video "
