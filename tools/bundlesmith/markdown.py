@@ -2,16 +2,20 @@
 admonitions (`!!! note`), heading anchors, `::: slot NAME` containers, and attributes after an image
 (`![](border.png){ .decorative }`: a decorative image, rendered with `alt=""`).
 
-Loading scans the tokens (links, headings, the quiz, slots); rendering turns the same tokens into HTML.
+Loading scans the tokens (links, headings, the quiz, slots) and keeps them (`freeze`); rendering turns
+the same tokens back (`thaw`) into HTML with its own rules (render/module_html.py).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.anchors import anchors_plugin
@@ -19,6 +23,8 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+
+from bundlesmith.model import MdToken
 
 SLOT_INFO = re.compile(r"^\s*slot\s+([a-z][a-z0-9-]*)\s*$")
 
@@ -42,24 +48,15 @@ DECORATIVE = "decorative"  # the class that marks an image as decoration: screen
 # render/site_markdown.py)
 
 
-def is_decorative(image) -> bool:
+def is_decorative(image: Token) -> bool:
     """Whether an image token carries `{ .decorative }`."""
     return DECORATIVE in str(image.attrs.get("class", "")).split()
-
-
-def _render_image(self, tokens, idx, options, env) -> str:
-    """An image as CommonMark renders it, except that a decorative one has an empty alt (and its words,
-    if any, are dropped: they would be read out)."""
-    token = tokens[idx]
-    if is_decorative(token):
-        token.children = []
-    return self.image(tokens, idx, options, env)
 
 
 _ACRONYM = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2,6})(s?)(?![A-Za-z0-9])")
 
 
-def _glossary_abbr(state) -> None:
+def _glossary_abbr(state: StateCore) -> None:
     """A core rule: each known acronym in a text becomes `<abbr title="expansion">` (env["abbr"]: word ->
     expansion, from the glossary). Text only: never inside code, a link's address or raw HTML."""
     terms = state.env.get("abbr") if isinstance(state.env, dict) else None
@@ -96,12 +93,12 @@ def _text(content: str) -> Token:
     return token
 
 
-def _validate_slot(params: str, *args) -> bool:
+def _validate_slot(params: str, *args: Any) -> bool:
     return params.strip().startswith("slot")
 
 
-@lru_cache(maxsize=1)
-def parser() -> MarkdownIt:
+def configured() -> MarkdownIt:
+    """A new parser of the dialect (a renderer adds its own rules to its own copy)."""
     md = (
         MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
         .enable("table")
@@ -113,11 +110,32 @@ def parser() -> MarkdownIt:
         .use(anchors_plugin, min_level=1, max_level=4, slug_func=slugify, permalink=False)
         .use(attrs_plugin, after=("image",))
     )
-    md.add_render_rule("image", _render_image)
     md.core.ruler.push("glossary_abbr", _glossary_abbr)
     return md
 
 
-def parse(text: str, abbr: dict[str, str] | None = None):
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """The parser every load shares."""
+    return configured()
+
+
+def parse(text: str, abbr: dict[str, str] | None = None) -> list[Token]:
     """Block and inline tokens of a Markdown text; `abbr` (acronym -> expansion) marks known acronyms."""
     return parser().parse(text, {"abbr": abbr} if abbr else None)
+
+
+def freeze(token: Token, type_: str = "") -> MdToken:
+    """A token as plain data (`type_` renames it)."""
+    return MdToken(type_ or token.type, token.tag, token.nesting,
+                   tuple((k, str(v)) for k, v in token.attrs.items()), token.content, token.markup, token.info,
+                   tuple((k, v) for k, v in token.meta.items() if isinstance(v, str | int)) if token.meta else (),
+                   token.block, token.hidden,
+                   None if token.children is None else tuple(freeze(c) for c in token.children))
+
+
+def thaw(tokens: Sequence[MdToken]) -> list[Token]:
+    """markdown-it tokens again, for its renderer."""
+    return [Token(t.type, t.tag, t.nesting, dict(t.attrs), None, 0,
+                  None if t.children is None else thaw(t.children), t.content, t.markup, t.info, dict(t.meta),
+                  t.block, t.hidden) for t in tokens]

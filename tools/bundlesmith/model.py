@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Literal, NamedTuple
 
 from bundlesmith.diagnostics import Span
 
+_Date = date  # for a field named `date`
 STRENGTHS = ("introduces", "develops", "assesses")
 STRENGTH_LETTER = {"introduces": "I", "develops": "D", "assesses": "A"}
 WRITING_TEAM_ROLES = frozenset({"educator", "subject-expert"})
@@ -243,20 +245,39 @@ class Heading:
     text: str
 
 
-@dataclass(frozen=True)
-class PreparedBody:
-    """What rendering a module needs from its Markdown, made from the tokens its load parsed (so the
-    Markdown is parsed once per build): the sanitised body with every relative link as `<ref_scheme>:<n>`,
-    the n-th of `refs` (resolved to a module or a file only when the catalogue is known), slots as sections.
-    `ref_scheme` holds a hash of the body, so the body itself can never write such a link."""
+class MdToken(NamedTuple):
+    """One markdown-it token as the load keeps it: the fields rendering reads, as plain data.
 
-    html: str
-    refs: tuple[str, ...]
+    A tuple so that the load cache stores it compactly (a JSON array) and reads it back typed.
+    `type` names what the token is; a body's knowledge check is `bs_quiz`, a type Markdown cannot write.
+    """
+
+    type: str
+    tag: str
+    nesting: Literal[-1, 0, 1]
+    attrs: tuple[tuple[str, str], ...]
+    content: str
+    markup: str
+    info: str
+    meta: tuple[tuple[str, str | int], ...]
+    block: bool
+    hidden: bool
+    children: tuple[MdToken, ...] | None
+
+
+QUIZ_TOKEN = "bs_quiz"  # the token that stands for a module's knowledge check
+
+
+@dataclass(frozen=True)
+class ParsedBody:
+    """A module body as its load parsed it (the Markdown is parsed once per build): its tokens, its
+    headings, and the knowledge check's title and anchor (the author's heading right above the check,
+    which the check then replaces, so the page does not show two headings in a row)."""
+
+    tokens: tuple[MdToken, ...]
     headings: tuple[Heading, ...]
-    quiz_title: str
-    quiz_anchor: str
-    placeholder: str  # where the knowledge check goes in `html`
-    ref_scheme: str = "bsref"
+    quiz_title: str = "Knowledge check"
+    quiz_anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -287,7 +308,7 @@ class Module:
     local: bool = False  # from a variant
     local_slots: tuple[str, ...] = ()  # slots a variant filled
     raw_html: tuple[Span, ...] = ()  # where the Markdown holds raw HTML (sanitised when rendered)
-    prepared: PreparedBody | None = None  # the body as its load parsed it, ready to render (render/module_html)
+    prepared: ParsedBody | None = None  # the body's tokens as its load parsed them (rendered by render/module_html)
     prose: Prose | None = None  # sentences and acronyms, for the plain-English and glossary rules
 
     @property
@@ -514,8 +535,8 @@ class Mapping:
 @dataclass(frozen=True)
 class CrosswalkReview:
     by: str
-    date: date | None
-    next_review: date | None
+    date: _Date | None
+    next_review: _Date | None
     span: Span
 
 
@@ -571,8 +592,8 @@ class Catalogue:
         if item is None:
             return ()
         if item.type == "domain":
-            return tuple(self.standard(f"{fid}:{c}") for c in item.children
-                         if self.standard(f"{fid}:{c}").type == "standard")
+            found = (self.standard(f"{fid}:{c}") for c in item.children)
+            return tuple(s for s in found if s is not None and s.type == "standard")
         return (item,)
 
     def standard_of(self, ref: str) -> StandardItem | None:

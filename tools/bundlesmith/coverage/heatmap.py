@@ -8,16 +8,17 @@ screen readers, and the figure is also given as a table next to it.
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
-from bundlesmith.coverage.model import BundleCoverage
-from bundlesmith.model import STRENGTH_LETTER
+Cell = tuple[str, bool] | None  # a strength's letter and whether it counts; None: the module does not align
+Row = tuple[str, str, list[Cell]]  # standard ref, its title, one cell per module column
 
 FILL = {"I": "#deebf7", "D": "#6baed6", "A": "#08306b"}
 INK = {"I": "#1b1b1b", "D": "#1b1b1b", "A": "#ffffff"}
 WORD = {"I": "introduces", "D": "develops", "A": "assesses"}
 
 
-def rows_from_document(doc: dict) -> tuple[list[str], list[tuple[str, str, list]]]:
+def rows_from_document(doc: dict[str, Any]) -> tuple[list[str], list[Row]]:
     """(module columns, rows of (standard ref, title, cells)) from a coverage.json's matrix."""
     titles = {s["ref"]: s["title"] for s in doc["standards"]}
     rows = [(r["standard"], titles[r["standard"]],
@@ -25,22 +26,15 @@ def rows_from_document(doc: dict) -> tuple[list[str], list[tuple[str, str, list]
     return list(doc["matrix"]["columns"]), rows
 
 
-def rows_from_model(model: BundleCoverage, module_ids: list[str]) -> tuple[list[str], list[tuple[str, str, list]]]:
-    """The same rows from the coverage model (the site's bundle page)."""
-    rows = []
-    for cov in model.targets:
-        by_module = {c.module.id: c for c in cov.contributions}
-        rows.append((cov.item.ref, cov.item.label,
-                     [(STRENGTH_LETTER[by_module[m].strength], by_module[m].counts) if m in by_module else None
-                      for m in module_ids]))
-    return module_ids, rows
-
-
-def svg(columns: list[str], rows: list[tuple[str, str, list]], title_id: str) -> str:
-    """The heatmap as inline SVG markup."""
+def svg(columns: list[str], rows: list[Row], title_id: str) -> str:
+    """The heatmap as inline SVG markup (the site's bundle pages take their rows from the site plan,
+    render/site_plan.py; the report from its coverage.json)."""
     cell, label_w, head_h = 28, 300, 150
     width, height = label_w + cell * len(columns) + 10, head_h + cell * len(rows) + 10
-    e = lambda s: escape(str(s), quote=True)  # noqa: E731
+
+    def e(value: object) -> str:
+        return escape(str(value), quote=True)
+
     words = []
     for ref, title, cells in rows:
         found = [f"{WORD[c[0]]} in {columns[i]}" + ("" if c[1] else " (not counting)")

@@ -9,7 +9,8 @@ import hashlib
 import subprocess
 from pathlib import Path
 
-from bundlesmith.model import Bundle, Catalogue
+from bundlesmith.model import Bundle, Catalogue, Module
+from bundlesmith.render.module_links import module_paths, referenced_assets
 
 
 def source_files(catalogue: Catalogue, bundle: Bundle, sources: Sources | None = None) -> list[str]:
@@ -38,11 +39,9 @@ def source_files(catalogue: Catalogue, bundle: Bundle, sources: Sources | None =
     return sorted(f for f in files if (root / f).is_file())
 
 
-def _linked(module, catalogue: Catalogue) -> set[str]:
+def _linked(module: Module, catalogue: Catalogue) -> set[str]:
     """The project files (not Markdown) a module links to or shows, relative to the root: the files its
-    pages use (render/module_html.referenced_assets) that exist. Content symlinks are refused at load."""
-    from bundlesmith.render.module_html import module_paths, referenced_assets
-
+    pages use (resolved once, render/module_links.py) that exist. Content symlinks are refused at load."""
     root = catalogue.root
     return {path for path in referenced_assets(module, module_paths(catalogue))
             if not path.endswith(".md") and (root / path).is_file()}

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bundlesmith.diagnostics import Diagnostic, Span, error
 from bundlesmith.load import schema_check
 from bundlesmith.load.common import text
-from bundlesmith.load.yaml_source import parse_yaml
-from bundlesmith.model import Choice, Prose, Question, Quiz, Reference, Slot
+from bundlesmith.load.yaml_source import YList, parse_yaml
+from bundlesmith.model import QUIZ_TOKEN, Choice, Heading, MdToken, ParsedBody, Prose, Question, Quiz, Reference, Slot
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 # markdown-it drops these links silently (they render as text); a co-creator should hear why.
 UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
@@ -24,7 +28,7 @@ class BodyScan:
     title: str  # text of the first level-1 heading
     words: int
     raw_html: tuple[Span, ...] = ()
-    prepared: object = None  # render/module_html.PreparedBody, from the same tokens
+    prepared: ParsedBody | None = None  # the same tokens, kept for rendering
     prose: Prose | None = None
 
 
@@ -41,14 +45,18 @@ def scan_body(body: str, path: str, body_offset: int,
     problems: list[Diagnostic] = []
     tokens = parse(body, abbr)
     lines = body.split("\n")
-    anchors, references, slots, quizzes, raw_html = [], [], [], [], []
+    anchors: list[str] = []
+    references: list[Reference] = []
+    slots: list[Slot] = []
+    quizzes: list[tuple[Token, int]] = []
+    raw_html: list[Span] = []
     title = ""
     for index, token in enumerate(tokens):
         line = body_offset + (token.map[0] + 1 if token.map else 0)
         if token.type == "html_block":
             raw_html.append(Span(path, line))
         elif token.type == "heading_open":
-            anchors.append(token.attrs.get("id", ""))
+            anchors.append(str(token.attrs.get("id", "")))
             if token.tag == "h1" and not title:
                 title = tokens[index + 1].content.strip()
         elif token.type == "inline" and token.children:
@@ -75,7 +83,7 @@ def scan_body(body: str, path: str, body_offset: int,
                 problems.append(error(Span(path, line), "bad-slot",
                                       f"slot needs a name of lower-case letters, digits and '-': '::: {token.info.strip()}'"))
                 continue
-            start, end = token.map
+            start, end = token.map or (0, 0)
             if end < len(lines) and lines[end].strip().startswith(":::"):
                 end += 1
             name = match.group(1)
@@ -92,29 +100,53 @@ def scan_body(body: str, path: str, body_offset: int,
             continue
         quiz = _parse_quiz(token, line, path, problems)
     words = sum(len(t.content.split()) for t in tokens if t.type == "inline")
-    prose = scan_prose(tokens, body_offset)  # before prepare_body, which changes the tokens
-    from bundlesmith.render.module_html import prepare_body  # the Markdown is parsed once: here
-
+    prose = scan_prose(tokens, body_offset)
     return BodyScan(tuple(anchors), tuple(references), tuple(slots), quiz, title, words,
-                    tuple(dict.fromkeys(raw_html)), prepare_body(tokens, body), prose), problems
+                    tuple(dict.fromkeys(raw_html)), parsed_body(tokens), prose), problems
 
 
-def _parse_quiz(token, line: int, path: str, problems: list[Diagnostic]) -> Quiz | None:
+def parsed_body(tokens: list[Token]) -> ParsedBody:
+    """What rendering needs of a body, from its tokens: the tokens as data, with the knowledge check as one
+    `bs_quiz` token that takes over the author's heading right above it (its title and anchor); the headings."""
+    from bundlesmith.markdown import freeze
+
+    kept: list[MdToken] = []
+    headings: list[Heading] = []
+    quiz_title, quiz_anchor = "Knowledge check", ""
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            headings.append(Heading(int(token.tag[1]), str(token.attrs.get("id", "")), tokens[index + 1].content.strip()))
+        if token.type == "fence" and token.info.strip() == "quiz":
+            if index >= 3 and tokens[index - 1].type == "heading_close" \
+                    and tokens[index - 3].type == "heading_open" and kept[-1].type == "heading_close":
+                quiz_title = tokens[index - 2].content.strip() or quiz_title
+                quiz_anchor = str(tokens[index - 3].attrs.get("id", ""))
+                headings.pop()
+                del kept[-3:]
+            kept.append(freeze(token, QUIZ_TOKEN))
+        else:
+            kept.append(freeze(token))
+    return ParsedBody(tuple(kept), tuple(headings), quiz_title, quiz_anchor)
+
+
+def _parse_quiz(token: Token, line: int, path: str, problems: list[Diagnostic]) -> Quiz | None:
     data, yaml_problems = parse_yaml(token.content, path, line_offset=line,
                                         hidden="the knowledge check's other problems are shown once it parses")
     problems += yaml_problems
-    broken = Quiz((), Span(path, line), tuple(token.map), valid=False)
+    start, end = token.map or (0, 0)
+    broken = Quiz((), Span(path, line), (start, end), valid=False)
     if data is None:
         if not yaml_problems:
             problems.append(error(Span(path, line), "empty-quiz", "the ```quiz block is empty"))
         return broken
     schema_problems = schema_check.check(data, "quiz", path, root_line=line)
     problems += schema_problems
-    if not isinstance(data, list):
+    if not isinstance(data, YList):
         if not schema_problems:
             problems.append(error(Span(path, line), "wrong-type", "a ```quiz block holds a list of questions"))
         return broken
-    questions, seen = [], set()
+    questions: list[Question] = []
+    seen: set[str] = set()
     for index, raw in enumerate(data):
         if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
             continue
@@ -130,5 +162,4 @@ def _parse_quiz(token, line: int, path: str, problems: list[Diagnostic]) -> Quiz
             problems.append(error(span, "no-correct-choice",
                                   f"question '{raw['id']}' has no choice marked 'correct: true'"))
         questions.append(Question(raw["id"], text(raw, "prompt"), choices, text(raw, "feedback"), span))
-    start, end = token.map
     return Quiz(tuple(questions), Span(path, line), (start, end))

@@ -6,9 +6,10 @@ standards map (read from the one coverage model) and the co-creation acknowledge
 edition adds the answers and their feedback, session timings, facilitator notes and materials; the learner
 edition holds none of those. A variant's local content is marked as local.
 
-Module bodies come sanitised from the build's RenderCache; they are parsed as HTML here only to shift their
-headings under the module's own, to give their ids a per-module prefix (one document holds every module)
-and to point their links at the handbook or spell them out, since paper cannot follow a relative link.
+Module bodies are rendered for paper by the module renderer's rules (render/url_policy.py `handbook`): their
+headings under the module's own, their ids with a per-module prefix (one document holds every module), their
+links to the handbook's modules pointed at them and any other relative link spelled out, since paper
+cannot follow it.
 """
 
 from __future__ import annotations
@@ -20,15 +21,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from lxml import etree
-from lxml import html as lxml_html
-
 from bundlesmith.coverage.model import STATUSES, bundle_coverage_model
-from bundlesmith.file_types import IMAGES, place_refusal
-from bundlesmith.markdown import parser
 from bundlesmith.model import STRENGTH_LETTER, Bundle, Catalogue, Module, Quiz, Session
+from bundlesmith.render import url_policy
 from bundlesmith.render.cache import RenderCache
-from bundlesmith.render.module_html import sanitise
+from bundlesmith.render.module_html import render_markdown
+from bundlesmith.render.url_policy import Layout
 
 EDITIONS = ("learner", "facilitator")
 EDITION_TITLE = {"learner": "Learner handbook", "facilitator": "Facilitator handbook"}
@@ -172,9 +170,9 @@ def notes_html(root: Path, path: str, top: int) -> str:
         text = (root / path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):  # check reports a missing file; never fail the print for it
         return "<p>(The notes file could not be read.)</p>"
-    fragment = sanitise(parser().render(text))
     prefix = f"notes-{hashlib.sha256(path.encode()).hexdigest()[:8]}-"  # the same in every build
-    return _restructure(fragment, prefix, top, {}, "") if fragment.strip() else ""
+    fragment = render_markdown(text, url_policy.NOTES, Layout(id_prefix=prefix, top=top))
+    return fragment if fragment.strip() else ""
 
 
 def _module(plan: HandbookPlan, module: Module, number: int, cache: RenderCache, facilitator: bool) -> str:
@@ -209,10 +207,10 @@ def _module(plan: HandbookPlan, module: Module, number: int, cache: RenderCache,
         if session.notes:
             parts.append(notes_html(plan.catalogue.root, session.notes, 4))
         parts.append("</section>")
-    ids = {m.id: f"module-{m.id}" for m in plan.modules}
-    body = rendered.html.replace('<div class="bs-quiz-slot"></div>', "")
-    local_label = plan.variant.title if plan.variant else ""
-    parts.append(f'<div class="module-body">{_restructure(body, f"m-{module.id}-", 3, ids, local_label, module.title)}</div>')
+    policy = url_policy.handbook({m.id: f"module-{m.id}" for m in plan.modules})
+    layout = Layout(id_prefix=f"m-{module.id}-", top=3, drop_title=module.title, quiz=False,
+                    local_note=plan.variant.title if plan.variant else "")
+    parts.append(f'<div class="module-body">{rendered.body(policy, layout).html}</div>')
     if module.quiz is not None and module.quiz.questions:
         parts.append(exercises_html(module.quiz, rendered.quiz_title, facilitator))
     parts.append("</section>")
@@ -240,66 +238,6 @@ def exercises_html(quiz: Quiz, title: str, facilitator: bool) -> str:
         parts.append(item + "</li>")
     parts.append("</ol></section>")
     return "\n".join(parts)
-
-
-def _restructure(fragment: str, prefix: str, top: int, modules: dict[str, str], local_label: str,
-                 drop_title: str = "") -> str:
-    """Headings shifted so the fragment's first level is `top` (a module's own title heading dropped), ids
-    prefixed, links to modules of the handbook pointed at them, other relative links and files spelled
-    out, and every slot a variant filled labelled as local."""
-    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    headings = [h for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
-    if headings and drop_title and headings[0].tag == "h1" and headings[0].text_content().strip() == drop_title.strip():
-        headings[0].drop_tree()
-        headings = headings[1:]
-    lowest = min((int(h.tag[1]) for h in headings), default=top)
-    for heading in headings:
-        heading.tag = f"h{min(6, int(heading.tag[1]) - lowest + top)}"
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.get("id"):
-            element.set("id", prefix + element.get("id"))
-    for link in list(root.iter("a")):
-        href = link.get("href") or ""
-        if href.startswith("#"):
-            link.set("href", f"#{prefix}{href[1:]}")
-        elif href.startswith("bs-module:"):
-            target, _, _fragment = href[len("bs-module:"):].partition("#")
-            if target in modules:
-                link.set("href", f"#{modules[target]}")
-            else:
-                _unlink(link, " (a module outside this handbook)")
-        elif href.startswith("bs-asset:"):
-            _unlink(link, f" ({href[len('bs-asset:'):].split('#')[0].rpartition('/')[2]})")
-        elif href.startswith(("http:", "https:")) and link.text_content().strip() != href:
-            link.tail = f" ({href})" + (link.tail or "")
-    for image in list(root.iter("img")):
-        src = image.get("src") or ""
-        if not src.startswith("bs-asset:"):
-            image.drop_tree()  # paper shows no remote image, and a handbook fetches nothing
-            continue
-        path = src[len("bs-asset:"):].split("#")[0]
-        if Path(path).suffix.lower() not in IMAGES or place_refusal(path) is not None:
-            image.drop_tree()
-            continue
-        image.set("src", f"asset:{path}")
-    if local_label:
-        for section in root.iter("section"):
-            if section.get("data-local") == "true":
-                label = etree.Element("p", {"class": "local-label"})
-                label.text = f"Local content: {local_label}"
-                section.insert(0, label)
-    inner = "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
-    return (html.escape(root.text) if root.text else "") + inner
-
-
-def _unlink(link, suffix: str) -> None:
-    """A link paper cannot follow becomes its text (and what it pointed at)."""
-    span = etree.Element("span")
-    span.text = link.text_content() + suffix
-    span.tail = link.tail
-    link.getparent().replace(link, span)
 
 
 def asset_type(path: str) -> str:

@@ -4,13 +4,12 @@ Valid against the official XSDs (tests/test_scorm_manifest.py checks every sampl
 on an item, `metadata` comes after the title and child items and before `adlcp:`/`imsss:` elements.
 
 A module's metadata record is the same in every package that holds it and makes up most of the manifest:
-each distinct record is serialised once per process (`_record`) and put in place of a placeholder after the
-rest of the manifest is serialised, which gives the same bytes as serialising the whole tree.
+each distinct record is built once per process (`_record`) and copied into each manifest's tree as elements.
 """
 
 from __future__ import annotations
 
-import re
+import copy
 from functools import cache
 
 from lxml import etree
@@ -36,22 +35,19 @@ LOCATIONS12 = (f"{CP12} imscp_rootv1p1p2.xsd {IMSMD} imsmd_rootv1p2p1.xsd {ADLCP
 LOCATIONS2004 = (f"{CP2004} imscp_v1p1.xsd {ADLCP2004} adlcp_v1p3.xsd {ADLSEQ} adlseq_v1p3.xsd "
                  f"{ADLNAV} adlnav_v1p3.xsd {IMSSS} imsss_v1p0.xsd {LOM} lom.xsd")
 SHARED_RESOURCE = "res-shared"
-RECORD = "bundlesmith-lom"  # the placeholder's processing instruction: <?bundlesmith-lom N?>
-_PLACEHOLDER = re.compile(rb"^( *)<\?" + RECORD.encode() + rb" (\d+)\?>$", re.M)
 
 
 def build_manifest(plan: PackagePlan, sco_files: dict[str, tuple[str, ...]], shared_files: tuple[str, ...]) -> bytes:
     """The manifest's bytes. `sco_files` maps each SCO's resource id to the files it uses (its page first)."""
     v12 = plan.scorm_version == "1.2"
     cp = CP12 if v12 else CP2004
-    records: list[Facts] = []
     root = etree.Element(f"{{{cp}}}manifest", nsmap=NSMAP12 if v12 else NSMAP2004,
                          attrib={"identifier": plan.manifest_id, "version": plan.bundle.version})
     root.set(f"{{{XSI}}}schemaLocation", LOCATIONS12 if v12 else LOCATIONS2004)
     metadata = _sub(root, cp, "metadata")
     _sub(metadata, cp, "schema", "ADL SCORM")
     _sub(metadata, cp, "schemaversion", "1.2" if v12 else "2004 4th Edition")
-    _placeholder(metadata, bundle_facts(plan.catalogue, plan.bundle, plan.modules), records)
+    metadata.append(_record(bundle_facts(plan.catalogue, plan.bundle, plan.modules), v12))
 
     organizations = _sub(root, cp, "organizations", default=plan.organization_id)
     organization = _sub(organizations, cp, "organization", identifier=plan.organization_id)
@@ -59,7 +55,7 @@ def build_manifest(plan: PackagePlan, sco_files: dict[str, tuple[str, ...]], sha
         organization.set(f"{{{ADLSEQ}}}objectivesGlobalToSystem", "false")  # no status leaking across courses
     _sub(organization, cp, "title", plan.bundle.title)
     for node in plan.tree:
-        _item(organization, node, plan, cp, v12, records)
+        _item(organization, node, plan, cp, v12)
     if not v12:
         sequencing = _sub(organization, IMSSS, "sequencing")
         _sub(sequencing, IMSSS, "controlMode", choice="true", flow="true")
@@ -75,29 +71,21 @@ def build_manifest(plan: PackagePlan, sco_files: dict[str, tuple[str, ...]], sha
     shared.set(f"{{{ADLCP12 if v12 else ADLCP2004}}}{'scormtype' if v12 else 'scormType'}", "asset")
     for name in shared_files:
         _sub(shared, cp, "file", href=name)
-    text = etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=True)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + _PLACEHOLDER.sub(
-        lambda m: _record(records[int(m.group(2))], v12, len(m.group(1))), text)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(
+        root, encoding="UTF-8", xml_declaration=False, pretty_print=True)
 
 
-def _placeholder(metadata, facts: Facts, records: list[Facts]) -> None:
-    metadata.append(etree.PI(RECORD, str(len(records))))
-    records.append(facts)
+def _record(facts: Facts, v12: bool) -> etree._Element:
+    """A copy of the `lom` element of `facts` for one manifest's tree."""
+    return copy.deepcopy(_built(facts, v12))
 
 
 @cache
-def _record(facts: Facts, v12: bool, indent: int) -> bytes:
-    """The `lom` element of `facts` as the pretty-printed manifest holds it, `indent` spaces in.
-
-    Only the lines that start with a tag are indented: "<" never starts a line of text (it is escaped there),
-    and the serialiser leaves the lines of a multi-line text (a vCard) as they are too.
-    """
+def _built(facts: Facts, v12: bool) -> etree._Element:
+    """The `lom` element of `facts`, built once per process (only ever copied: never change it)."""
     metadata = etree.Element(f"{{{CP12 if v12 else CP2004}}}metadata", nsmap=NSMAP12 if v12 else NSMAP2004)
     (lom12 if v12 else lom2004)(metadata, facts)
-    text = etree.tostring(metadata, encoding="UTF-8", xml_declaration=False, pretty_print=True)
-    record = text[text.index(b"\n") + 1:text.rindex(b"\n</")]  # two spaces in
-    pad = b" " * (indent - 2)
-    return pad + re.sub(rb"\n(?= *<)", b"\n" + pad, record)
+    return metadata[0]
 
 
 _FACTS: dict[int, tuple[Catalogue, dict[str, tuple[Module, Facts]]]] = {}
@@ -116,20 +104,20 @@ def _module_facts(catalogue: Catalogue, module: Module) -> Facts:
     return found[1]
 
 
-def _item(parent, node: Node, plan: PackagePlan, cp: str, v12: bool, records: list[Facts]) -> None:
+def _item(parent: etree._Element, node: Node, plan: PackagePlan, cp: str, v12: bool) -> None:
     item = _sub(parent, cp, "item", identifier=node.identifier)
     if node.sco is not None:
         item.set("identifierref", node.sco.resource)
     _sub(item, cp, "title", node.title)
     for child in node.children:
-        _item(item, child, plan, cp, v12, records)
+        _item(item, child, plan, cp, v12)
     if node.sco is None:
         return
     sco = node.sco
     metadata = _sub(item, cp, "metadata")
     facts = (_module_facts(plan.catalogue, sco.modules[0]) if len(sco.modules) == 1
              else bundle_facts(plan.catalogue, plan.bundle, sco.modules))  # single SCO: the whole bundle
-    _placeholder(metadata, facts, records)
+    metadata.append(_record(facts, v12))
     if not sco.assessed:
         return
     if v12:

@@ -7,10 +7,7 @@ every module of the bundle (single-SCO packaging, ids prefixed so they stay uniq
 
 from __future__ import annotations
 
-import html
 import json
-import re
-from dataclasses import replace
 from functools import lru_cache
 from types import SimpleNamespace
 
@@ -18,16 +15,16 @@ import jinja2
 from markupsafe import Markup
 
 from bundlesmith.model import STRENGTH_LETTER, Module
+from bundlesmith.render import url_policy
 from bundlesmith.render.cache import RenderCache
-from bundlesmith.render.module_html import RenderedModule
 from bundlesmith.render.scorm_plan import SHARED_CSS, SHARED_JS, PackagePlan, Sco
+from bundlesmith.render.url_policy import Layout, UrlPolicy
 from bundlesmith.runtime import runtime_dir
 
 # What the template shows: objects, not dicts, as Jinja looks up `a.b` as an attribute first.
 _Item = SimpleNamespace
 RUNTIME_FILES = {SHARED_CSS: "bundlesmith-scorm.css", SHARED_JS: "bundlesmith-scorm.js"}
 ASSET_DIR = "assets/"
-_LINK = re.compile(r'<a href="bs-module:([^"#]+)(#[^"]*)?"([^>]*)>(.*?)</a>', re.S)
 
 
 @lru_cache(maxsize=1)
@@ -61,21 +58,20 @@ def render_sco(plan: PackagePlan, sco: Sco, cache: RenderCache) -> str:
     """The launch page of one SCO."""
     catalogue = plan.catalogue
     single = len(sco.modules) > 1 or plan.bundle.scorm.packaging == "single-sco"
-    pages = {m.id: f"{m.id}.html" for m in plan.modules}  # every module in the package
-    others = {m.id: (s.identifier, m.title) for s in plan.scos for m in s.modules}  # for links between SCOs
+    policy = links_policy(plan, single)
     modules, toc, config_modules = [], [], []
     for module in sco.modules:
         rendered = cache.get(module, catalogue)
         prefix = f"m-{module.id}--" if single else ""
-        body = _module_body(rendered, prefix, pages, others, plan.scorm_version)
+        layout = Layout(id_prefix=prefix, demote=1 if single else 0, split_title=True, scroll_tables=True)
+        head, rest = rendered.body(policy, layout)
         has_h1 = any(h.level == 1 for h in rendered.headings)
         level = 2 if single else 1
-        head, rest = _split_after_title(body, level)
         heading_id = next((prefix + h.id for h in rendered.headings if h.level == 1 and h.id), f"{prefix}bs-title")
         if single:
             heading_id = f"{prefix}bs-title" if not has_h1 else heading_id
         sub = [_Item(id=prefix + h.id, text=h.text, children=()) for h in rendered.headings if h.level == 2 and h.id]
-        if rendered.quiz_html:
+        if rendered.has_quiz:
             sub.append(_Item(id=f"{prefix}bs-quiz-title", text=rendered.quiz_title, children=()))
         sub.append(_Item(id=f"{prefix}bs-end-title", text="End of module", children=()))
         if single:
@@ -87,7 +83,7 @@ def render_sco(plan: PackagePlan, sco: Sco, cache: RenderCache) -> str:
             article_id=f"module-{module.id}", heading_id=heading_id, add_heading=not has_h1,
             html_head=Markup(head), html_rest=Markup(rest), minutes=module.minutes, guided=module.guided_minutes,
             self_directed=module.self_directed_minutes, outcomes=[o.text for o in module.outcomes],
-            standards=_standards(plan, module), quiz=bool(rendered.quiz_html),
+            standards=_standards(plan, module), quiz=rendered.has_quiz,
             co_created=", ".join(dict.fromkeys(c.role.replace("-", " ") for c in module.co_creation)),
         ))
         config_modules.append({"id": module.id, "objectives": [
@@ -104,32 +100,13 @@ def render_sco(plan: PackagePlan, sco: Sco, cache: RenderCache) -> str:
     )
 
 
-def _module_body(rendered: RenderedModule, prefix: str, pages: dict[str, str],
-                 others: dict[str, tuple[str, str]] | None = None, scorm_version: str = "2004") -> str:
-    """The module's HTML with its knowledge check in place and this package's URLs; `prefix` (single-SCO
-    pages) keeps ids unique across modules and demotes headings so the page keeps one h1."""
-    body = rendered.html
-    if rendered.quiz_html:
-        if '<div class="bs-quiz-slot"></div>' in body:
-            body = body.replace('<div class="bs-quiz-slot"></div>', rendered.quiz_html, 1)
-        else:
-            body += "\n" + rendered.quiz_html
-    if prefix:  # before module links are resolved, so their targets are not prefixed twice
-        body = _prefix_ids(_demote(body), prefix)
-    body = _module_links(body, pages, bool(prefix), others or {}, scorm_version)
-    body = _scroll_regions(body)
-    return replace(rendered, html=body).with_urls("../" + ASSET_DIR, lambda mid: pages.get(mid, "#"))
-
-
-def _scroll_regions(body: str) -> str:
-    """Each table in a focusable, named region that scrolls sideways on a narrow screen (WCAG 2.1.1: a
-    keyboard user can scroll it); the table keeps its own semantics."""
-    def wrap(match: re.Match) -> str:
-        table = match.group(0)
-        heads = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th\b[^>]*>(.*?)</th>", table, re.S)[:3]]
-        label = "Table" + (": " + ", ".join(h for h in heads if h) if any(heads) else "")
-        return f'<div class="bs-scroll" role="region" tabindex="0" aria-label="{html.escape(label, quote=True)}">{table}</div>'
-    return re.sub(r"<table\b.*?</table>", wrap, body, flags=re.S)
+def links_policy(plan: PackagePlan, single: bool) -> UrlPolicy:
+    """How links resolve on this package's pages: files under `assets/`; another module of the package is
+    its section of the one page (single SCO) or its SCO (one SCO per module)."""
+    if single:
+        return url_policy.single_sco(frozenset(m.id for m in plan.modules), "../" + ASSET_DIR)
+    items = {m.id: (f"{m.id}.html", s.identifier, m.title) for s in plan.scos for m in s.modules}
+    return url_policy.multi_sco(items, plan.scorm_version, "../" + ASSET_DIR)
 
 
 def _standards(plan: PackagePlan, module: Module) -> list[_Item]:
@@ -141,42 +118,3 @@ def _standards(plan: PackagePlan, module: Module) -> list[_Item]:
                          code=alignment.standard.partition(":")[2], title=item.label if item else "",
                          framework=framework.title if framework else alignment.standard.partition(":")[0]))
     return out
-
-
-def _module_links(body: str, pages: dict[str, str], single: bool, others: dict[str, tuple[str, str]],
-                  scorm_version: str) -> str:
-    """Links to other modules. On one page (single SCO): to their section. In another SCO of the package the
-    LMS must stay in charge, so never a plain link that would move the frame behind its back: in SCORM 2004
-    a navigation request to that SCO's item (the bundle's sequencing allows choice; the runtime asks the
-    LMS first), in SCORM 1.2 a reference by title. Modules not in the package: plain text."""
-    def replace(match: re.Match) -> str:
-        mid, fragment, attrs, text = match.group(1), match.group(2) or "", match.group(3), match.group(4)
-        if mid not in pages:
-            return f'<span class="bs-module-ref">{text}</span>'
-        if single:
-            target = f"#m-{mid}--{fragment[1:]}" if fragment else f"#module-{mid}"
-            return f'<a href="{target}"{attrs}>{text}</a>'
-        item, title = others[mid]
-        if scorm_version == "2004":
-            return (f'<a href="{pages[mid]}" class="bs-nav" data-bs-nav="{html.escape(item, quote=True)}"'
-                    f'{attrs}>{text}</a>')
-        return (f'<span class="bs-module-ref">{text} <span class="bs-module-ref-title">(the module '
-                f'\u201c{html.escape(title)}\u201d in this course)</span></span>')
-    return _LINK.sub(replace, body)
-
-
-def _split_after_title(body: str, level: int) -> tuple[str, str]:
-    """The module's title heading (when it starts the body) and the rest, so "About this module" follows the title."""
-    match = re.match(rf"\s*<h{level}\b[^>]*>.*?</h{level}>", body, re.S)
-    return (body[:match.end()], body[match.end():]) if match else ("", body)
-
-
-def _demote(body: str) -> str:
-    """h1 -> h2 ... so that a page holding several modules keeps one h1."""
-    return re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", body)
-
-
-def _prefix_ids(body: str, prefix: str) -> str:
-    body = re.sub(r'\b(id|for|data-for|aria-labelledby|name)="(?!http)([^"]+)"',
-                  lambda m: f'{m.group(1)}="' + " ".join(prefix + i for i in m.group(2).split()) + '"', body)
-    return re.sub(r'href="#([^"]*)"', lambda m: f'href="#{prefix}{m.group(1)}"', body)

@@ -15,9 +15,10 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from bundlesmith.model import Catalogue, Module
+from bundlesmith.model import Bundle, Catalogue, Module
 from bundlesmith.readability import module_reading_level
-from bundlesmith.render import accessibility_statement, jsonld
+from bundlesmith.coverage import heatmap
+from bundlesmith.render import accessibility_statement, jsonld, url_policy
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.site_plan import (
     BUNDLES_INDEX,
@@ -35,9 +36,9 @@ from bundlesmith.render.site_plan import (
     prior_learning_uri,
     standard_uri,
 )
+from bundlesmith.render.url_policy import Layout
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "assets" / "site" / "templates"
-QUIZ_SLOT = '<div class="bs-quiz-slot"></div>'
 LATER = re.compile(r"<!--bs-later:([a-z-]+):([^<>]*?)-->")
 HEADING = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 STRENGTH_WORD = {"introduces": "Introduced", "develops": "Developed", "assesses": "Assessed"}
@@ -115,7 +116,8 @@ class PageRenderer:
                       uris=dict(home=HOME, bundles=BUNDLES_INDEX, modules=MODULES_INDEX, standards=STANDARDS_INDEX,
                                 glossary=GLOSSARY),
                       bundle_uri=bundle_uri, module_uri=module_uri, group_uri=group_uri, framework_uri=framework_uri,
-                      standard_uri=standard_uri, prior_learning_uri=prior_learning_uri, variant=catalogue.variant)
+                      standard_uri=standard_uri, prior_learning_uri=prior_learning_uri, variant=catalogue.variant,
+                      heatmap=self.heatmap)
         if page.kind == "module":
             return self._module(catalogue.modules[page.key], url, root, common)
         extra = {}
@@ -134,24 +136,28 @@ class PageRenderer:
         text = self.env.get_template(f"{page.kind}.html").render(**common, **extra)
         return RenderedPage(text, toc_tokens([(int(l), i, n) for l, i, n in HEADING.findall(text)]))
 
+    def heatmap(self, bundle: Bundle) -> Markup:
+        """The bundle's standards × modules heatmap (its data from the site plan), the same SVG as in its
+        coverage report."""
+        data = self.index.heatmap(bundle)
+        return Markup(heatmap.svg(data.columns, data.rows, f"heat-{bundle.id}"))
+
     def fill_later(self, text: str, downloads: dict[str, list[Download]], url: Callable[[str], str]) -> str:
         """Put the download lists into a written page's markers (see SiteContext.later)."""
         return fill_later(text, downloads, url, self.context.packages_built, self.context.reports_built)
 
-    def _module(self, module: Module, url, root: str, common) -> RenderedPage:
-        rendered = self.context.cache.get(module, self.context.catalogue)
-        # Module assets are copied into the site at their project path, so the prefix is the site root.
-        body = rendered.with_urls(root, lambda mid: url(module_uri(mid)))
-        body = _mark_local_slots(body, self.context.catalogue)
-        title_html, body = _split_title(body)
-        quiz_at = body.find(QUIZ_SLOT)
-        if rendered.quiz_html:
-            body = body.replace(QUIZ_SLOT, rendered.quiz_html) if quiz_at >= 0 else body + rendered.quiz_html
+    def _module(self, module: Module, url: Callable[[str], str], root: str, common: dict[str, Any]) -> RenderedPage:
+        catalogue = self.context.catalogue
+        rendered = self.context.cache.get(module, catalogue)
+        # Module files are copied into the site at their project path, so their prefix is the site's root.
+        policy = url_policy.site(lambda mid: url(module_uri(mid)), root)
+        layout = Layout(split_title=True, local_badge=catalogue.variant.title if catalogue.variant else "local")
+        title_html, body = rendered.body(policy, layout)
         template = self.env.get_template("module.html")
         text = template.render(module=module, title_html=Markup(title_html), body=Markup(body),
                                reading=module_reading_level(module), **common)
-        text += "\n" + jsonld.script(self.context.catalogue, module)
-        # Table of contents: the body's headings as the render cache found them, then this page's own.
+        text += "\n" + jsonld.script(catalogue, module)
+        # Table of contents: the body's headings as its load found them, then this page's own.
         positions = [(text.find(f'id="{h.id}"'), h.level, h.id, html.escape(h.text)) for h in rendered.headings]
         own = [(m.start(), int(m.group(1)), m.group(2), m.group(3)) for m in HEADING.finditer(text)
                if m.group(2).startswith("bs-")]
@@ -203,22 +209,3 @@ def toc_tokens(headings: list[tuple[int, str, str]]) -> list[dict]:
         (stack[-1]["children"] if stack else root).append(token)
         stack.append(token)
     return root
-
-
-def _split_title(body: str) -> tuple[str, str]:
-    """The body's leading h1 (shown above the module facts) and the rest."""
-    stripped = body.lstrip()
-    match = re.match(r"<h1[^>]*>.*?</h1>", stripped, re.S)
-    if not match:
-        return "", body
-    return match.group(0), stripped[match.end():]
-
-
-def _mark_local_slots(body: str, catalogue: Catalogue) -> str:
-    """A visible label at the top of every slot a local variant filled."""
-    if "bs-local" not in body:
-        return body
-    who = html.escape(catalogue.variant.title) if catalogue.variant else "local"
-    return re.sub(r'(<section class="[^"]*\bbs-local\b[^"]*"[^>]*>)',
-                  lambda m: f'{m.group(1)}<p class="bs-local-label"><span class="bs-badge bs-badge--local">Local</span> '
-                            f'This section is local content from {who}.</p>', body)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bundlesmith.coverage.model import BundleCoverage, ItemCoverage, bundle_coverage_model
-from bundlesmith.model import Alignment, Bundle, Catalogue, Module, StandardItem
+from bundlesmith.model import STRENGTH_LETTER, Alignment, Bundle, Catalogue, Module, StandardItem
 
 HOME = "index.md"
 BUNDLES_INDEX = "bundles/index.md"
@@ -159,6 +159,18 @@ def _sorted_modules(catalogue: Catalogue) -> list[Module]:
     return sorted(catalogue.modules.values(), key=lambda m: (m.local, module_group(m), m.title.lower(), m.id))
 
 
+HeatmapCell = tuple[str, bool] | None  # a strength's letter and whether it counts; None: the module does not align
+HeatmapRow = tuple[str, str, list[HeatmapCell]]  # standard ref, its title, one cell per module
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """What a bundle's heatmap shows (coverage/heatmap.py draws it)."""
+
+    columns: list[str]  # module ids
+    rows: list[HeatmapRow]
+
+
 @dataclass(frozen=True)
 class Met:
     """One module meeting one standard, directly or through one of its indicators."""
@@ -208,12 +220,17 @@ class SiteIndex:
 
         return [rpl_map(self.catalogue, bundle, self.catalogue.crosswalks[c]) for c in sorted(self.catalogue.crosswalks)]
 
-    def heatmap(self, bundle: Bundle) -> str:
-        """The bundle's standards × modules heatmap, the same SVG as in its coverage report."""
-        from bundlesmith.coverage import heatmap
-
+    def heatmap(self, bundle: Bundle) -> Heatmap:
+        """What the bundle's standards × modules heatmap shows, from its coverage model: a row per targeted
+        standard, a cell per module of the bundle (its strength's letter, and whether it counts)."""
         ids = [m.id for m in self.bundle_modules(bundle)]
-        return heatmap.svg(*heatmap.rows_from_model(self.bundle_coverage(bundle), ids), f"heat-{bundle.id}")
+        rows: list[HeatmapRow] = []
+        for cov in self.bundle_coverage(bundle).targets:
+            by_module = {c.module.id: c for c in cov.contributions}
+            rows.append((cov.item.ref, cov.item.label,
+                         [(STRENGTH_LETTER[by_module[m].strength], by_module[m].counts) if m in by_module else None
+                          for m in ids]))
+        return Heatmap(ids, rows)
 
     def bundles_covering(self, standard: StandardItem) -> list[tuple[Bundle, bool, ItemCoverage]]:
         """Bundles that target the standard or hold a module aligning to it: (bundle, targeted, coverage)."""

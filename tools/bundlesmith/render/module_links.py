@@ -1,0 +1,83 @@
+"""What each link and image of a module points at, resolved once: another module, a project file, or an
+address left as written. Every output reads the same resolution (render/url_policy.py says what each
+kind becomes in that output) and the reports' provenance lists the same files.
+"""
+
+from __future__ import annotations
+
+import os.path
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import unquote, urlsplit
+
+from bundlesmith.file_types import place_refusal
+from bundlesmith.model import Catalogue, Module
+
+Kind = Literal["module", "asset", "address", "refused"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where one link or image leads: a module (its id), a file (its path from the project root), an
+    address as written (`https:`, `mailto:`, `#part`), or nowhere (a path outside the project or a hidden
+    file: `check` refuses it)."""
+
+    kind: Kind
+    value: str
+    fragment: str = ""  # the part after '#' of a link to a module or a file
+
+
+ADDRESS_KIND: Kind = "address"
+
+
+@dataclass(frozen=True)
+class ModuleLinks:
+    """A module's links and images by what its Markdown wrote (the token's href or src)."""
+
+    targets: dict[str, Target]
+    assets: tuple[str, ...]  # project files its page uses, in the order they first appear
+    modules: tuple[str, ...]  # the modules it links to
+
+    def target(self, url: str) -> Target:
+        return self.targets.get(url) or Target(ADDRESS_KIND, url)
+
+
+def resolve(url: str, base: str, paths: dict[str, str]) -> Target:
+    """One link or image of a module in folder `base`; `paths` as from module_paths()."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path:
+        return Target("address", url)
+    target = os.path.normpath(os.path.join(base, unquote(parts.path))).replace(os.sep, "/")
+    if target in paths:
+        return Target("module", paths[target], parts.fragment)
+    if target.startswith("..") or os.path.isabs(target) or place_refusal(target) is not None:
+        return Target("refused", target)  # never point outside content/ or at a hidden file
+    return Target("asset", target, parts.fragment)
+
+
+def module_links(module: Module, paths: dict[str, str]) -> ModuleLinks:
+    """Every link and image the module's load found, resolved."""
+    base = os.path.dirname(module.path)
+    targets = {r.target: resolve(r.target, base, paths) for r in module.references}
+    found = [targets[r.target] for r in module.references]
+    return ModuleLinks(targets, tuple(dict.fromkeys(t.value for t in found if t.kind == "asset")),
+                       tuple(dict.fromkeys(t.value for t in found if t.kind == "module")))
+
+
+def referenced_assets(module: Module, paths: dict[str, str]) -> tuple[str, ...]:
+    """The project files a module's page uses (images, downloads)."""
+    return module_links(module, paths).assets
+
+
+def module_paths(catalogue: Catalogue) -> dict[str, str]:
+    """Project-relative module file path -> module id: what a relative link to a module resolves against
+    (worked out once per catalogue)."""
+    found = _PATHS.get(id(catalogue))
+    if found is None or found[0] is not catalogue:
+        found = _PATHS[id(catalogue)] = (catalogue, {m.path: m.id for m in catalogue.modules.values()})
+        while len(_PATHS) > 8:
+            del _PATHS[next(iter(_PATHS))]
+    return found[1]
+
+
+_PATHS: dict[int, tuple[Catalogue, dict[str, str]]] = {}
