@@ -1,5 +1,5 @@
 """Content can neither take the place of the LMS API or of bundlesmith's own page parts, nor forge the
-markers the renderer uses inside a build: a module full of such tricks checks clean, builds, and its SCO
+a link of bundlesmith's own (there are no markers to forge: links are resolved from the tokens): a module full of such tricks checks clean, builds, and its SCO
 still finds the LMS and records the learner's progress in the real scorm-again runtime."""
 
 from __future__ import annotations
@@ -50,8 +50,9 @@ def test_forged_markers_and_reserved_ids_check_clean_and_build(tricked):
         assert 'id="API"' not in html and 'id="API_1484_11"' not in html
         assert html.count('id="bs-config"') <= 1  # only bundlesmith's own (the SCO's settings)
         assert 'id="api"' in html and 'id="section-bs-config"' in html  # anchors still there, made safe
-        assert "bs&#45;ref:3" in html  # the prose reads the same
-        assert 'href="bs-' not in html and 'src="bs-' not in html and 'title="bs-ref' not in html
+        assert "Forged markers in prose: bs-ref:3, bs-ref:99" in html  # the prose reads as written
+        assert 'href="bs-' not in html and 'src="bs-' not in html  # such URLs are not links: no scheme of ours
+        assert ">forged link</a>" in html and ">m</a>" in html  # their words stay
 
 
 @pytest.mark.parametrize("version", ["1.2", "2004"])

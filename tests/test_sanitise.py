@@ -61,6 +61,13 @@ def test_a_project_can_refuse_raw_html_instead(tmp_path):
     ]
 
 
+def site_body(rendered) -> str:
+    from bundlesmith.render import url_policy
+    from bundlesmith.render.url_policy import Layout
+
+    return rendered.body(url_policy.site(lambda mid: f"../{mid}/", "../../"), Layout()).html
+
+
 def test_the_authors_heading_above_the_quiz_becomes_its_title(sample_root):
     from bundlesmith.load.project import load_catalogue
     from bundlesmith.render.module_html import render_module
@@ -69,25 +76,28 @@ def test_the_authors_heading_above_the_quiz_becomes_its_title(sample_root):
     module = catalogue.modules["speaking-up-and-listening-up"]
     rendered = render_module(module, {m.path: m.id for m in catalogue.modules.values()})
     assert rendered.quiz_title == "Check your understanding"
-    assert "Check your understanding" not in rendered.html  # not twice on the page
+    body = site_body(rendered)
+    assert body.count("Check your understanding") == 1  # not twice on the page: only as the quiz's title
     assert "check-your-understanding" not in [h.id for h in rendered.headings]
     assert ('<span id="check-your-understanding"></span><h2 id="bs-quiz-title" class="bs-quiz-title">'
-            'Check your understanding</h2>') in rendered.quiz_html
+            'Check your understanding</h2>') in body
 
 
 def test_a_link_out_of_the_project_never_becomes_a_file_to_copy(sample_root):
     """check refuses these links; even so, rendering never turns them into files to package or copy."""
     import dataclasses
 
+    from bundlesmith.load.markdown_scan import scan_body
     from bundlesmith.load.project import load_catalogue
-    from bundlesmith.markdown import parse
-    from bundlesmith.render.module_html import prepare_body, render_module
+    from bundlesmith.render.module_html import render_module
 
     catalogue, _ = load_catalogue(sample_root)
     module = next(iter(catalogue.modules.values()))
     body = module.body + "\n![host](/etc/hostname) [up](../../../../secret.txt) [here](#top)\n"
-    module = dataclasses.replace(module, body=body, prepared=prepare_body(parse(body), body))
+    scan, _ = scan_body(body, module.path, module.body_line)
+    module = dataclasses.replace(module, body=body, prepared=scan.prepared, references=scan.references)
     paths = {m.path: m.id for m in catalogue.modules.values()}
     rendered = render_module(module, paths)
     assert rendered.assets == ()
-    assert 'src="#"' in rendered.html and 'href="#"' in rendered.html and 'href="#top"' in rendered.html
+    html = site_body(rendered)
+    assert 'src="#"' in html and 'href="#"' in html and 'href="#top"' in html

@@ -2,15 +2,14 @@
 admonitions (`!!! note`), heading anchors, `::: slot NAME` containers, and attributes after an image
 (`![](border.png){ .decorative }`: a decorative image, rendered with `alt=""`).
 
-Loading scans the tokens (links, headings, the quiz, slots) and keeps them (`freeze`); rendering turns
-the same tokens back (`thaw`) into HTML with its own rules (render/module_html.py).
+Loading scans the tokens (links, headings, the quiz, slots) and keeps them (load/markdown_scan.py);
+rendering turns the same tokens into HTML with its own rules (render/module_html.py).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -23,8 +22,6 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-
-from bundlesmith.model import MdToken
 
 SLOT_INFO = re.compile(r"^\s*slot\s+([a-z][a-z0-9-]*)\s*$")
 
@@ -124,18 +121,3 @@ def parse(text: str, abbr: dict[str, str] | None = None) -> list[Token]:
     """Block and inline tokens of a Markdown text; `abbr` (acronym -> expansion) marks known acronyms."""
     return parser().parse(text, {"abbr": abbr} if abbr else None)
 
-
-def freeze(token: Token, type_: str = "") -> MdToken:
-    """A token as plain data (`type_` renames it)."""
-    return MdToken(type_ or token.type, token.tag, token.nesting,
-                   tuple((k, str(v)) for k, v in token.attrs.items()), token.content, token.markup, token.info,
-                   tuple((k, v) for k, v in token.meta.items() if isinstance(v, str | int)) if token.meta else (),
-                   token.block, token.hidden,
-                   None if token.children is None else tuple(freeze(c) for c in token.children))
-
-
-def thaw(tokens: Sequence[MdToken]) -> list[Token]:
-    """markdown-it tokens again, for its renderer."""
-    return [Token(t.type, t.tag, t.nesting, dict(t.attrs), None, 0,
-                  None if t.children is None else thaw(t.children), t.content, t.markup, t.info, dict(t.meta),
-                  t.block, t.hidden) for t in tokens]

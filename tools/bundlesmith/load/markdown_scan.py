@@ -108,8 +108,6 @@ def scan_body(body: str, path: str, body_offset: int,
 def parsed_body(tokens: list[Token]) -> ParsedBody:
     """What rendering needs of a body, from its tokens: the tokens as data, with the knowledge check as one
     `bs_quiz` token that takes over the author's heading right above it (its title and anchor); the headings."""
-    from bundlesmith.markdown import freeze
-
     kept: list[MdToken] = []
     headings: list[Heading] = []
     quiz_title, quiz_anchor = "Knowledge check", ""
@@ -163,3 +161,12 @@ def _parse_quiz(token: Token, line: int, path: str, problems: list[Diagnostic]) 
                                   f"question '{raw['id']}' has no choice marked 'correct: true'"))
         questions.append(Question(raw["id"], text(raw, "prompt"), choices, text(raw, "feedback"), span))
     return Quiz(tuple(questions), Span(path, line), (start, end))
+
+
+def freeze(token: Token, type_: str = "") -> MdToken:
+    """A token as plain data (`type_` renames it)."""
+    return MdToken(type_ or token.type, token.tag, token.nesting,
+                   tuple((k, str(v)) for k, v in token.attrs.items()), token.content, token.markup, token.info,
+                   tuple((k, v) for k, v in token.meta.items() if isinstance(v, str | int)) if token.meta else (),
+                   token.block, token.hidden,
+                   None if token.children is None else tuple(freeze(c) for c in token.children))

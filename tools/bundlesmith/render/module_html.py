@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import nh3
 
-from bundlesmith.markdown import SLOT_INFO, configured, is_decorative, parse, slugify, thaw
-from bundlesmith.model import QUIZ_TOKEN, Heading, Module, Quiz
+from bundlesmith.markdown import SLOT_INFO, configured, is_decorative, parse, slugify
+from bundlesmith.model import QUIZ_TOKEN, Heading, MdToken, Module, Quiz
 from bundlesmith.render.module_links import ModuleLinks, Target, module_links, module_paths, referenced_assets
 from bundlesmith.render.url_policy import Layout, Link, UrlPolicy
 
@@ -403,6 +403,15 @@ class RenderedModule:
             return lambda: ""
         return lambda: render_quiz(self.module.id, quiz, self.quiz_title, self.quiz_anchor, self.module.title,
                                    prefix=layout.id_prefix, level=min(6, 2 + layout.demote))
+
+
+def thaw(tokens: Sequence[MdToken]) -> list[Token]:
+    """markdown-it tokens again, for its renderer."""
+    from markdown_it.token import Token
+
+    return [Token(t.type, t.tag, t.nesting, dict(t.attrs), None, 0,
+                  None if t.children is None else thaw(t.children), t.content, t.markup, t.info, dict(t.meta),
+                  t.block, t.hidden) for t in tokens]
 
 
 def render_module(module: Module, paths: dict[str, str], root_path: str = "") -> RenderedModule:

@@ -6,7 +6,7 @@ kind becomes in that output) and the reports' provenance lists the same files.
 from __future__ import annotations
 
 import os.path
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
@@ -27,9 +27,6 @@ class Target:
     fragment: str = ""  # the part after '#' of a link to a module or a file
 
 
-ADDRESS_KIND: Kind = "address"
-
-
 @dataclass(frozen=True)
 class ModuleLinks:
     """A module's links and images by what its Markdown wrote (the token's href or src)."""
@@ -37,9 +34,13 @@ class ModuleLinks:
     targets: dict[str, Target]
     assets: tuple[str, ...]  # project files its page uses, in the order they first appear
     modules: tuple[str, ...]  # the modules it links to
+    base: str = ""  # the module's folder
+    paths: dict[str, str] = field(default_factory=dict)  # as from module_paths()
 
     def target(self, url: str) -> Target:
-        return self.targets.get(url) or Target(ADDRESS_KIND, url)
+        """Where a URL of the module's body leads (one its load did not list is resolved the same way)."""
+        found = self.targets.get(url)
+        return found if found is not None else resolve(url, self.base, self.paths)
 
 
 def resolve(url: str, base: str, paths: dict[str, str]) -> Target:
@@ -61,7 +62,7 @@ def module_links(module: Module, paths: dict[str, str]) -> ModuleLinks:
     targets = {r.target: resolve(r.target, base, paths) for r in module.references}
     found = [targets[r.target] for r in module.references]
     return ModuleLinks(targets, tuple(dict.fromkeys(t.value for t in found if t.kind == "asset")),
-                       tuple(dict.fromkeys(t.value for t in found if t.kind == "module")))
+                       tuple(dict.fromkeys(t.value for t in found if t.kind == "module")), base, paths)
 
 
 def referenced_assets(module: Module, paths: dict[str, str]) -> tuple[str, ...]:
