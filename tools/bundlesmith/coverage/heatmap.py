@@ -1,4 +1,4 @@
-"""The standards × modules heatmap: one SVG, the same in the HTML report and on the bundle's site page.
+"""The standards-by-modules heatmap: one SVG, the same in the HTML report and on the bundle's site page.
 
 Readable without colour: every cell holds its letter (I introduces, D develops, A assesses; in brackets when
 the module does not count), the fill only repeats it; a title and a description (every row in words) for
@@ -40,10 +40,10 @@ def svg(columns: list[str], rows: list[Row], title_id: str) -> str:
         found = [f"{WORD[c[0]]} in {columns[i]}" + ("" if c[1] else " (not counting)")
                  for i, c in enumerate(cells) if c]
         words.append(f"{ref} {title}: " + ("; ".join(found) if found else "no module") + ".")
-    out = [f'<svg class="bs-heatmap" role="img" aria-labelledby="{title_id}-t {title_id}-d" '
-           f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-           f'<title id="{title_id}-t">Heatmap: targeted standards (rows) by module (columns); I introduces, '
-           f'D develops, A assesses</title>',
+    out = [(f'<svg class="bs-heatmap" role="img" aria-labelledby="{title_id}-t {title_id}-d" '
+            f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">'),
+           (f'<title id="{title_id}-t">Heatmap: targeted standards (rows) by module (columns); I introduces, '
+            f'D develops, A assesses</title>'),
            f'<desc id="{title_id}-d">{e(" ".join(words))}</desc>']
     for i, module in enumerate(columns):
         x = label_w + i * cell + cell / 2

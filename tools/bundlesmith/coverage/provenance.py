@@ -7,10 +7,29 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, Protocol
 
 from bundlesmith.model import Bundle, Catalogue, Module
 from bundlesmith.render.module_links import module_paths, referenced_assets
+
+
+class PackageRecord(Protocol):
+    """A package built for a bundle, as the report lists it."""
+
+    @property
+    def filename(self) -> str: ...
+    @property
+    def scorm_version(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def bundle(self) -> str: ...
+    @property
+    def variant(self) -> str | None: ...
 
 
 def source_files(catalogue: Catalogue, bundle: Bundle, sources: Sources | None = None) -> list[str]:
@@ -51,7 +70,7 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def content_hash(root: Path, files: list[str], read=None) -> str:
+def content_hash(root: Path, files: list[str], read: Callable[[str], bytes] | None = None) -> str:
     """sha256 over each file's path and bytes, in sorted path order (length-prefixed, so no two inputs collide).
 
     `read(rel)` gives a file's bytes (default: read from disk)."""
@@ -63,7 +82,7 @@ def content_hash(root: Path, files: list[str], read=None) -> str:
     return digest.hexdigest()
 
 
-def source_revision(root: Path, files: list[str]) -> dict | None:
+def source_revision(root: Path, files: list[str]) -> dict[str, Any] | None:
     """The git commit the project is at and whether any of these files differ from it; None outside git."""
     return Sources(root).revision(files)
 
@@ -90,13 +109,13 @@ class Sources:
     def sha256(self, rel: str) -> str:
         return self._file(rel)[1]
 
-    def linked(self, module, catalogue: Catalogue) -> set[str]:
+    def linked(self, module: Module, catalogue: Catalogue) -> set[str]:
         if module.path not in self._links:
             self._links[module.path] = _linked(module, catalogue)
         return self._links[module.path]
 
     def _read(self) -> tuple[str, set[str] | None] | None:
-        def git(*args: str) -> subprocess.CompletedProcess | None:
+        def git(*args: str) -> subprocess.CompletedProcess[bytes] | None:
             try:
                 done = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, timeout=20)
             except (OSError, subprocess.SubprocessError):
@@ -115,17 +134,18 @@ class Sources:
         changed = {entry[3:].decode("utf-8", "surrogateescape") for entry in status.stdout.split(b"\0") if entry}
         return revision.strip(), {path[len(prefix):] for path in changed if path.startswith(prefix)}
 
-    def revision(self, files: list[str]) -> dict | None:
+    def revision(self, files: list[str]) -> dict[str, Any] | None:
         if self._state is False:
             self._state = self._read()
-        if self._state is None:
+        if self._state is None or self._state is True:
             return None
         revision, changed = self._state
         return {"system": "git", "revision": revision,
                 "modified": None if changed is None else any(f in changed for f in files)}
 
 
-def provenance(catalogue: Catalogue, bundle: Bundle, packages, sources: Sources | None = None) -> dict:
+def provenance(catalogue: Catalogue, bundle: Bundle, packages: Iterable[PackageRecord],
+               sources: Sources | None = None) -> dict[str, Any]:
     sources = sources or Sources(catalogue.root)
     files = source_files(catalogue, bundle, sources)
     root = catalogue.root

@@ -7,7 +7,7 @@ from pathlib import Path
 from bundlesmith.diagnostics import Diagnostic, Span, error
 from bundlesmith.load import schema_check
 from bundlesmith.load.common import items_with_spans, span_of, strings, text
-from bundlesmith.load.yaml_source import load_yaml_file
+from bundlesmith.load.yaml_source import YMap, load_yaml_file
 from bundlesmith.model import Framework, StandardItem
 
 _CHILD_TYPE = {None: "domain", "domain": "standard", "standard": "indicator"}
@@ -29,10 +29,10 @@ def load_framework(file: Path, path: str, local: bool = False,
     items: list[StandardItem] = []
     seen: dict[str, Span] = {}
 
-    def walk(nodes, parent: StandardItem | None, container) -> tuple[str, ...]:
+    def walk(nodes: object, parent: StandardItem | None, container: object) -> tuple[str, ...]:
         codes = []
         for index, node in enumerate(nodes if isinstance(nodes, list) else []):
-            if not isinstance(node, dict) or not isinstance(node.get("code"), str):
+            if not isinstance(node, YMap) or not isinstance(node.get("code"), str):
                 continue
             span = span_of(container, index, path)
             code = node["code"]
@@ -56,9 +56,9 @@ def load_framework(file: Path, path: str, local: bool = False,
                     problems.append(error(span, "unknown-level",
                                           f"level '{level}' of {code} is not one of the framework's levels"))
             position = len(items)
-            items.append(None)  # placeholder keeps depth-first order; children fill in after it
-            children = walk(node.get("items"), StandardItem(fid, code, str(kind), "", "", (), None, (), span),
-                            node.get("items"))
+            placeholder = StandardItem(fid, code, str(kind), "", "", (), None, (), span)
+            items.append(placeholder)  # keeps depth-first order; children fill in after it
+            children = walk(node.get("items"), placeholder, node.get("items"))
             items[position] = StandardItem(
                 framework=fid, code=code, type=str(kind), title=text(node, "title"),
                 statement=text(node, "statement"), levels=levels,

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from bundlesmith.coverage.model import STATUSES, bundle_coverage_model
-from bundlesmith.model import STRENGTH_LETTER, Bundle, Catalogue, Module, Quiz, Session
+from bundlesmith.model import STRENGTH_LETTER, Bundle, Catalogue, Module, Quiz, Session, Variant
 from bundlesmith.render import url_policy
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.module_html import render_markdown
@@ -49,7 +49,7 @@ class HandbookPlan:
     dated: date | None  # the content's date: the latest review of its modules (never the clock)
 
     @property
-    def variant(self):
+    def variant(self) -> Variant | None:
         return self.catalogue.variant
 
 
@@ -108,7 +108,7 @@ def _cover(plan: HandbookPlan, edition: str) -> str:
     bundle, variant = plan.bundle, plan.variant
     rows = [("Edition", EDITION_TITLE[edition]), ("Version", bundle.version)]
     if variant is not None:
-        rows.append(("Local variant", f"{variant.title}: content marked ‘Local’ is written for {variant.title}"))
+        rows.append(("Local variant", f"{variant.title}: content marked \u2018Local\u2019 is written for {variant.title}"))
     acc = bundle.accreditation
     if acc is not None and acc.status != "none":
         words = [f"{acc.status.capitalize()}"] + ([f"by {acc.body}"] if acc.body else []) \
@@ -134,6 +134,8 @@ def _local_mark(local: bool) -> str:
 
 def _timetable(plan: HandbookPlan, facilitator: bool) -> str:
     schedule = plan.bundle.schedule
+    if schedule is None:
+        return ""
     numbers = {m.id: n for n, m in enumerate(plan.modules, start=1)}
     parts = ['<section class="timetable"><h2 id="timetable">Timetable</h2>']
     for day in schedule.days:
@@ -247,8 +249,8 @@ def asset_type(path: str) -> str:
 def _standards_map(plan: HandbookPlan) -> str:
     coverage = bundle_coverage_model(plan.catalogue, plan.bundle)
     parts = ['<section class="appendix"><h2 id="standards-map">Appendix: standards map</h2>',
-             "<p>How the modules of this handbook meet the standards the programme targets. "
-             "I introduces, D develops, A assesses.</p>"]
+             ("<p>How the modules of this handbook meet the standards the programme targets. "
+              "I introduces, D develops, A assesses.</p>")]
     rows = []
     for cov in coverage.targets:
         modules = ", ".join(f"{c.module.title} ({STRENGTH_LETTER[c.strength]})" + (" (Local)" if c.module.local else "")

@@ -12,6 +12,7 @@ Facts are hashable, so that the manifest can serialise each distinct record once
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -88,7 +89,7 @@ def bundle_facts(catalogue: Catalogue, bundle: Bundle, modules: tuple[Module, ..
     )
 
 
-def _paths(catalogue: Catalogue, refs) -> tuple[TaxonPath, ...]:
+def _paths(catalogue: Catalogue, refs: Iterable[str]) -> tuple[TaxonPath, ...]:
     paths = []
     for ref in refs:
         item = catalogue.standard(ref)
@@ -96,8 +97,11 @@ def _paths(catalogue: Catalogue, refs) -> tuple[TaxonPath, ...]:
         if item is None or framework is None:
             continue
         chain = [item]
-        while chain[0].parent and catalogue.standard(f"{framework.id}:{chain[0].parent}") is not None:
-            chain.insert(0, catalogue.standard(f"{framework.id}:{chain[0].parent}"))
+        while chain[0].parent:
+            parent = catalogue.standard(f"{framework.id}:{chain[0].parent}")
+            if parent is None:
+                break
+            chain.insert(0, parent)
         paths.append(TaxonPath(f"{framework.title} {framework.version}", tuple(Taxon(i.code, i.label) for i in chain)))
     return tuple(paths)
 
@@ -111,7 +115,7 @@ def _vcard(name: str) -> str:
     return f"BEGIN:VCARD\nVERSION:3.0\nFN:{name}\nEND:VCARD"
 
 
-def _sub(parent, ns: str, tag: str, text: str | None = None, **attrs):
+def _sub(parent: etree._Element, ns: str, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
     node = etree.SubElement(parent, f"{{{ns}}}{tag}", {k.replace("_", ""): v for k, v in attrs.items()})
     if text is not None:
         node.text = text
@@ -120,11 +124,11 @@ def _sub(parent, ns: str, tag: str, text: str | None = None, **attrs):
 
 # ---- SCORM 1.2: IMS Metadata 1.2.1 ----
 
-def lom12(parent, facts: Facts) -> None:
-    def ls(node, text, lang=LANG):
+def lom12(parent: etree._Element, facts: Facts) -> None:
+    def ls(node: etree._Element, text: str, lang: str = LANG) -> None:
         _sub(node, IMSMD, "langstring", text).set(XML_LANG, lang)
 
-    def vocab(node, tag, value):
+    def vocab(node: etree._Element, tag: str, value: str) -> None:
         holder = _sub(node, IMSMD, tag)
         ls(_sub(holder, IMSMD, "source"), "LOMv1.0", "x-none")
         ls(_sub(holder, IMSMD, "value"), value, "x-none")
@@ -176,13 +180,13 @@ def lom12(parent, facts: Facts) -> None:
 
 # ---- SCORM 2004: IEEE LOM ----
 
-def lom2004(parent, facts: Facts) -> None:
-    def string(node, tag, text, lang=LANG):
+def lom2004(parent: etree._Element, facts: Facts) -> None:
+    def string(node: etree._Element, tag: str, text: str, lang: str = LANG) -> etree._Element:
         holder = _sub(node, LOM, tag)
         _sub(holder, LOM, "string", text, language=lang)
         return holder
 
-    def vocab(node, tag, value):
+    def vocab(node: etree._Element, tag: str, value: str) -> None:
         holder = _sub(node, LOM, tag)
         _sub(holder, LOM, "source", "LOMv1.0")
         _sub(holder, LOM, "value", value)

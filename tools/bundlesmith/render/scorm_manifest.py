@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from functools import cache
+from typing import cast
 
 from lxml import etree
 
@@ -29,8 +30,10 @@ ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
 LOM = "http://ltsc.ieee.org/xsd/LOM"
 
-NSMAP12 = {None: CP12, "adlcp": ADLCP12, "imsmd": IMSMD, "xsi": XSI}
-NSMAP2004 = {None: CP2004, "adlcp": ADLCP2004, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS, "lom": LOM, "xsi": XSI}
+# lxml takes None as the default namespace's prefix; its type stubs only say str.
+NSMAP12 = cast("dict[str, str]", {None: CP12, "adlcp": ADLCP12, "imsmd": IMSMD, "xsi": XSI})
+NSMAP2004 = cast("dict[str, str]", {None: CP2004, "adlcp": ADLCP2004, "adlseq": ADLSEQ, "adlnav": ADLNAV,
+                                    "imsss": IMSSS, "lom": LOM, "xsi": XSI})
 LOCATIONS12 = (f"{CP12} imscp_rootv1p1p2.xsd {IMSMD} imsmd_rootv1p2p1.xsd {ADLCP12} adlcp_rootv1p2.xsd")
 LOCATIONS2004 = (f"{CP2004} imscp_v1p1.xsd {ADLCP2004} adlcp_v1p3.xsd {ADLSEQ} adlseq_v1p3.xsd "
                  f"{ADLNAV} adlnav_v1p3.xsd {IMSSS} imsss_v1p0.xsd {LOM} lom.xsd")
@@ -126,32 +129,33 @@ def _item(parent: etree._Element, node: Node, plan: PackagePlan, cp: str, v12: b
     _objectives(item, plan, sco)
 
 
-def _objectives(item, plan: PackagePlan, sco: Sco) -> None:
+def _objectives(item: etree._Element, plan: PackagePlan, sco: Sco) -> None:
     """The pass mark as the primary objective's minimum measure, and one objective per assessed standard.
 
     Every objective carries the bundle's pass mark: some LMSs (Moodle, so Totara) set
     `cmi.scaled_passing_score` from the objectives one after another, the last one winning, and take 1.0
     for an objective with none. Only the primary objective is satisfied by its measure; the per-standard
     ones keep the default (`satisfiedByMeasure` false), so they never drive sequencing."""
+    mastery = sco.mastery or 0  # an assessed SCO always has its pass mark
     sequencing = _sub(item, IMSSS, "sequencing")
     objectives = _sub(sequencing, IMSSS, "objectives")
     primary = _sub(objectives, IMSSS, "primaryObjective", objectiveID=f"urn:bundlesmith:sco:{sco.identifier}",
                    satisfiedByMeasure="true")
-    _sub(primary, IMSSS, "minNormalizedMeasure", _measure(sco.mastery))
+    _sub(primary, IMSSS, "minNormalizedMeasure", _measure(mastery))
     seen: set[str] = set()
     for module in sco.modules:
         for objective in plan.objectives(module):
             if objective.id not in seen:
                 seen.add(objective.id)
                 declared = _sub(objectives, IMSSS, "objective", objectiveID=objective.id)
-                _sub(declared, IMSSS, "minNormalizedMeasure", _measure(sco.mastery))
+                _sub(declared, IMSSS, "minNormalizedMeasure", _measure(mastery))
 
 
 def _measure(mastery: int) -> str:
     return f"{mastery / 100:.2f}".rstrip("0").rstrip(".") if mastery % 100 else str(mastery // 100)
 
 
-def _sub(parent, ns: str, tag: str, text: str | None = None, **attrs):
+def _sub(parent: etree._Element, ns: str, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
     node = etree.SubElement(parent, f"{{{ns}}}{tag}", attrs)
     if text is not None:
         node.text = text

@@ -105,8 +105,8 @@ def plan_package(catalogue: Catalogue, bundle: Bundle, scorm_version: str,
         assets = tuple(dict.fromkeys(a for m in modules for a in assets_of(m)))
         sco = Sco(ncname(f"item-{bundle.id}"), ncname(f"res-{bundle.id}"), bundle.title, f"sco/{bundle.id}.html",
                   tuple(modules), assets, mastery if any(m.quiz for m in modules) else None)
-        tree = (Node(sco.identifier, bundle.title, sco=sco),)
-        return PackagePlan(catalogue, bundle, scorm_version, variant, manifest_id, organization_id, tree, (sco,))
+        return PackagePlan(catalogue, bundle, scorm_version, variant, manifest_id, organization_id,
+                           (Node(sco.identifier, bundle.title, sco=sco),), (sco,))
     scos: dict[str, Sco] = {}
     tree: list[Node] = []
     used: set[str] = set()

@@ -10,14 +10,16 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from bundlesmith.coverage import heatmap
 from bundlesmith.model import Bundle, Catalogue, Module
 from bundlesmith.readability import module_reading_level
-from bundlesmith.coverage import heatmap
 from bundlesmith.render import accessibility_statement, jsonld, url_policy
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.site_plan import (
@@ -79,7 +81,7 @@ class SiteContext:
 @dataclass(frozen=True)
 class RenderedPage:
     html: str
-    toc: list[dict]  # mkdocs toc tokens: level, id, name, children
+    toc: list[dict[str, Any]]  # mkdocs toc tokens: level, id, name, children
 
 
 def minutes(value: int) -> str:
@@ -112,15 +114,16 @@ class PageRenderer:
         """The page's HTML; `url(src_uri)` links from this page to another site file, `root` to the site's root."""
         c = self.context
         catalogue = c.catalogue
-        common = dict(c=c, catalogue=catalogue, index=self.index, url=url, page=page, group=module_group,
-                      uris=dict(home=HOME, bundles=BUNDLES_INDEX, modules=MODULES_INDEX, standards=STANDARDS_INDEX,
-                                glossary=GLOSSARY),
-                      bundle_uri=bundle_uri, module_uri=module_uri, group_uri=group_uri, framework_uri=framework_uri,
-                      standard_uri=standard_uri, prior_learning_uri=prior_learning_uri, variant=catalogue.variant,
-                      heatmap=self.heatmap)
+        uris = {"home": HOME, "bundles": BUNDLES_INDEX, "modules": MODULES_INDEX, "standards": STANDARDS_INDEX,
+                "glossary": GLOSSARY}
+        common: dict[str, Any] = {
+            "c": c, "catalogue": catalogue, "index": self.index, "url": url, "page": page, "group": module_group,
+            "uris": uris, "bundle_uri": bundle_uri, "module_uri": module_uri, "group_uri": group_uri,
+            "framework_uri": framework_uri, "standard_uri": standard_uri, "prior_learning_uri": prior_learning_uri,
+            "variant": catalogue.variant, "heatmap": self.heatmap}
         if page.kind == "module":
             return self._module(catalogue.modules[page.key], url, root, common)
-        extra = {}
+        extra: dict[str, Any] = {}
         if page.kind in ("bundle", "prior-learning"):
             extra["bundle"] = catalogue.bundles[page.key]
         elif page.kind == "module-group":
@@ -131,13 +134,13 @@ class PageRenderer:
         elif page.kind == "standard":
             extra["standard"] = catalogue.standard(page.key)
             extra["framework"] = catalogue.framework_of(page.key)
-        elif page.kind == "accessibility":
+        elif page.kind == "accessibility" and catalogue.publisher is not None:  # planned only with a publisher
             extra["s"] = accessibility_statement.statement(catalogue.publisher, c.site_name)
         text = self.env.get_template(f"{page.kind}.html").render(**common, **extra)
-        return RenderedPage(text, toc_tokens([(int(l), i, n) for l, i, n in HEADING.findall(text)]))
+        return RenderedPage(text, toc_tokens([(int(level), i, n) for level, i, n in HEADING.findall(text)]))
 
     def heatmap(self, bundle: Bundle) -> Markup:
-        """The bundle's standards × modules heatmap (its data from the site plan), the same SVG as in its
+        """The bundle's standards-by-modules heatmap (its data from the site plan), the same SVG as in its
         coverage report."""
         data = self.index.heatmap(bundle)
         return Markup(heatmap.svg(data.columns, data.rows, f"heat-{bundle.id}"))
@@ -172,20 +175,16 @@ def fill_later(text: str, downloads: dict[str, list[Download]], url: Callable[[s
     template = _later_template()
     flags = {"packages_built": packages_built, "reports_built": reports_built}
 
-    def fill(match: re.Match) -> str:
+    def fill(match: re.Match[str]) -> str:
         kind, key = match.group(1), html.unescape(match.group(2))
-        return template.render(kind=kind, files=downloads.get(key, []), c=flags, url=url).strip()
+        return str(template.render(kind=kind, files=downloads.get(key, []), c=flags, url=url)).strip()
 
     return LATER.sub(fill, text)
 
 
-_LATER_TEMPLATE: list = []
-
-
-def _later_template():
-    if not _LATER_TEMPLATE:
-        _LATER_TEMPLATE.append(environment().get_template("_later.html"))
-    return _LATER_TEMPLATE[0]
+@lru_cache(maxsize=1)
+def _later_template() -> jinja2.Template:
+    return environment().get_template("_later.html")
 
 
 def environment() -> jinja2.Environment:
@@ -197,13 +196,13 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def toc_tokens(headings: list[tuple[int, str, str]]) -> list[dict]:
+def toc_tokens(headings: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
     """Nest (level, id, html name) headings into mkdocs toc tokens."""
-    root: list[dict] = []
-    stack: list[dict] = []
+    root: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
     for level, hid, name in headings:
         name = re.sub(r"<[^>]*>", "", name).strip()  # a link inside a heading must not nest in the TOC's link
-        token = {"level": level, "id": hid, "name": name, "children": []}
+        token: dict[str, Any] = {"level": level, "id": hid, "name": name, "children": []}
         while stack and stack[-1]["level"] >= level:
             stack.pop()
         (stack[-1]["children"] if stack else root).append(token)

@@ -9,9 +9,13 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from bundlesmith.coverage.model import BundleCoverage, ItemCoverage, bundle_coverage_model
-from bundlesmith.model import STRENGTH_LETTER, Alignment, Bundle, Catalogue, Module, StandardItem
+from bundlesmith.model import STRENGTH_LETTER, Alignment, Bundle, Catalogue, Module, Section, StandardItem
+
+if TYPE_CHECKING:
+    from bundlesmith.coverage.rpl import RplMap
 
 HOME = "index.md"
 BUNDLES_INDEX = "bundles/index.md"
@@ -84,34 +88,34 @@ def plan(catalogue: Catalogue, site_name: str) -> list[SitePage]:
     return pages
 
 
-def navigation(catalogue: Catalogue, extra_pages: list[str]) -> list:
+def navigation(catalogue: Catalogue, extra_pages: list[str]) -> list[Any]:
     """The nav in mkdocs' config form. Titles are HTML-escaped: the theme prints them unescaped.
 
     Sections stay small (modules grouped by folder, standards by framework) so that the pruned
     navigation of each page stays short at national scale.
     """
     e = html.escape
-    modules: dict[str, list] = {}
+    modules: dict[str, list[tuple[str, str]]] = {}
     for module in _sorted_modules(catalogue):
         modules.setdefault(module_group(module), []).append((module.title, module_uri(module.id)))
-    module_nav: list = [MODULES_INDEX]
+    module_nav: list[Any] = [MODULES_INDEX]
     if len(modules) == 1:
         module_nav += _chunked(next(iter(modules.values())))
     else:  # each group's own page first: the theme makes it the group's page, and lists every module by title
-        module_nav += [{e(group): [group_uri(group)] + _chunked(items)} for group, items in modules.items()]
-    standards_nav: list = [STANDARDS_INDEX]
+        module_nav += [{e(group): [group_uri(group), *_chunked(items)]} for group, items in modules.items()]
+    standards_nav: list[Any] = [STANDARDS_INDEX]
     for framework in sorted(catalogue.frameworks.values(), key=lambda f: f.id):
         entries = [(f"{s.code} {s.title}".strip(), standard_uri(s.ref)) for s in framework.standards]
         if len(entries) > NAV_SECTION_LIMIT:  # a big framework: one section per domain
-            items = [{e(f"{d.code} {d.title}"): _chunked([(f"{s.code} {s.title}".strip(), standard_uri(s.ref))
+            items: list[Any] = [{e(f"{d.code} {d.title}"): _chunked([(f"{s.code} {s.title}".strip(), standard_uri(s.ref))
                                                          for s in framework.standards if s.parent == d.code])}
                      for d in framework.domains]
         else:
             items = _chunked(entries)
-        standards_nav.append({e(framework.title): [framework_uri(framework.id)] + items})
+        standards_nav.append({e(framework.title): [framework_uri(framework.id), *items]})
     bundles = [(b.title, bundle_uri(b.id)) for b in _sorted_bundles(catalogue)]
-    nav = [{"Home": HOME},
-           {"Bundles": [BUNDLES_INDEX] + _chunked(bundles)},
+    nav: list[Any] = [{"Home": HOME},
+           {"Bundles": [BUNDLES_INDEX, *_chunked(bundles)]},
            {"Modules": module_nav},
            {"Standards": standards_nav}]
     if catalogue.glossary.entries:
@@ -120,7 +124,7 @@ def navigation(catalogue: Catalogue, extra_pages: list[str]) -> list:
     return nav + [p for p in extra_pages if p != ACCESSIBILITY] + statement
 
 
-def _chunked(entries: list[tuple[str, str]], limit: int | None = None) -> list:
+def _chunked(entries: list[tuple[str, str]], limit: int | None = None) -> list[Any]:
     """Nav items for (title, uri) pairs; past `limit`, in sections of at most `limit` named by their range.
 
     mkdocs-material renders the whole open section on every page of it, so one section of 1,000
@@ -207,21 +211,21 @@ class SiteIndex:
     def bundle_modules(self, bundle: Bundle) -> list[Module]:
         return [self.catalogue.modules[m] for m in bundle.module_ids if m in self.catalogue.modules]
 
-    def section_modules(self, section) -> list[Module]:
+    def section_modules(self, section: Section) -> list[Module]:
         return [self.catalogue.modules[m] for m in section.module_ids if m in self.catalogue.modules]
 
     def bundle_coverage(self, bundle: Bundle) -> BundleCoverage:
         """The bundle's coverage, from the one coverage model every report and `check` read too."""
         return bundle_coverage_model(self.catalogue, bundle)
 
-    def prior_learning(self, bundle: Bundle) -> list:
+    def prior_learning(self, bundle: Bundle) -> list[RplMap]:
         """The bundle's RPL map for holders of each crosswalk's source (coverage/rpl.py decides), by crosswalk id."""
         from bundlesmith.coverage.rpl import rpl_map
 
         return [rpl_map(self.catalogue, bundle, self.catalogue.crosswalks[c]) for c in sorted(self.catalogue.crosswalks)]
 
     def heatmap(self, bundle: Bundle) -> Heatmap:
-        """What the bundle's standards × modules heatmap shows, from its coverage model: a row per targeted
+        """What the bundle's standards-by-modules heatmap shows, from its coverage model: a row per targeted
         standard, a cell per module of the bundle (its strength's letter, and whether it counts)."""
         ids = [m.id for m in self.bundle_modules(bundle)]
         rows: list[HeatmapRow] = []
