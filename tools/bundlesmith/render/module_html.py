@@ -165,7 +165,7 @@ def _as(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsD
     return self.renderToken(_Replaced(tokens, idx, dataclasses.replace(tokens[idx], **changes)), idx, options, env)
 
 
-def _words(tokens: Sequence[Token], start: int, close: str) -> str:
+def _words(tokens: Sequence[Token] | Sequence[MdToken], start: int, close: str) -> str:
     """The plain words of inline tokens from `start` up to the first token of type `close`."""
     words = []
     for token in tokens[start:]:
@@ -332,12 +332,15 @@ def _render(tokens: Sequence[Token], state: _State, quiz: Callable[[], str]) -> 
     return "".join(parts)
 
 
+KEPT_BODIES = 2  # renders kept per module: a bundle's SCORM 1.2 and 2004 packages often share one
+
+
 @dataclass(frozen=True)
 class RenderedModule:
     """A module ready to render for any output: its tokens, what its links point at, its headings."""
 
     module: Module
-    tokens: Sequence[Token]
+    tokens: tuple[MdToken, ...]
     links: ModuleLinks
     headings: tuple[Heading, ...]
     quiz_title: str = "Knowledge check"
@@ -362,27 +365,27 @@ class RenderedModule:
         return self.module.quiz is not None
 
     def body(self, policy: UrlPolicy, layout: Layout) -> Body:
-        """The body for one output (the same output gives the same bytes: each is rendered once)."""
-        tokens = list(self.tokens)
-        dropped = False
-        if layout.drop_title:
-            first = next((i for i, t in enumerate(tokens) if t.type == "heading_open"), None)
-            if first is not None and tokens[first].tag == "h1" and \
-                    _words(tokens[first + 1].children or [], 0, "").strip() == layout.drop_title.strip():
-                del tokens[first:first + 3]
-                dropped = True
+        """The body for one output (the same output gives the same bytes)."""
+        heads = [i for i, t in enumerate(self.tokens) if t.type == "heading_open"]
+        dropped = bool(layout.drop_title and heads and self.tokens[heads[0]].tag == "h1"
+                       and _words(self.tokens[heads[0] + 1].children or (), 0, "").strip() == layout.drop_title.strip())
         state = _State(self.links, policy, layout, self.module.local_slots)
         if layout.top:
-            lowest = min((int(t.tag[1]) for t in tokens if t.type == "heading_open"), default=layout.top)
-            state.shift = layout.top - lowest
+            kept = heads[1:] if dropped else heads
+            state.shift = layout.top - min((int(self.tokens[i].tag[1]) for i in kept), default=layout.top)
         else:
             state.shift = layout.demote
         key = (*state.key(), dropped)
         found = self._bodies.get(key)
         if found is None:
+            tokens = thaw(self.tokens)
+            if dropped:
+                del tokens[heads[0]:heads[0] + 3]
             found = self._render(tokens, state)
             if dropped:  # the line the title heading stood on stays
                 found = Body(found.title, "\n" + found.html)
+            while len(self._bodies) >= KEPT_BODIES:
+                del self._bodies[next(iter(self._bodies))]
             self._bodies[key] = found
         return found
 
@@ -421,7 +424,7 @@ def render_module(module: Module, paths: dict[str, str], root_path: str = "") ->
         from bundlesmith.load.markdown_scan import parsed_body
 
         parsed = parsed_body(parse(module.body))
-    return RenderedModule(module, thaw(parsed.tokens), module_links(module, paths), parsed.headings,
+    return RenderedModule(module, parsed.tokens, module_links(module, paths), parsed.headings,
                           parsed.quiz_title, parsed.quiz_anchor)
 
 
