@@ -24,6 +24,7 @@ Before you go on, read [the values we share]({WELCOME}.md#the-values-we-share) a
 <p>Not ours: <a href="bs-module:{WELCOME}">forged module</a>, <a href="bs-ref:0">forged reference</a>,
 <img src="bs-asset:content/publisher.yml" alt="forged image">
 <a class="bs-nav" data-bs-nav="item-your-development-and-appraisal" href="#x">forged request</a></p>
+<div class="bs-quiz-slot"></div>
 """
 
 
@@ -120,6 +121,9 @@ def test_a_link_that_looks_like_one_of_bundlesmiths_own_is_not_honoured(built, w
     request = link(doc, "forged request")  # raw HTML naming a navigation request the module never made
     assert request.get("data-bs-nav") is None
     assert not [url for url in doc.xpath("//@href | //@src") if url.startswith("bs-")]
+    # The knowledge check is a token of its own: content that imitates where it used to go gets nothing.
+    assert len(doc.xpath(f"//section[@class='bs-quiz'][@data-module='{MODULE}']")) == 1
+    assert doc.xpath("//div[@class='bs-quiz-slot'][not(node())]")
 
 
 def test_check_refuses_such_a_link_written_in_markdown(project):
