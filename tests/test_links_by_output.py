@@ -85,6 +85,7 @@ def test_on_the_one_page_of_a_single_sco_package_a_link_goes_to_the_other_module
     assert doc.xpath(f"//*[@id='{to_part[1:]}']")  # the other module's heading, its id prefixed
     to_module = link(doc, "a just culture").get("href")
     assert to_module == f"#module-{JUST}" and doc.xpath(f"//article[@id='module-{JUST}']")
+    assert link(doc, "forged request").get("href") == f"#m-{MODULE}--x"  # a part of this module, as written
     # One h1 on the page (the bundle's): every module's headings moved one level down.
     assert len(doc.xpath("//h1")) == 1 and doc.xpath(f"//h3[@id='m-{MODULE}--why-speaking-up-matters']")
 

@@ -3,7 +3,7 @@ admonitions (`!!! note`), heading anchors, `::: slot NAME` containers, and attri
 (`![](border.png){ .decorative }`: a decorative image, rendered with `alt=""`).
 
 Loading scans the tokens (links, headings, the quiz, slots) and keeps them (load/markdown_scan.py);
-rendering turns the same tokens into HTML with its own rules (render/module_html.py).
+rendering turns the same tokens into HTML with its own rules (render/markdown_rules.py).
 """
 
 from __future__ import annotations

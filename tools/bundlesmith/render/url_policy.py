@@ -4,7 +4,7 @@ multi-SCO package and the printed handbook.
 A `UrlPolicy` says what a link to another module, to a project file, or to an address becomes, and
 where an image's file is found; a `Layout` says how the body sits on its page (ids made unique, headings
 moved down, tables that scroll, the knowledge check in place or not). The renderer rules
-(render/module_html.py) consult both while they turn a module's tokens into HTML; nothing is rewritten
+(render/markdown_rules.py) consult both while they turn a module's tokens into HTML; nothing is rewritten
 afterwards.
 """
 
