@@ -131,6 +131,7 @@ def test_check_refuses_such_a_link_written_in_markdown(project):
     module = project / f"content/modules/induction/{MODULE}.md"
     module.write_text(module.read_text() + f"\nSee [the welcome](bs-module:{WELCOME}).\n")
     problems = [d.format() for d in pipeline.check(project).diagnostics]
+    line = len(module.read_text().splitlines())
     assert [p for p in problems if "bs-module:" in p] == [
-        f"content/modules/induction/{MODULE}.md:{len(module.read_text().splitlines())}: error: link to "
-        f"'bs-module:{WELCOME}' is not allowed: use a relative path or an http(s) address [unsafe-url]"]
+        (f"content/modules/induction/{MODULE}.md:{line}: error: link to "
+         f"'bs-module:{WELCOME}' is not allowed: use a relative path or an http(s) address [unsafe-url]")]

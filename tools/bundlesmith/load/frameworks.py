@@ -19,9 +19,9 @@ def load_framework(file: Path, path: str, local: bool = False,
     if data is None:
         return None, problems
     problems += schema_check.check(data, "framework", path)
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+    fid = data.get("id") if isinstance(data, YMap) else None
+    if not isinstance(data, YMap) or not isinstance(fid, str):
         return None, problems
-    fid = data["id"]
     if fid != file.stem and not file.stem.startswith(f"{fid}-"):
         problems.append(error(span_of(data, "id", path), "id-mismatch",
                               f"framework id '{fid}' does not match the file name '{file.name}'",
@@ -32,10 +32,10 @@ def load_framework(file: Path, path: str, local: bool = False,
     def walk(nodes: object, parent: StandardItem | None, container: object) -> tuple[str, ...]:
         codes = []
         for index, node in enumerate(nodes if isinstance(nodes, list) else []):
-            if not isinstance(node, YMap) or not isinstance(node.get("code"), str):
+            code = node.get("code") if isinstance(node, YMap) else None
+            if not isinstance(node, YMap) or not isinstance(code, str):
                 continue
             span = span_of(container, index, path)
-            code = node["code"]
             kind = node.get("type")
             expected = _CHILD_TYPE.get(parent.type if parent else None)
             if kind in _CHILD_TYPE.values() and kind != expected:

@@ -146,20 +146,22 @@ def _parse_quiz(token: Token, line: int, path: str, problems: list[Diagnostic]) 
     questions: list[Question] = []
     seen: set[str] = set()
     for index, raw in enumerate(data):
-        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        qid = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(raw, dict) or not isinstance(qid, str):
             continue
         span = Span(path, data.line_of(index))
-        if raw["id"] in seen:
-            problems.append(error(span, "duplicate-id", f"duplicate quiz question id '{raw['id']}'"))
-        seen.add(raw["id"])
+        if qid in seen:
+            problems.append(error(span, "duplicate-id", f"duplicate quiz question id '{qid}'"))
+        seen.add(qid)
+        listed = raw.get("choices")
         choices = tuple(
             Choice(text(c, "text"), c.get("correct") is True, text(c, "feedback"))
-            for c in (raw.get("choices") or []) if isinstance(c, dict)
+            for c in (listed if isinstance(listed, list) else []) if isinstance(c, dict)
         )
         if choices and not any(c.correct for c in choices):
             problems.append(error(span, "no-correct-choice",
-                                  f"question '{raw['id']}' has no choice marked 'correct: true'"))
-        questions.append(Question(raw["id"], text(raw, "prompt"), choices, text(raw, "feedback"), span))
+                                  f"question '{qid}' has no choice marked 'correct: true'"))
+        questions.append(Question(qid, text(raw, "prompt"), choices, text(raw, "feedback"), span))
     return Quiz(tuple(questions), Span(path, line), (start, end))
 
 

@@ -11,7 +11,7 @@ from bundlesmith.load.common import items_with_spans, mapping, parse_date, span_
 from bundlesmith.load.front_matter import split_front_matter
 from bundlesmith.load.markdown_scan import scan_body
 from bundlesmith.load.yaml_source import YMap, YValue, parse_yaml, read_text
-from bundlesmith.model import Alignment, Assessment, CoCreation, Module, Outcome, PreparedBody, Review
+from bundlesmith.model import Alignment, Assessment, CoCreation, Module, Outcome, ParsedBody, Review
 
 
 def load_module(file: Path, path: str, local: bool = False, raw: bytes | None = None,
@@ -82,7 +82,7 @@ def load_module(file: Path, path: str, local: bool = False, raw: bytes | None = 
         span=span_of(data, "id", path),
         local=local,
         raw_html=scan.raw_html,
-        prepared=scan.prepared if isinstance(scan.prepared, PreparedBody) else None,
+        prepared=scan.prepared if isinstance(scan.prepared, ParsedBody) else None,
         prose=scan.prose,
     )
     return module, mid, problems

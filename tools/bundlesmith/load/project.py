@@ -29,7 +29,7 @@ from bundlesmith.model import (
     Crosswalk,
     Framework,
     Module,
-    PreparedBody,
+    ParsedBody,
     Section,
     Slot,
     SlotFill,
@@ -355,7 +355,7 @@ def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], proble
         body = "\n".join(lines)
         rescan, _ = scan_body(body, module.path, module.body_line, abbr)
         modules[mid] = dataclasses.replace(
-            module, body=body, anchors=rescan.anchors, slots=rescan.slots, quiz=rescan.quiz, prepared=rescan.prepared if isinstance(rescan.prepared, PreparedBody) else None,
+            module, body=body, anchors=rescan.anchors, slots=rescan.slots, quiz=rescan.quiz, prepared=rescan.prepared if isinstance(rescan.prepared, ParsedBody) else None,
             references=tuple(references), local_slots=tuple(sorted(f.slot for _, f, _ in items)),
         )
 
