@@ -11,6 +11,8 @@ Each edit kind changes what an author would change for it, and no more, so the c
   reorder   two neighbouring modules of a bundle's first section swapped (never a module and its
             prerequisite)
   standard  a standard renamed: its title in the framework changed
+  site_page a page of the project's own, in the folder `mkdocs.yml` names as `docs_dir`, written (created
+            the first time)
 
 `Edits` remembers every file's first content, so `restore()` puts the corpus back as it was, however many
 edits were applied since.
@@ -116,6 +118,13 @@ class Edits:
     def standard(self, mark: str) -> None:
         self.replace(self.path("content/standards/nat.yml"), "title: Standard 1.1\n",
                      f"title: Standard 1.1, renamed ({mark})\n")
+
+    def site_page(self, mark: str) -> None:
+        match = re.search(r"^docs_dir:\s*['\"]?([^'\"\s#]+)", self.read(self.path("mkdocs.yml")), re.MULTILINE)
+        path = self.path(match[1] if match else "docs") / "contacts.md"  # mkdocs' own default is docs/
+        text = self.read(path) if path.exists() else "# Local contacts\n\nWho to ask about this training.\n"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.write(path, text + f"\nA contact added: {mark}.\n")
 
     def edit_modules(self, bundle: Path, change: Callable[[list[str]], list[str]], first_only: bool = False) -> None:
         """Change the module lists of a bundle's sections; a section left empty is dropped."""
