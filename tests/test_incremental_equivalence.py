@@ -255,4 +255,6 @@ def test_after_every_kind_of_edit_the_incremental_build_is_a_build_from_scratch(
             kinds.insert(story.rng.randint(1, len(kinds)), kind)
     tell(story, kinds)
     assert len(story.steps) == len(kinds) + 1
+    compared = next(iter(story.scratch.values()))[1]  # what the comparison covered: both sites' search indexes too
+    assert {"site/search/search_index.json", "site-ics-00/search/search_index.json"} <= compared.keys()
     assert len({digest(state) for state in story.states}) > len(kinds) // 2, "the edits changed nothing"
