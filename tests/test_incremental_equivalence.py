@@ -83,6 +83,7 @@ class Story:
     corpus: Path
     work: Path
     seed: int
+    length: int  # 0: each kind once, in the seed's order; N: N kinds drawn at random
     outputs: tuple[str, ...]
     rng: random.Random = field(init=False, repr=False)
     edits: Any = field(init=False, repr=False)  # bench_edits.Edits
@@ -101,7 +102,7 @@ class Story:
     def told(self) -> str:
         lines = [f"seed {self.seed}, outputs {', '.join(self.outputs)}; the edits, each followed by a build:"]
         lines += [f"  {n}. {step}" for n, step in enumerate(self.steps)]
-        replay = f"EQUIVALENCE_SEED={self.seed} EQUIVALENCE_EDITS={len(self.steps) - 1}"
+        replay = f"EQUIVALENCE_SEED={self.seed}" + (f" EQUIVALENCE_EDITS={self.length}" if self.length else "")
         if self.outputs != OUTPUTS:
             replay += " EQUIVALENCE_OUTPUTS=all"
         return "\n".join([*lines, f"replay: {replay} pytest tests/test_incremental_equivalence.py"])
@@ -123,7 +124,11 @@ class Story:
         runs = {name: subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                 for name, command in commands.items()}  # both at once: the two builds are independent
         for name, run in runs.items():
-            log, _ = run.communicate(timeout=300)
+            try:
+                log, _ = run.communicate(timeout=300)
+            except subprocess.TimeoutExpired:
+                run.kill()
+                log, _ = run.communicate()
             assert run.returncode == 0, f"the {name} build failed ({run.returncode}):\n{log}\n{self.told()}"
         if key not in self.scratch:
             self.scratch[key] = (fresh, tree(fresh))
@@ -245,7 +250,7 @@ def test_after_every_kind_of_edit_the_incremental_build_is_a_build_from_scratch(
     seed = int(os.environ.get("EQUIVALENCE_SEED", "21"))
     length = int(os.environ.get("EQUIVALENCE_EDITS", "0"))
     outputs = ALL_OUTPUTS if os.environ.get("EQUIVALENCE_OUTPUTS") == "all" else OUTPUTS
-    story = Story(generated(tmp_path), tmp_path, seed, outputs)
+    story = Story(generated(tmp_path), tmp_path, seed, length, outputs)
     if length:  # a long random run: any kind at every step
         kinds = [story.rng.choice(sorted(KINDS)) for _ in range(length)]
     else:
