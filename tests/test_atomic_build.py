@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from bundlesmith import build as build_mod
-from bundlesmith import emit
 from bundlesmith.render.packages import PackageRecord
 
 TODAY = None
@@ -33,21 +32,19 @@ def previous_build(tmp_path) -> Path:
 
 
 def fake_outputs(fail_at: str | None, exception: BaseException):
-    """Renderers that write real partial output into the staging folder, then fail where asked."""
+    """Renderers whose partial output the build writes into the staging folder, then fail where asked."""
 
-    def build_packages(catalogue, cache, bundles, out_dir, options, **kwargs):
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "half-written.zip").write_bytes(b"PK\x03\x04 partial")
+    def build_packages(catalogue, cache, bundles, sink, options, **kwargs):
+        sink({"half-written.zip": b"PK\x03\x04 partial"})
         if fail_at == "scorm":
             raise exception
         variant = catalogue.variant.id if catalogue.variant else None
         return [PackageRecord(b.id, b.version, variant, "1.2", f"{b.id}.zip", "0" * 64, 1) for b in bundles]
 
-    def build_reports(catalogue, out_dir, packages, options, **kwargs):
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "coverage.json").write_text("{}")
+    def report_files(catalogue, packages, options, **kwargs):
         if fail_at == "reports":
             raise exception
+        return [], {"coverage.json": b"{}"}
 
     def build_site(catalogue, cache, out_dir, options, **kwargs):
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -75,9 +72,9 @@ def fake_outputs(fail_at: str | None, exception: BaseException):
 
     modules = {"handbooks": types.SimpleNamespace(Printing=Printing),
                "scorm": types.SimpleNamespace(build_packages=build_packages),
-               "reports": types.SimpleNamespace(build_reports=build_reports),
+               "reports": types.SimpleNamespace(report_files=report_files),
                "site": types.SimpleNamespace(build_site=build_site, prepare=lambda: None,
-                                             finish_site=lambda *args: None)}
+                                             finish_site=lambda *args: {})}
     return lambda name: modules[name]
 
 
@@ -144,16 +141,21 @@ def test_a_successful_build_swaps_in_every_output(monkeypatch, sample_root, prev
     assert not [p for p in previous_build.iterdir() if p.name.startswith((".staging", ".old"))]
 
 
-def test_zips_are_deterministic_and_sorted(tmp_path):
-    entries = [("b.html", b"two"), ("a/index.html", b"one"), ("imsmanifest.xml", b"<manifest/>")]
-    emit.write_zip(tmp_path / "one.zip", entries)
-    emit.write_zip(tmp_path / "two.zip", list(reversed(entries)))
-    assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "two.zip").read_bytes()
+def test_zips_are_deterministic_and_sorted():
+    import io
     import zipfile
-    with zipfile.ZipFile(tmp_path / "one.zip") as archive:
+
+    from bundlesmith.render.zips import zip_bytes
+
+    entries = [("b.html", b"two"), ("a/index.html", b"one"), ("imsmanifest.xml", b"<manifest/>")]
+    one = zip_bytes(entries)
+    assert one == zip_bytes(list(reversed(entries)))
+    with zipfile.ZipFile(io.BytesIO(one)) as archive:
         assert archive.namelist() == ["a/index.html", "b.html", "imsmanifest.xml"]
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
-    assert not list(tmp_path.glob("*.part"))
+    shared = zip_bytes([("shared/runtime.js", b"js")])
+    with zipfile.ZipFile(io.BytesIO(zip_bytes(entries, shared))) as archive:  # the shared files first
+        assert archive.namelist() == ["shared/runtime.js", "a/index.html", "b.html", "imsmanifest.xml"]
 
 
 def test_building_one_bundle_keeps_the_other_bundles_packages(monkeypatch, sample_root, tmp_path):
@@ -182,12 +184,12 @@ def test_building_one_bundle_keeps_the_other_bundles_packages(monkeypatch, sampl
     (scorm / ".bundlesmith-packages.json").write_text(seal("packages", sealed))
     seen = {}
 
-    def record_reports(catalogue, out_dir, packages, options, **kwargs):
+    def record_reports(catalogue, packages, options, **kwargs):
         seen["packages"] = sorted(p.filename for p in packages)
-        out_dir.mkdir(parents=True, exist_ok=True)
+        return [], {}
 
     renderers = fake_outputs(None, RuntimeError())
-    monkeypatch.setattr(build_mod, "_renderer", lambda name: types.SimpleNamespace(build_reports=record_reports)
+    monkeypatch.setattr(build_mod, "_renderer", lambda name: types.SimpleNamespace(report_files=record_reports)
                         if name == "reports" else renderers(name))
     options = build_mod.BuildOptions(root=sample_root, out=out, variants=(), bundles=("national-induction",),
                                      only=frozenset({"scorm", "reports"}))

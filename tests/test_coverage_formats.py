@@ -18,7 +18,8 @@ import pytest
 
 from bundlesmith import pipeline
 from bundlesmith.coverage.xlsx import SHEETS
-from bundlesmith.render.reports import build_reports
+from bundlesmith.emit import Staging
+from bundlesmith.render.reports import report_files
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "coverage" / "project"
@@ -29,7 +30,10 @@ OPTIONS = SimpleNamespace(bundles=(), today=TODAY)
 
 def write_reports(project: Path, out: Path, variant: str | None = None) -> Path:
     checked = pipeline.check(project, variant, TODAY)
-    build_reports(checked.catalogue, out, [], OPTIONS)
+    _, files = report_files(checked.catalogue, [], OPTIONS)
+    with Staging(out.parent) as stage:  # the renderer returns bytes; the one writer puts them in place
+        stage.write(out.name, files)
+        stage.commit([out.name])
     return out
 
 

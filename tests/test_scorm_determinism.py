@@ -70,13 +70,16 @@ def test_the_content_hash_changes_with_the_content_and_only_then(project, tmp_pa
 def test_each_module_is_rendered_once_for_every_bundle_and_version(tmp_path):
     catalogue = pipeline.check(ROOT).catalogue
     cache = RenderCache()
-    options = BuildOptions(root=ROOT, out=tmp_path)
-    records = build_packages(catalogue, cache, sorted(catalogue.bundles.values(), key=lambda b: b.id), tmp_path, options)
+    options = BuildOptions(root=ROOT, out=tmp_path, jobs=1)  # one process: the files are handed over here
+    made: dict[str, bytes] = {}  # what the packager hands the build's writer, by file name
+    records = build_packages(catalogue, cache, sorted(catalogue.bundles.values(), key=lambda b: b.id), made.update,
+                             options)
     used = {m for b in catalogue.bundles.values() for m in b.module_ids}
     assert len(records) == sum(len(b.scorm.versions) for b in catalogue.bundles.values())
     assert cache.renders == len(used)
     for record in records:
-        assert record.sha256 == sha256(tmp_path / record.filename)
+        assert record.sha256 == hashlib.sha256(made[record.filename]).hexdigest()
+        assert json.loads(made[record.filename.replace(".zip", ".provenance.json")])["package"]["size"] == record.size
 
 
 def test_provenance_records_the_versions_that_shape_the_bytes(tmp_path):

@@ -14,6 +14,7 @@ Layout of build/:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import os
 from collections.abc import Callable
@@ -23,9 +24,11 @@ from pathlib import Path
 
 from bundlesmith import pipeline
 from bundlesmith.diagnostics import Diagnostic, Severity
-from bundlesmith.emit import Staging, link_or_copy
+from bundlesmith.emit import Staging, replace_file
 from bundlesmith.load import cache as load_cache
 from bundlesmith.load.project import available_variants
+from bundlesmith.output_files import Existing
+from bundlesmith.render.packages import provenance_filename
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None,
     try:
         result = _build(options, views, names, result, echo, progress or (lambda stage, done, total: None))
         if result.ok:
-            fingerprint.record(options.out, stamp, result.outputs)
+            replace_file(options.out / fingerprint.CACHE_FILE, fingerprint.record(options.out, stamp, result.outputs))
         return result
     except SiteBuildError as exc:  # mkdocs refused the configuration, or a theme or plugin failed
         from bundlesmith.diagnostics import Span, error
@@ -166,11 +169,12 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                 reuse = _PackageReuse(options, stage)
                 targets = [(view.catalogue, _bundles(view.catalogue, options)) for view in views]
                 show = lambda done, total: progress("scorm packages", done, total)  # noqa: E731
+                sink = functools.partial(stage.write, "scorm")  # each package, in the process that made it
                 if hasattr(scorm, "start_packages"):  # in worker processes, while this one builds reports and sites
-                    running = scorm.start_packages(targets, cache, stage.path / "scorm", options, reuse=reuse, progress=show)
+                    running = scorm.start_packages(targets, cache, sink, options, reuse=reuse, progress=show)
                     collect = running.records
                 else:
-                    built = [scorm.build_packages(catalogue, cache, bundles, stage.path / "scorm", options, reuse=reuse,
+                    built = [scorm.build_packages(catalogue, cache, bundles, sink, options, reuse=reuse,
                                                   progress=show) for catalogue, bundles in targets]
                     collect = built.__getitem__
                 total = sum(len(b.scorm.versions) for _, bundles in targets for b in bundles)
@@ -196,7 +200,7 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                     mine[k] = built + [p for p in carried if p.variant == variants[k]]
                 return mine[k]
 
-            reporter = _Reporter(reports, views, stage.path, options) if reports is not None else None
+            reporter = _Reporter(reports, views, stage, options) if reports is not None else None
             if site is None:  # reports only (or none): view by view, as each view's packages are ready
                 for k in range(len(views)):
                     if reporter is not None:
@@ -221,8 +225,9 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                          f"{len(sites.children)} processes)")
                 built = sites.run(started)
                 for k, view in enumerate(views):
-                    site.finish_site(built[k], view.catalogue, feeder.ready(k), scorm_dir,
-                                     stage.path / reports_dirname(variants[k]) if reports else None)
+                    stage.write(site_dirname(variants[k]), site.finish_site(
+                        built[k], view.catalogue, feeder.ready(k), scorm_dir,
+                        stage.path / reports_dirname(variants[k]) if reports else None))
                     written.append(site_dirname(variants[k]))
             if reporter is not None:
                 written.append("reports")
@@ -247,9 +252,9 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
                 running.close()
         if stages:
             progress("done", stages, stages)
-        written += _write_kits(views, stage.path, options, echo)
+        written += _write_kits(views, stage, options, echo)
         if "case" in options.only:
-            written += _write_case(views, stage.path / "case", result)
+            written += _write_case(views, stage, result)
         if scorm is not None:
             reuse.record(packages)
         stage.commit(dict.fromkeys(written))
@@ -259,7 +264,7 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
     return result
 
 
-def _write_kits(views, staging: Path, options: BuildOptions, echo) -> list[str]:
+def _write_kits(views, stage: Staging, options: BuildOptions, echo) -> list[str]:
     """The LMS kit and the badges of every view (small files, planned and rendered here, in no time)."""
     from bundlesmith.lms import output as kits
 
@@ -267,16 +272,13 @@ def _write_kits(views, staging: Path, options: BuildOptions, echo) -> list[str]:
     for name in kits.OUTPUTS:
         if name in options.only:
             for view in views:
-                for rel, data in sorted(kits.files(name, view.catalogue).items()):
-                    target = staging / name / rel
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(data)
+                stage.write(name, kits.files(name, view.catalogue))
             echo(f"{name}: {len(views)} view(s)")
             written.append(name)
     return written
 
 
-def _write_case(views, folder: Path, result: BuildResult) -> list[str]:
+def _write_case(views, stage: Staging, result: BuildResult) -> list[str]:
     """Every framework's CASE package; a framework without a `date` gets none, and a warning."""
     from bundlesmith.case import export
     from bundlesmith.diagnostics import warning
@@ -288,9 +290,7 @@ def _write_case(views, folder: Path, result: BuildResult) -> list[str]:
                         for _, d in sorted(undated.items())]
     dated = [dataclasses.replace(c, frameworks={k: f for k, f in c.frameworks.items() if f.date}) for c in catalogues]
     files = export.package_files(dated)
-    for name, data in sorted(files.items()):
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
+    stage.write("case", files)
     return ["case"] if files else []
 
 
@@ -312,20 +312,21 @@ def _start_sites(site, views, variants, cache, staging: Path, options: BuildOpti
     return SiteBuilds(len(views), build_one, options.workers)
 
 
-_REPORT_JOB: tuple | None = None  # (views, staging folder, options), shared with the report processes by fork
+_REPORT_JOB: tuple | None = None  # (views, staging, options), shared with the report processes by fork
 
 
-def _write_reports(reports, views, staging: Path, options, k: int, records: list) -> None:
+def _write_reports(reports, views, stage: Staging, options, k: int, records: list) -> None:
     """View k's reports; bundles whose inputs did not change since the last build keep their files."""
     catalogue = views[k].catalogue
     folder = reports_dirname(catalogue.variant.id if catalogue.variant else None)
-    reports.build_reports(catalogue, staging / folder, records, options,
-                          previous=None if options.force else options.out / folder)
+    _, files = reports.report_files(catalogue, records, options,
+                                    previous=None if options.force else options.out / folder)
+    stage.write(folder, files)
 
 
 def _report_view(k: int, records: list) -> None:
-    views, staging, options = _REPORT_JOB
-    _write_reports(_renderer("reports"), views, staging, options, k, records)
+    views, stage, options = _REPORT_JOB
+    _write_reports(_renderer("reports"), views, stage, options, k, records)
 
 
 class _Reporter:
@@ -340,7 +341,7 @@ class _Reporter:
 
         return options.workers > 1 and "fork" in multiprocessing.get_all_start_methods()
 
-    def __init__(self, reports, views, staging: Path, options: BuildOptions):
+    def __init__(self, reports, views, stage: Staging, options: BuildOptions):
         import multiprocessing
 
         global _REPORT_JOB
@@ -351,7 +352,7 @@ class _Reporter:
 
             from bundlesmith.workers import background_worker
 
-            _REPORT_JOB = (views, staging, options)
+            _REPORT_JOB = (views, stage, options)
             processes = max(1, min(options.workers, len(views)))
             self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
                                             initializer=background_worker)
@@ -359,7 +360,7 @@ class _Reporter:
             # later from that thread could copy a lock another thread holds (mkdocs' logging, an import) and
             # leave a report process waiting on it for ever.
             self.pool.submit(os.getpid).result()
-        self.job = (reports, views, staging, options)
+        self.job = (reports, views, stage, options)
 
     def start(self, k: int, records: list) -> None:
         """Write view k's reports: started in a report process, or written now."""
@@ -472,7 +473,7 @@ class _PackageReuse:
         entry = self.previous.get(name)
         current = self.options.out / "scorm"
         return (isinstance(entry, dict) and file_sha256(current / name) == entry.get("zip")
-                and file_sha256(current / _provenance_name(name)) == entry.get("provenance"))
+                and file_sha256(current / provenance_filename(name)) == entry.get("provenance"))
 
     def __call__(self, target):
         from bundlesmith.render.packages import package_filename, read_record
@@ -485,14 +486,11 @@ class _PackageReuse:
         if not isinstance(entry, dict) or entry.get("key") != key or not self.verified(name):
             return None
         current = self.options.out / "scorm"
-        provenance = _provenance_name(name)
+        provenance = provenance_filename(name)
         record = read_record(current / provenance)
         if record is None or record.filename != name or record.sha256 != entry.get("zip"):
             return None
-        staged = self.stage.path / "scorm"
-        staged.mkdir(parents=True, exist_ok=True)
-        for file in (name, provenance):
-            link_or_copy(current / file, staged / file)
+        self.stage.write("scorm", {file: Existing(current / file) for file in (name, provenance)})
         self.reused += 1
         return record
 
@@ -506,13 +504,8 @@ class _PackageReuse:
             key = self.keys.get(p.filename) or (self.previous.get(p.filename) or {}).get("key")
             if key:
                 entries[p.filename] = {"key": key, "zip": p.sha256,
-                                       "provenance": file_sha256(staged / _provenance_name(p.filename))}
-        staged.mkdir(parents=True, exist_ok=True)
-        (staged / self.FILE).write_text(seal("packages", dict(sorted(entries.items()))), encoding="utf-8")
-
-
-def _provenance_name(zip_name: str) -> str:
-    return zip_name[:-len(".zip")] + ".provenance.json"
+                                       "provenance": file_sha256(staged / provenance_filename(p.filename))}
+        self.stage.write("scorm", {self.FILE: seal("packages", dict(sorted(entries.items()))).encode("utf-8")})
 
 
 def _real_folder(folder: Path, out: Path) -> bool:
@@ -531,8 +524,8 @@ def _carry_over_packages(stage: Staging, options: BuildOptions, reuse: _PackageR
     zips = [p.name for p in sorted(current.iterdir())
             if p.name.endswith(".zip") and not any(is_package_of(p.name, b) for b in options.bundles)
             and reuse.verified(p.name)]
-    stage.keep_existing("scorm", [f for name in zips for f in (name, _provenance_name(name))])
-    records = [read_record(stage.path / "scorm" / _provenance_name(name)) for name in zips]
+    stage.keep_existing("scorm", [f for name in zips for f in (name, provenance_filename(name))])
+    records = [read_record(stage.path / "scorm" / provenance_filename(name)) for name in zips]
     return [r for r in records if r is not None and (stage.path / "scorm" / r.filename).is_file()]
 
 

@@ -1,30 +1,32 @@
 """Emit stage: the only code that writes into build/. Everything is staged, then swapped in at the end.
 
+Renderers return bytes (output_files.Tree); this module puts them in the staging folder, links files
+that exist already (this build's packages into its site, the last build's verified files), and
+replaces single files atomically (the load cache that `check` keeps in build/).
+
 A build that fails at any point (bad content, a render error, a full disk, Ctrl-C) removes its staging
 folder and leaves the previous build/ exactly as it was.
 """
 
 from __future__ import annotations
 
-import io
+import contextlib
 import os
 import shutil
 import stat
-import zipfile
-from collections.abc import Iterable
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import TracebackType
 
-# Zip entries carry this date so that the same input gives byte-identical packages.
-FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-# Formats that deflate cannot shrink: stored, not compressed again.
-COMPRESSED = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".woff", ".woff2", ".mp3", ".mp4", ".m4a", ".webm",
-              ".ogg", ".zip", ".gz")
+from bundlesmith.output_files import Existing
 
 
 class Staging:
     """A staging folder beside build/'s outputs. Use as a context manager; call `commit()` to swap in."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path) -> None:
         self.out = out
         self.path = out / f".staging-{os.getpid()}"
         self._committed = False
@@ -37,7 +39,8 @@ class Staging:
         self.path.mkdir()
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 
     def keep_existing(self, name: str, keep: Iterable[str]) -> None:
@@ -50,13 +53,18 @@ class Staging:
                 (staged / rel).parent.mkdir(parents=True, exist_ok=True)
                 link_or_copy(source, staged / rel)
 
-    def write(self, name: str, files: dict[str, bytes]) -> None:
-        """Write rendered files (relative path -> bytes) into the staged build/<name>/, in name order."""
+    def write(self, name: str, files: Mapping[str, bytes | Existing]) -> None:
+        """Put rendered files (relative path -> bytes, or an Existing file to link) into the staged
+        build/<name>/, in name order."""
         folder = self.path / name
         for rel in sorted(files):
             target = folder / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[rel])
+            data = files[rel]
+            if isinstance(data, Existing):
+                link_or_copy(data.source, target)
+            else:
+                target.write_bytes(data)
 
     def commit(self, names: Iterable[str]) -> None:
         """Swap each staged output folder into build/ with renames; if any rename fails, undo the others."""
@@ -130,40 +138,37 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def write_zip(target: Path, entries: Iterable[tuple[str, bytes]], base: bytes = b"") -> None:
-    """A deterministic zip: entries sorted by name, fixed dates and permissions, deflated at zlib's default
-    level (9 makes the files about 1% smaller for half as much time again), media that is compressed already
-    stored as it is.
+def replace_file(target: Path, data: bytes, obsolete: Iterable[str] = ()) -> bool:
+    """Write one file in one step: a temporary file beside it, renamed over it, so two writers at once never
+    leave it half written (the last to finish wins). Never through a symlinked folder; temporary files a
+    killed writer left (an hour old or more) and the `obsolete` files beside it are removed. False when it
+    could not be written (the caller goes on without it)."""
+    folder = target.parent
+    temp = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if folder.is_symlink():
+            return False
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}-", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, target)
+        temp = None
+    except OSError:
+        return False
+    finally:
+        if temp is not None:
+            _unlink(Path(temp))
+    cutoff = time.time() - 3600
+    for stale in folder.glob(f".{target.name}-*.tmp"):
+        with contextlib.suppress(OSError):
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
+    for name in obsolete:
+        _unlink(folder / name)
+    return True
 
-    `base`, a zip from zip_bytes() of files many zips share (compressed once), comes first: its entries,
-    then these, each group sorted by name."""
-    items = sorted(entries, key=lambda e: e[0])
-    names = [name for name, _ in items]
-    if len(set(names)) != len(names):
-        raise ValueError(f"duplicate zip entries in {target.name}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    partial.write_bytes(base)
-    with zipfile.ZipFile(partial, "a" if base else "w") as archive:
-        if base and set(archive.namelist()) & set(names):
-            raise ValueError(f"duplicate zip entries in {target.name}")
-        for name, data in items:
-            _add(archive, name, data)
-    partial.replace(target)
 
-
-def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
-    """A deterministic zip (as write_zip writes) in memory: the base of other zips."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in sorted(entries, key=lambda e: e[0]):
-            _add(archive, name, data)
-    return buffer.getvalue()
-
-
-def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, FIXED_ZIP_DATE)
-    info.compress_type = zipfile.ZIP_STORED if name.lower().endswith(COMPRESSED) else zipfile.ZIP_DEFLATED
-    info.external_attr = (stat.S_IFREG | 0o644) << 16
-    info.create_system = 3  # unix, so the permissions above mean the same everywhere
-    archive.writestr(info, data, compresslevel=6)
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()

@@ -158,9 +158,10 @@ def listing_digest(out: Path, name: str) -> str | None:
     return digest.hexdigest()
 
 
-def record(out: Path, value: str, outputs: list[str]) -> None:
-    """Say that build/ now holds the outputs of a build with this fingerprint (see unchanged)."""
+def record(out: Path, value: str, outputs: list[str]) -> bytes:
+    """The record (for build/CACHE_FILE) that build/ now holds the outputs of a build with this fingerprint
+    (see unchanged)."""
     from bundlesmith.signing import seal
 
     listing = {name: listing_digest(out, name) for name in sorted(outputs)}
-    (out / CACHE_FILE).write_text(seal("build", {"fingerprint": value, "outputs": listing}), encoding="utf-8")
+    return seal("build", {"fingerprint": value, "outputs": listing}).encode("utf-8")

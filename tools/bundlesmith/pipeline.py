@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from bundlesmith.diagnostics import Diagnostic, Severity
-from bundlesmith.load.cache import open_cache
+from bundlesmith.emit import replace_file
+from bundlesmith.load.cache import OBSOLETE, LoadCache, open_cache
 from bundlesmith.load.project import apply_variant, available_variants, load_catalogue, load_national
 from bundlesmith.model import Catalogue
 from bundlesmith.validate import validate
@@ -57,8 +58,7 @@ def check(root: Path, variant: str | None = None, today: date | None = None,
     with _loading():
         cache = open_cache(cache_dir)
         catalogue, problems = load_catalogue(root, variant, cache)
-        if cache is not None:
-            cache.save()
+        _save(cache)
     problems += validate(catalogue, today, reject_raw_html)
     return Checked(catalogue, tuple(problems))
 
@@ -75,11 +75,17 @@ def check_all(root: Path, variants: tuple[str, ...] | None = None, today: date |
         cache = open_cache(cache_dir)
         national, problems = load_national(root, cache, jobs)
         views = [(national, problems)] + [apply_variant(national, name, cache) for name in names]
-        if cache is not None:
-            cache.save()
+        _save(cache)
     seen: dict = {}  # the views share national modules: their links are checked once
     return [Checked(catalogue, tuple(view_problems + validate(catalogue, today, reject_raw_html, seen)))
             for catalogue, view_problems in views]
+
+
+def _save(cache: LoadCache | None) -> None:
+    """Keep what was parsed afresh for the next check (through the one writer; a failure only loses the cache)."""
+    data = cache.snapshot() if cache is not None else None
+    if cache is not None and data is not None:
+        replace_file(cache.file, data, OBSOLETE)
 
 
 def merged_diagnostics(results: list[Checked]) -> list[Diagnostic]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from bundlesmith.emit import link_or_copy
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.site_pages import Download, PageRenderer, SiteContext
 from bundlesmith.render.site_plan import SitePage, navigation, plan
@@ -55,9 +53,9 @@ class SiteInputs:
     """What `bundlesmith build` hands the plugin instead of letting it load the project.
 
     Pages list each bundle's downloads (SCORM zips, coverage reports) through markers (SiteContext.later).
-    `downloads()` gives, per bundle id ("" for the site-wide reports), the files to copy into the site and
-    list there, once the pages are written. With `downloads=None` the markers stay for the caller to fill
-    (render/site.finish_site): the build does so once the packages and reports exist.
+    `downloads()` gives, per bundle id ("" for the site-wide reports), the files listed there: each page's
+    list is put in before mkdocs writes it (on_post_page). With `downloads=None` the markers stay for the
+    caller (render/site.finish_site): the build lists them once the packages and reports exist.
     """
 
     def __init__(self, catalogue, cache, downloads: Callable[[], dict[str, list[Download]]] | None = dict,
@@ -73,7 +71,8 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         self.inputs: SiteInputs | None = None
         self.pages: dict[str, SitePage] = {}
         self.renderer: PageRenderer | None = None
-        self.copies: dict[str, Path] = {}
+        self.copies: set[str] = set()  # Markdown files the modules use, published as files, not pages
+        self.listed: dict[str, list[Download]] | None = None  # inputs.downloads(), once asked for
         self.later: dict[str, str] = {}  # page (path in the site) -> its URL, for pages whose download lists come last
         self.problems: list[str] = []  # content errors while serving, shown on every page
 
@@ -120,7 +119,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
         if any(str(p).startswith(("http:", "https:", "//")) for p in polyfills):
             log.warning("extra.polyfills loads a script from another host; the site should work offline")
-        config.extra["polyfills"] = polyfills + [SHIM]
+        config.extra["polyfills"] = [*polyfills, SHIM]
         if config.theme.get("font") is not False:
             log.warning("theme.font is set: pages will ask Google Fonts for the font (set 'font: false')")
         config.extra_css.append(CSS)
@@ -137,7 +136,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         catalogue = inputs.catalogue
         context = SiteContext(catalogue, inputs.cache, config.site_name, config.site_description or "",
                               inputs.packages_built, inputs.reports_built)
-        self.later = {}
+        self.later, self.listed = {}, None
         self.renderer = PageRenderer(context)
         self.pages = {p.src_uri: p for p in plan(catalogue, config.site_name)}
         for uri in self.pages:
@@ -157,10 +156,15 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
                 source = catalogue.root / asset
                 if source.is_file():
                     static[asset] = source
-        # Markdown files would become pages: they are copied as they are after the build.
-        self.copies = {uri: source for uri, source in static.items() if uri.endswith(".md")}
+        # Markdown files would become pages: mkdocs copies them as they are (see _PublishedFile).
+        self.copies = {uri for uri in static if uri.endswith(".md")}
         for uri, source in static.items():
-            if uri not in self.copies and files.get_file_from_path(uri) is None:
+            if uri in self.copies:
+                existing = files.get_file_from_path(uri)
+                if existing is not None:
+                    files.remove(existing)
+                files.append(_PublishedFile.generated(config, uri, abs_src_path=str(source)))
+            elif files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(source)))
         if config.nav is None:
             own = [f.src_uri for f in files.documentation_pages() if f.src_uri not in self.pages]
@@ -198,13 +202,14 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         page.toc = get_toc(rendered.toc)
         return _error_banner(self.problems) + rendered.html
 
-    def on_post_build(self, config):
-        for uri, source in self.copies.items():
-            target = Path(config.site_dir) / uri
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-        if self.inputs.downloads is not None:
-            add_downloads(Path(config.site_dir), self.later, self.inputs.downloads(), self.renderer.fill_later)
+    def on_post_page(self, output, page, config):
+        """A page's download lists, put in before mkdocs writes it (when the caller gave them)."""
+        if page.file.dest_uri not in self.later or self.inputs.downloads is None:
+            return output
+        if self.listed is None:
+            self.listed = self.inputs.downloads()
+        del self.later[page.file.dest_uri]
+        return self.renderer.fill_later(output, self.listed, lambda uri: get_relative_url(uri, page.file.url))
 
     def on_serve(self, server, config, builder):
         root = self._root(config)
@@ -214,20 +219,11 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         return server
 
 
-def add_downloads(site_dir: Path, later: dict[str, str], downloads: dict[str, list[Download]], fill) -> None:
-    """Copy the downloads into a written site and list them on the pages that have markers for them.
+class _PublishedFile(File):
+    """A Markdown file a module links to, published as it is: a file to copy, not a page to render."""
 
-    `later` maps each such page (its path in the site) to its URL; `fill(text, downloads, url)` fills one page.
-    """
-    for items in downloads.values():
-        for d in items:
-            target = site_dir / d.src_uri
-            target.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(d.source, target)  # packages and reports: build outputs
-    for path, page_url in later.items():
-        written = site_dir / path
-        text = written.read_text(encoding="utf-8")
-        written.write_text(fill(text, downloads, lambda uri: get_relative_url(uri, page_url)), encoding="utf-8")
+    def is_documentation_page(self) -> bool:
+        return False
 
 
 def _add_theme_overrides(theme) -> None:

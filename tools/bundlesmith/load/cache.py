@@ -18,9 +18,10 @@ data only and authenticated:
   never an error, and never changes what is loaded.
 
 Cross-file rules (validate/) and anything that reads several files (a variant's manifest and slot
-fills) are never cached. Writes go to a temporary file that replaces the cache in one step, so two
-checks running at once never leave a broken cache behind (the last one to finish wins). If the folder
-or the key cannot be written the check still works, only without the cache.
+fills) are never cached. The cache is saved through the one writer (emit.replace_file): a temporary file
+that replaces it in one step, so two checks running at once never leave a broken cache behind (the last
+one to finish wins). If the folder or the key cannot be written the check still works, only without the
+cache.
 """
 
 from __future__ import annotations
@@ -30,8 +31,6 @@ import hmac
 import json
 import os
 import sys
-import tempfile
-import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -187,49 +186,25 @@ class LoadCache:
         self.remember(kind, file, path, digest, codec.encode(result), **options)
         return result
 
-    def save(self) -> None:
-        """Write the cache if anything was parsed afresh; any failure leaves the check unaffected."""
+    @property
+    def file(self) -> Path:
+        """Where the cache is kept (emit.replace_file writes it there)."""
+        return self.folder / FILE
+
+    def snapshot(self) -> bytes | None:
+        """The cache file's new bytes if anything was parsed afresh (None: nothing to write). Entries of
+        files that no longer exist are dropped."""
         if not self.fresh:
-            return
+            return None
         entries = {key: value for key, value in self.entries.items()
                    if key not in self.fresh and os.path.exists(json.loads(key)[1])}
         entries.update(self.fresh)
-        temp = None
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            if self.folder.is_symlink():
-                return  # never write through a link planted in build/
-            fd, temp = tempfile.mkstemp(prefix=f".{FILE}-", suffix=".tmp", dir=self.folder)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(self._header() + b"\n")
-                handle.write(_ENCODE.encode([entries[key] for key in sorted(entries)]))
-            os.replace(temp, self.folder / FILE)
-            temp = None
-            self.entries, self.fresh = entries, {}
-            self._sweep()
-        except OSError:
-            pass
-        finally:
-            if temp is not None:
-                try:
-                    os.unlink(temp)
-                except OSError:
-                    pass
+        self.entries, self.fresh = entries, {}
+        return self._header() + b"\n" + _ENCODE.encode([entries[key] for key in sorted(entries)])
 
-    def _sweep(self) -> None:
-        """Remove temporary files that a check killed while writing left behind (an hour old or more),
-        and the pickle cache of bundlesmith before 0.2, which is never read."""
-        cutoff = time.time() - 3600
-        for stale in self.folder.glob(f".{FILE}-*.tmp"):
-            try:
-                if stale.stat().st_mtime < cutoff:
-                    stale.unlink()
-            except OSError:
-                pass
-        try:
-            (self.folder / "load.pickle").unlink()
-        except OSError:
-            pass
+
+# Written by bundlesmith before 0.2 (a pickle) and never read: removed when the cache is saved.
+OBSOLETE = ("load.pickle",)
 
 
 def file_digest(raw: bytes, context: str = "") -> str:

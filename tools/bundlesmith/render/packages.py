@@ -16,6 +16,11 @@ def package_filename(bundle_id: str, bundle_version: str, variant: str | None, s
     return f"{bundle_id}-{bundle_version}{middle}-{SCORM_LABEL[scorm_version]}.zip"
 
 
+def provenance_filename(zip_name: str) -> str:
+    """The provenance record written beside a package: `<package>.provenance.json`."""
+    return zip_name[:-len(".zip")] + ".provenance.json"
+
+
 @dataclass(frozen=True)
 class PackageRecord:
     bundle: str

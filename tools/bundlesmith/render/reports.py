@@ -24,9 +24,9 @@ from bundlesmith.coverage.compute import bundle_coverage
 from bundlesmith.coverage.framework import framework_coverage
 from bundlesmith.coverage.provenance import Sources
 from bundlesmith.coverage.rpl import rpl_map
-from bundlesmith.emit import link_or_copy
 from bundlesmith.fingerprint import tool_digest
 from bundlesmith.model import Catalogue
+from bundlesmith.output_files import Existing, Tree
 from bundlesmith.signing import file_sha256, seal, unseal
 
 FORMATS = ("html", "xlsx", "csv", "json", "md")
@@ -97,60 +97,57 @@ def rpl_files(catalogue: Catalogue, bundle, formats=rpl_report.FORMATS) -> dict[
     return files
 
 
-def write_tree(out_dir: Path, tree: dict[str, bytes]) -> None:
-    for rel, data in sorted(tree.items()):
-        target = out_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-
-
 KEYS = ".bundlesmith-keys.json"  # in a reports folder: what each bundle's files were made from
 
 
-def build_reports(catalogue: Catalogue, out_dir: Path, packages, options, previous: Path | None = None) -> list[dict]:
-    """Write the reports of every bundle into out_dir (a staging folder); return the documents.
+def report_files(catalogue: Catalogue, packages, options, previous: Path | None = None) -> tuple[list[dict], Tree]:
+    """The reports of every bundle, as a reports folder's files (relative path -> bytes, or a file of the last
+    build kept as it is), and the coverage documents.
 
     Reports always cover every bundle, even when --bundle limits packaging: the build carries the other
     bundles' packages over, with their records, and the framework view needs every bundle.
 
     `previous` is the last build's folder for these reports: a bundle whose inputs did not change (its
-    provenance, which hashes every file it is made from, its packages and the git state; the date; this
-    tool's code) keeps its files from there instead of being computed and rendered again.
+    provenance, which hashes every file it is made from, its packages; the date; this tool's code) keeps
+    its files from there instead of being computed and rendered again.
     """
     from bundlesmith.coverage.provenance import content_hash, provenance
 
-    out_dir = Path(out_dir)
     today = getattr(options, "today", None) or date.today()
     sources = Sources(catalogue.root)
     crosswalks = content_hash(catalogue.root, sorted(c.path for c in catalogue.crosswalks.values()))
     old = _read_keys(previous)
     keys: dict[str, dict] = {}
     docs = []
+    tree: Tree = {}
     for bid in sorted(catalogue.bundles):
         bundle = catalogue.bundles[bid]
         made_from = provenance(catalogue, bundle, packages, sources)
         key = _key(tool_digest(), today.isoformat(), made_from, crosswalks)
-        doc = _reuse(old.get(bid), key, previous / bid if previous else None, out_dir / bid, "coverage.json")
-        if doc is None:
+        kept = _reuse(old.get(bid), key, previous / bid if previous else None)
+        doc = _document(kept, "coverage.json")
+        if kept is None or doc is None:
             doc = bundle_coverage(catalogue, bundle, packages, today, None, sources, made_from)
             files = bundle_files(doc) | rpl_files(catalogue, bundle)
-            write_tree(out_dir / bid, files)
+            tree.update({f"{bid}/{name}": data for name, data in files.items()})
             keys[bid] = {"key": key, "files": _hashes(files)}
         else:
+            tree.update({f"{bid}/{name}": file for name, file in kept.items()})
             keys[bid] = old[bid]
         docs.append(doc)
     # The framework view lists every standard of every framework, targeted or not.
     frameworks = sorted(f.span.path for f in catalogue.frameworks.values())
     key = _key(tool_digest(), content_hash(catalogue.root, frameworks), [keys[b]["key"] for b in sorted(catalogue.bundles)])
-    if _reuse(old.get(""), key, previous, out_dir) is None:
+    kept = _reuse(old.get(""), key, previous)
+    if kept is None:
         files = summary_files(catalogue, docs)
-        write_tree(out_dir, files)
+        tree.update(files)
         keys[""] = {"key": key, "files": _hashes(files)}
     else:
+        tree.update(kept)
         keys[""] = old[""]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / KEYS).write_text(seal("report-keys", keys), encoding="utf-8")
-    return docs
+    tree[KEYS] = seal("report-keys", keys).encode("utf-8")
+    return docs, tree
 
 
 def _hashes(files: dict[str, bytes]) -> dict[str, str]:
@@ -169,24 +166,23 @@ def _read_keys(previous: Path | None) -> dict:
     return keys if isinstance(keys, dict) else {}
 
 
-def _reuse(entry, key: str, source: Path | None, target: Path, document: str | None = None):
+def _reuse(entry, key: str, source: Path | None) -> dict[str, Existing] | None:
     """When `entry` (what the last build recorded, sealed) has this key and its files are all in `source`
-    with the sha256 recorded for each, link them into `target` and return True, or the parsed `document`
-    among them; else None."""
+    with the sha256 recorded for each, those files (name -> the file to keep); else None."""
     if source is None or not isinstance(entry, dict) or entry.get("key") != key:
         return None
     hashes = entry.get("files")
     if not isinstance(hashes, dict) or not all(isinstance(n, str) and "/" not in n and file_sha256(source / n) == h
                                                for n, h in hashes.items()):
         return None
-    names = sorted(hashes)
-    result = True
-    if document is not None:
-        try:
-            result = json_view.parse((source / document).read_bytes())
-        except (OSError, ValueError):
-            return None
-    target.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        link_or_copy(source / name, target / name)
-    return result
+    return {name: Existing(source / name) for name in sorted(hashes)}
+
+
+def _document(kept: dict[str, Existing] | None, name: str) -> dict | None:
+    """The coverage document among a bundle's kept files (None when it cannot be read: built afresh)."""
+    if kept is None or name not in kept:
+        return None
+    try:
+        return json_view.parse(kept[name].source.read_bytes())
+    except (OSError, ValueError):
+        return None

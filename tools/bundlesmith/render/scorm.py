@@ -1,7 +1,8 @@
 """SCORM output: one zip per bundle per SCORM version (per variant), with a provenance record beside it.
 
 plan (scorm_plan) -> pages (scorm_pages, modules from the build's RenderCache) -> manifest (scorm_manifest)
--> a deterministic zip (emit.write_zip). Two builds from the same inputs give byte-identical zips.
+-> a deterministic zip (render.zips), handed with its provenance record to the build's writer (`sink`,
+emit's). Two builds from the same inputs give byte-identical zips.
 """
 
 from __future__ import annotations
@@ -16,16 +17,16 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bundlesmith import __version__
-from bundlesmith.emit import write_zip, zip_bytes
 from bundlesmith.file_types import KINDS, place_refusal
 from bundlesmith.fingerprint import dependency_versions
 from bundlesmith.model import Bundle, Catalogue
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.module_html import module_paths, referenced_assets
-from bundlesmith.render.packages import PackageRecord, package_filename
+from bundlesmith.render.packages import PackageRecord, package_filename, provenance_filename
 from bundlesmith.render.scorm_manifest import build_manifest
 from bundlesmith.render.scorm_pages import asset_path, render_sco, runtime_files, schema_files
 from bundlesmith.render.scorm_plan import PROVENANCE, PackagePlan, plan_package
+from bundlesmith.render.zips import zip_bytes
 from bundlesmith.workers import background_worker
 
 
@@ -38,12 +39,15 @@ class Target(NamedTuple):
 
 
 Reuse = Callable[[Target], "PackageRecord | None"]
+# Where finished packages go: each zip and its provenance record (file name -> bytes) are handed to it, in
+# the process that made them; the build passes emit's writer for its staged scorm/ folder.
+Sink = Callable[[dict[str, bytes]], None]
 
 
-def build_packages(catalogue: Catalogue, cache: RenderCache, bundles, out_dir: Path, options,
+def build_packages(catalogue: Catalogue, cache: RenderCache, bundles, sink: Sink, options,
                    reuse: Reuse | None = None, progress: Callable[[int, int], None] | None = None) -> list[PackageRecord]:
-    """Write every package of `bundles` into `out_dir` and return their records (see PackageBuild)."""
-    with PackageBuild([targets(catalogue, bundles)], cache, out_dir, options, reuse, progress) as running:
+    """Hand every package of `bundles` to `sink` and return their records (see PackageBuild)."""
+    with PackageBuild([targets(catalogue, bundles)], cache, sink, options, reuse, progress) as running:
         return running.records(0)
 
 
@@ -62,11 +66,11 @@ def plan_target(target: Target, cache: RenderCache) -> PackagePlan:
 _WORK: tuple | None = None
 
 
-def start_packages(views, cache: RenderCache, out_dir: Path, options, reuse: Reuse | None = None,
+def start_packages(views, cache: RenderCache, sink: Sink, options, reuse: Reuse | None = None,
                    progress: Callable[[int, int], None] | None = None) -> PackageBuild:
     """Start building the packages of every (catalogue, bundles) in `views`; the caller may build other
     outputs meanwhile and collect view k's records with `.records(k)`. Use as a context manager."""
-    return PackageBuild([targets(catalogue, bundles) for catalogue, bundles in views], cache, out_dir, options,
+    return PackageBuild([targets(catalogue, bundles) for catalogue, bundles in views], cache, sink, options,
                         reuse, progress)
 
 
@@ -79,7 +83,7 @@ class PackageBuild:
     whatever the number of workers, and each zip is the same bytes whoever wrote it.
     """
 
-    def __init__(self, groups: list[list[Target]], cache: RenderCache, out_dir: Path, options,
+    def __init__(self, groups: list[list[Target]], cache: RenderCache, sink: Sink, options,
                  reuse: Reuse | None = None, progress: Callable[[int, int], None] | None = None):
         global _WORK
         every = [target for group in groups for target in group]
@@ -100,7 +104,7 @@ class PackageBuild:
         if self.todo:  # once here rather than once in every worker
             _revision(every[0].catalogue.root)
         self.pool = None
-        _WORK = (plans, cache, out_dir, {})  # the last: hashes of the sources read so far (see _inputs)
+        _WORK = (plans, cache, sink, {})  # the last: hashes of the sources read so far (see _inputs)
         if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
             self.results = map(_write_one, self.todo)
         else:  # processes: rendering pages and manifests is Python code, which threads would serialise
@@ -135,9 +139,11 @@ class PackageBuild:
 
 
 def _write_one(index: int) -> PackageRecord:
-    plans, cache, out_dir, known = _WORK
+    plans, cache, sink, known = _WORK
     plan = plans[index]
-    return write_package(plan, package_entries(plan, cache, known), out_dir)
+    record, files = package_files(plan, package_entries(plan, cache, known))
+    sink(files)
+    return record
 
 
 def package_entries(plan: PackagePlan, cache: RenderCache, known: dict[str, str | None] | None = None) -> dict[str, bytes]:
@@ -165,23 +171,21 @@ def package_entries(plan: PackagePlan, cache: RenderCache, known: dict[str, str 
     return entries
 
 
-def write_package(plan: PackagePlan, entries: dict[str, bytes], out_dir: Path) -> PackageRecord:
+def package_files(plan: PackagePlan, entries: dict[str, bytes]) -> tuple[PackageRecord, dict[str, bytes]]:
+    """The package's record and its two files: the zip and the provenance record beside it (name -> bytes)."""
     bundle = plan.bundle
     name = package_filename(bundle.id, bundle.version, plan.variant, plan.scorm_version)
-    target = out_dir / name
     # The runtime and the schemas (package_entries puts them in every package) are compressed once per process.
     shared = {**runtime_files(), **schema_files(plan.scorm_version)}
-    write_zip(target, [(n, data) for n, data in entries.items() if n not in shared], _shared_zip(plan.scorm_version))
-    data = target.read_bytes()
+    data = zip_bytes([(n, data) for n, data in entries.items() if n not in shared], _shared_zip(plan.scorm_version))
     digest = hashlib.sha256(data).hexdigest()
     beside = json.loads(entries[PROVENANCE])
     beside["package"] = {"filename": name, "sha256": digest, "size": len(data)}
     # The revision stays outside the zip: the same content gives the same package whatever commit built it.
     beside["source_revision"] = _revision(plan.catalogue.root)
     beside["built_with"] = dependency_versions()  # to rebuild the same bytes elsewhere (requirements.lock)
-    target.with_name(name[:-len(".zip")] + ".provenance.json").write_text(
-        json.dumps(beside, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return PackageRecord(bundle.id, bundle.version, plan.variant, plan.scorm_version, name, digest, len(data))
+    record = PackageRecord(bundle.id, bundle.version, plan.variant, plan.scorm_version, name, digest, len(data))
+    return record, {name: data, provenance_filename(name): (json.dumps(beside, indent=2, sort_keys=True) + "\n").encode()}
 
 
 @lru_cache(maxsize=2)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bundlesmith.model import Catalogue
+from bundlesmith.output_files import Existing, Tree
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.packages import PackageRecord
 from bundlesmith.render.site_pages import Download
@@ -149,15 +150,20 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options,
 
 
 def finish_site(built: BuiltSite, catalogue: Catalogue, packages: list[PackageRecord], scorm_dir: Path | None,
-                reports_dir: Path | None) -> None:
-    """Copy a view's SCORM packages and reports into its site and list them where build_site left markers."""
+                reports_dir: Path | None) -> Tree:
+    """The files that finish a view's site (relative to it): its SCORM packages and reports, and the pages
+    where build_site left markers, with the download lists in."""
+    from mkdocs.utils import get_relative_url
+
     from bundlesmith.render.site_pages import fill_later
-    from bundlesmith.site_plugin import add_downloads
 
-    def fill(text, downloads, url):
-        return fill_later(text, downloads, url, scorm_dir is not None, reports_dir is not None)
-
-    add_downloads(built.out_dir, built.later, _downloads(catalogue, packages, scorm_dir, reports_dir), fill)
+    downloads = _downloads(catalogue, packages, scorm_dir, reports_dir)
+    tree: Tree = {d.src_uri: Existing(d.source) for items in downloads.values() for d in items}
+    for path, page_url in built.later.items():
+        text = (built.out_dir / path).read_text(encoding="utf-8")
+        tree[path] = fill_later(text, downloads, lambda uri, page_url=page_url: get_relative_url(uri, page_url),
+                                scorm_dir is not None, reports_dir is not None).encode("utf-8")
+    return tree
 
 
 def _downloads(catalogue: Catalogue, packages: list[PackageRecord], scorm_dir: Path | None,
