@@ -11,6 +11,7 @@ import pytest
 
 from bundlesmith import build as build_mod
 from bundlesmith.render.packages import PackageRecord
+from bundlesmith.render.reports import ReportFiles
 
 TODAY = None
 
@@ -34,17 +35,18 @@ def previous_build(tmp_path) -> Path:
 def fake_outputs(fail_at: str | None, exception: BaseException):
     """Renderers whose partial output the build writes into the staging folder, then fail where asked."""
 
-    def build_packages(catalogue, cache, bundles, sink, options, **kwargs):
+    def start_packages(views, cache, sink, options, **kwargs):
         sink({"half-written.zip": b"PK\x03\x04 partial"})
         if fail_at == "scorm":
             raise exception
-        variant = catalogue.variant.id if catalogue.variant else None
-        return [PackageRecord(b.id, b.version, variant, "1.2", f"{b.id}.zip", "0" * 64, 1) for b in bundles]
+        records = [[PackageRecord(b.id, b.version, catalogue.variant.id if catalogue.variant else None, "1.2",
+                                  f"{b.id}.zip", "0" * 64, 1) for b in bundles] for catalogue, bundles in views]
+        return types.SimpleNamespace(records=records.__getitem__, pool=None, close=lambda: None)
 
     def report_files(catalogue, packages, options, **kwargs):
         if fail_at == "reports":
             raise exception
-        return [], {"coverage.json": b"{}"}
+        return ReportFiles([], {"coverage.json": b"{}"}, {})
 
     def build_site(catalogue, cache, out_dir, options, **kwargs):
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -54,7 +56,7 @@ def fake_outputs(fail_at: str | None, exception: BaseException):
 
     class Printing:
         def __init__(self, views, cache, workers, **kwargs):
-            self.jobs, self.reused = [], 0
+            self.jobs, self.reused, self.entries = [], 0, {}
 
         def share(self):
             pass
@@ -71,7 +73,7 @@ def fake_outputs(fail_at: str | None, exception: BaseException):
             pass
 
     modules = {"handbooks": types.SimpleNamespace(Printing=Printing),
-               "scorm": types.SimpleNamespace(build_packages=build_packages),
+               "scorm": types.SimpleNamespace(start_packages=start_packages),
                "reports": types.SimpleNamespace(report_files=report_files),
                "site": types.SimpleNamespace(build_site=build_site, prepare=lambda: None,
                                              finish_site=lambda *args: {})}
@@ -163,8 +165,8 @@ def test_building_one_bundle_keeps_the_other_bundles_packages(monkeypatch, sampl
     import hashlib
     import json
 
+    from bundlesmith import state
     from bundlesmith.render.packages import is_package_of
-    from bundlesmith.signing import seal
 
     out = tmp_path / "build"
     scorm = out / "scorm"
@@ -178,15 +180,15 @@ def test_building_one_bundle_keeps_the_other_bundles_packages(monkeypatch, sampl
             "package": {"filename": f"{name}.zip", "sha256": hashlib.sha256(data).hexdigest(), "size": 9}}).encode()
         (scorm / f"{name}.zip").write_bytes(data)
         (scorm / f"{name}.provenance.json").write_bytes(provenance)
-        if bundle != "planted":  # what the last build wrote, as its sealed record says
+        if bundle != "planted":  # what the last build wrote, as its sealed state says
             sealed[f"{name}.zip"] = {"key": "k", "zip": hashlib.sha256(data).hexdigest(),
                                      "provenance": hashlib.sha256(provenance).hexdigest()}
-    (scorm / ".bundlesmith-packages.json").write_text(seal("packages", sealed))
+    (out / state.FILE).write_bytes(state.encode(state.BuildState(packages=sealed)))
     seen = {}
 
     def record_reports(catalogue, packages, options, **kwargs):
         seen["packages"] = sorted(p.filename for p in packages)
-        return [], {}
+        return ReportFiles([], {}, {})
 
     renderers = fake_outputs(None, RuntimeError())
     monkeypatch.setattr(build_mod, "_renderer", lambda name: types.SimpleNamespace(report_files=record_reports)

@@ -16,7 +16,7 @@ from bundlesmith.render import site as site_mod
 def tree(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and ".bundlesmith-cache" not in p.parts
-            and p.name != ".bundlesmith-cache.json"}  # the build state records times
+            and p.name != ".bundlesmith-state.json"}  # the build state records times
 
 
 def build(root: Path, out: Path, jobs: int) -> build_mod.BuildResult:

@@ -10,7 +10,8 @@ from bundlesmith import build as build_mod
 
 def digests(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".bundlesmith-cache")}
+            for p in sorted(folder.rglob("*")) if p.is_file()
+            and not p.name.startswith((".bundlesmith-cache", ".bundlesmith-state"))}  # the build's own records
 
 
 def test_two_full_builds_are_byte_identical(project, tmp_path):

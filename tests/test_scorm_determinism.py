@@ -87,7 +87,7 @@ def test_provenance_records_the_versions_that_shape_the_bytes(tmp_path):
     import json
     from importlib import metadata
 
-    from bundlesmith.fingerprint import OUTPUT_LIBRARIES
+    from bundlesmith.inputs import OUTPUT_LIBRARIES
     from scorm_support import ROOT, build
 
     out = build(ROOT, tmp_path / "out")

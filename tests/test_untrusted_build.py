@@ -114,3 +114,27 @@ def test_a_build_killed_after_swapping_its_folders_is_not_up_to_date(project):
     assert "nothing changed" not in result.stdout
     assert "from another build" not in (project / "build/site/index.html").read_text()
     assert "nothing changed" in build(project).stdout
+
+
+def test_build_keeps_one_sealed_state_file_and_an_edited_one_is_ignored(project):
+    """What the last build wrote is recorded in one file beside its outputs; a state someone edited (here,
+    to claim a package's changed bytes are the ones built) vouches for nothing: everything is built again."""
+    import json
+
+    build(project, "--only", "scorm", "--only", "reports")
+    out = project / "build"
+    records = sorted(p.relative_to(out).as_posix() for p in out.rglob(".bundlesmith-*")
+                     if p.relative_to(out).parts[0] != ".bundlesmith-cache")
+    assert records == [".bundlesmith-state.json"]
+
+    package = out / "scorm/national-induction-1.0.0-scorm12.zip"
+    original = sha(package)
+    same_size_tamper(package)
+    sealed = json.loads((out / ".bundlesmith-state.json").read_text())
+    sealed["data"]["packages"][package.name]["zip"] = sha(package)
+    (out / ".bundlesmith-state.json").write_text(json.dumps(sealed))
+
+    result = build(project, "--only", "scorm", "--only", "reports")
+
+    assert "nothing changed" not in result.stdout and "kept" not in result.stdout
+    assert sha(package) == original

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bundlesmith import pipeline
+from bundlesmith import inputs, pipeline, state
 from bundlesmith.diagnostics import Diagnostic, Severity
-from bundlesmith.emit import Staging, replace_file
+from bundlesmith.emit import Staging
 from bundlesmith.load import cache as load_cache
 from bundlesmith.load.project import available_variants
 from bundlesmith.output_files import Existing
@@ -77,13 +77,12 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total): cli.py shows
 
 def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None,
         progress: Progress | None = None) -> BuildResult:
-    from bundlesmith import fingerprint
-
     result = BuildResult()
     names = available_variants(options.root) if options.variants is None else options.variants
-    stamp = fingerprint.fingerprint(options.root, {"only": sorted(options.only), "bundles": list(options.bundles),
-                                                   "variants": list(names)}, options.today or date.today())
-    if not options.dry_run and not options.force and fingerprint.unchanged(options.out, stamp):
+    known = inputs.hash_inputs(options.root, {"only": sorted(options.only), "bundles": list(options.bundles),
+                                              "variants": list(names)}, options.today or date.today())
+    previous = state.BuildState() if options.force else state.read(options.out)
+    if not options.dry_run and not options.force and previous.up_to_date(options.out, known.key):
         result.summary.append("nothing changed since the last build; build/ is up to date (use --force to rebuild)")
         return result
     # Unchanged files are not parsed again (their load is cached in build/); --force parses everything.
@@ -117,10 +116,8 @@ def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None,
     from bundlesmith.render.site import SiteBuildError
 
     try:
-        result = _build(options, views, names, result, echo, progress or (lambda stage, done, total: None))
-        if result.ok:
-            replace_file(options.out / fingerprint.CACHE_FILE, fingerprint.record(options.out, stamp, result.outputs))
-        return result
+        return _build(options, views, names, result, echo, progress or (lambda stage, done, total: None),
+                      known, previous)
     except SiteBuildError as exc:  # mkdocs refused the configuration, or a theme or plugin failed
         from bundlesmith.diagnostics import Span, error
         config = exc.config
@@ -138,7 +135,8 @@ def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None,
         return result
 
 
-def _build(options: BuildOptions, views, names, result: BuildResult, echo, progress: Progress) -> BuildResult:
+def _build(options: BuildOptions, views, names, result: BuildResult, echo, progress: Progress,
+           known: inputs.InputSet, previous: state.BuildState) -> BuildResult:
     from bundlesmith.render.cache import RenderCache
 
     cache = RenderCache()
@@ -163,44 +161,40 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
             if "print" in options.only:  # planned now, so the packaging pool's workers fork with the handbooks' HTML
                 printing = _renderer("handbooks").Printing(
                     [(view.catalogue, _bundles(view.catalogue, options)) for view in views], cache, options.workers,
-                    previous=None if options.force else options.out / "print", others=bool(options.bundles))
+                    previous=None if options.force else options.out / "print", others=bool(options.bundles),
+                    recorded=previous.handbooks, derive=known.derive)
                 printing.share()
             if scorm is not None:
-                reuse = _PackageReuse(options, stage)
+                reuse = _PackageReuse(options, stage, previous.packages, known)
                 targets = [(view.catalogue, _bundles(view.catalogue, options)) for view in views]
                 show = lambda done, total: progress("scorm packages", done, total)  # noqa: E731
                 sink = functools.partial(stage.write, "scorm")  # each package, in the process that made it
-                if hasattr(scorm, "start_packages"):  # in worker processes, while this one builds reports and sites
-                    running = scorm.start_packages(targets, cache, sink, options, reuse=reuse, progress=show)
-                    collect = running.records
-                else:
-                    built = [scorm.build_packages(catalogue, cache, bundles, sink, options, reuse=reuse,
-                                                  progress=show) for catalogue, bundles in targets]
-                    collect = built.__getitem__
+                # in worker processes, while this one builds reports and sites
+                running = scorm.start_packages(targets, cache, sink, options, reuse=reuse, progress=show,
+                                               known=reuse.known)
                 total = sum(len(b.scorm.versions) for _, bundles in targets for b in bundles)
                 echo(f"scorm: {total} package(s) for {len(targets)} view(s)"
                      + (f"; {reuse.reused} unchanged since the last build, kept" if reuse.reused else ""))
                 written.append("scorm")
             if printing is not None:  # laid out in the packaging pool when there is one
-                printing.start(getattr(running, "pool", None))
+                printing.start(running.pool if running is not None else None)
                 echo(f"print: {len(printing.jobs)} handbook(s) for {len(views)} view(s)"
                      + (f"; {printing.reused} unchanged since the last build, kept" if printing.reused else ""))
-            if scorm is not None:
-                if options.bundles:
-                    carried = _carry_over_packages(stage, options, reuse)
-                    packages += carried
+            if scorm is not None and options.bundles:
+                carried = _carry_over_packages(stage, options, reuse)
+                packages += carried
             stages = len(views) if reports is not None or site is not None else 0
             mine: dict[int, list] = {}
 
             def view_packages(k: int) -> list:
                 """View k's package records (waiting for the packaging workers if need be)."""
                 if k not in mine:
-                    built = collect(k) if scorm is not None else []
+                    built = running.records(k) if running is not None else []
                     packages.extend(built)
                     mine[k] = built + [p for p in carried if p.variant == variants[k]]
                 return mine[k]
 
-            reporter = _Reporter(reports, views, stage, options) if reports is not None else None
+            reporter = _Reporter(reports, views, stage, options, known, previous) if reports is not None else None
             if site is None:  # reports only (or none): view by view, as each view's packages are ready
                 for k in range(len(views)):
                     if reporter is not None:
@@ -255,9 +249,13 @@ def _build(options: BuildOptions, views, names, result: BuildResult, echo, progr
         written += _write_kits(views, stage, options, echo)
         if "case" in options.only:
             written += _write_case(views, stage, result)
-        if scorm is not None:
-            reuse.record(packages)
-        stage.commit(dict.fromkeys(written))
+        # The one state file, describing the tree it is swapped in with (last, after every output folder).
+        now = state.BuildState(known.key, state.listings(stage.path, written),
+                               reuse.entries(packages) if scorm is not None else previous.packages,
+                               reporter.keys if reporter is not None else previous.reports,
+                               printing.entries if printing is not None else previous.handbooks)
+        stage.write("", {state.FILE: state.encode(now)})
+        stage.commit([*dict.fromkeys(written), state.FILE])
     result.outputs = list(dict.fromkeys(written))
     for output in dict.fromkeys(written):
         result.summary.append(f"wrote {(options.out / output).relative_to(options.root) if options.out.is_relative_to(options.root) else options.out / output}/")
@@ -312,21 +310,23 @@ def _start_sites(site, views, variants, cache, staging: Path, options: BuildOpti
     return SiteBuilds(len(views), build_one, options.workers)
 
 
-_REPORT_JOB: tuple | None = None  # (views, staging, options), shared with the report processes by fork
+_REPORT_JOB: tuple | None = None  # (views, staging, options, inputs, state), shared with the report processes by fork
 
 
-def _write_reports(reports, views, stage: Staging, options, k: int, records: list) -> None:
-    """View k's reports; bundles whose inputs did not change since the last build keep their files."""
+def _write_reports(reports, views, stage: Staging, options, known: inputs.InputSet, previous: state.BuildState,
+                   k: int, records: list) -> tuple[str, dict]:
+    """View k's reports; bundles whose inputs did not change since the last build keep their files. Returns
+    the reports folder and what its files were made from (for the build state)."""
     catalogue = views[k].catalogue
     folder = reports_dirname(catalogue.variant.id if catalogue.variant else None)
-    _, files = reports.report_files(catalogue, records, options,
-                                    previous=None if options.force else options.out / folder)
-    stage.write(folder, files)
+    made = reports.report_files(catalogue, records, options, previous=None if options.force else options.out / folder,
+                                recorded=previous.reports.get(folder), derive=known.derive)
+    stage.write(folder, made.files)
+    return folder, made.keys
 
 
-def _report_view(k: int, records: list) -> None:
-    views, stage, options = _REPORT_JOB
-    _write_reports(_renderer("reports"), views, stage, options, k, records)
+def _report_view(k: int, records: list) -> tuple[str, dict]:
+    return _write_reports(_renderer("reports"), *_REPORT_JOB, k, records)
 
 
 class _Reporter:
@@ -341,18 +341,20 @@ class _Reporter:
 
         return options.workers > 1 and "fork" in multiprocessing.get_all_start_methods()
 
-    def __init__(self, reports, views, stage: Staging, options: BuildOptions):
+    def __init__(self, reports, views, stage: Staging, options: BuildOptions, known: inputs.InputSet,
+                 previous: state.BuildState):
         import multiprocessing
 
         global _REPORT_JOB
         self.futures: dict = {}
+        self.keys: dict[str, dict] = {}  # reports folder -> what its files were made from, as views finish
         self.pool = None
         if reports is self.ELSEWHERE:
             from concurrent.futures import ProcessPoolExecutor
 
             from bundlesmith.workers import background_worker
 
-            _REPORT_JOB = (views, stage, options)
+            _REPORT_JOB = (views, stage, options, known, previous)
             processes = max(1, min(options.workers, len(views)))
             self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
                                             initializer=background_worker)
@@ -360,7 +362,7 @@ class _Reporter:
             # later from that thread could copy a lock another thread holds (mkdocs' logging, an import) and
             # leave a report process waiting on it for ever.
             self.pool.submit(os.getpid).result()
-        self.job = (reports, views, stage, options)
+        self.job = (reports, views, stage, options, known, previous)
 
     def start(self, k: int, records: list) -> None:
         """Write view k's reports: started in a report process, or written now."""
@@ -369,13 +371,15 @@ class _Reporter:
         if self.pool is not None:
             self.futures[k] = self.pool.submit(_report_view, k, records)
         else:
-            _write_reports(*self.job, k, records)
+            folder, keys = _write_reports(*self.job, k, records)
+            self.keys[folder] = keys
             self.futures[k] = None
 
     def wait(self, k: int) -> None:
         """Until view k's reports are written (start(k) must have been called)."""
         if self.futures[k] is not None:
-            self.futures[k].result()
+            folder, keys = self.futures[k].result()
+            self.keys[folder] = keys
 
     def close(self, aborted: bool = False) -> None:
         """Wait for the report processes; after an error or Ctrl-C, stop them at once instead."""
@@ -444,27 +448,20 @@ class _Feeder:
 class _PackageReuse:
     """Packages whose inputs did not change since the last build are carried over instead of built again.
 
-    build/scorm/.bundlesmith-packages.json, inside the folder it describes (so it is swapped in with it),
-    maps each zip to the key of what it was built from (scorm.package_key) and the sha256 of the zip and
-    of its provenance file, sealed with this user's key (signing.py). A package is reused only when the
-    record is ours and both files still have those hashes; a file that is a symlink is never read. With
-    --force every package is built again.
+    The build state (state.py) maps each zip to the key of what it was built from (scorm.package_key, from
+    the build's input set) and the sha256 of the zip and of its provenance file. A package is reused only
+    when both files still have those hashes; a file that is a symlink is never read. With --force every
+    package is built again.
     """
 
-    FILE = ".bundlesmith-packages.json"
-
-    def __init__(self, options: BuildOptions, stage: Staging):
-        from bundlesmith.fingerprint import tool_digest
-        from bundlesmith.signing import unseal
-
+    def __init__(self, options: BuildOptions, stage: Staging, recorded, known: inputs.InputSet):
         self.options, self.stage = options, stage
         self.keys: dict[str, str] = {}
-        self.known: dict = {}
+        self.known = known.known()  # the sources' hashes: packaging reads none of them again to hash it
         self.reused = 0
-        previous = None if options.force or not _real_folder(options.out / "scorm", options.out) else \
-            unseal("packages", options.out / "scorm" / self.FILE)
-        self.previous: dict = previous if isinstance(previous, dict) else {}
-        self.tool = tool_digest()
+        usable = not options.force and _real_folder(options.out / "scorm", options.out)
+        self.previous: dict = dict(recorded) if usable else {}
+        self.tool = known.tool
 
     def verified(self, name: str) -> bool:
         """Whether build/scorm/<name> and its provenance are exactly what the last build wrote."""
@@ -494,9 +491,9 @@ class _PackageReuse:
         self.reused += 1
         return record
 
-    def record(self, packages) -> None:
-        """Seal what the staged build/scorm/ holds into it, before it is swapped in."""
-        from bundlesmith.signing import file_sha256, seal
+    def entries(self, packages) -> dict:
+        """What the build state records of the staged build/scorm/, before it is swapped in."""
+        from bundlesmith.signing import file_sha256
 
         staged = self.stage.path / "scorm"
         entries = {}
@@ -505,7 +502,7 @@ class _PackageReuse:
             if key:
                 entries[p.filename] = {"key": key, "zip": p.sha256,
                                        "provenance": file_sha256(staged / provenance_filename(p.filename))}
-        self.stage.write("scorm", {self.FILE: seal("packages", dict(sorted(entries.items()))).encode("utf-8")})
+        return dict(sorted(entries.items()))
 
 
 def _real_folder(folder: Path, out: Path) -> bool:
@@ -515,7 +512,7 @@ def _real_folder(folder: Path, out: Path) -> bool:
 
 def _carry_over_packages(stage: Staging, options: BuildOptions, reuse: _PackageReuse) -> list:
     """With --bundle, the other bundles' packages stay as they were, and reports still describe them:
-    only those the last build's sealed record vouches for, never through a symlink."""
+    only those the last build's state vouches for, never through a symlink."""
     from bundlesmith.render.packages import is_package_of, read_record
 
     current = options.out / "scorm"

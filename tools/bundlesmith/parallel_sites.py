@@ -6,9 +6,9 @@ none is left, so the cores share the sites while packaging and reports run too. 
 coordinates, so that no process holds more than one site's pages at a time besides the catalogue.
 
 The processes are forked before any thread of the build starts and after every module is rendered, so
-they share the catalogues and rendered modules without copying. A site's pages are written with markers
-where its downloads go (render/site.build_site with packages=None); the build adds the downloads once the
-packages and reports exist (render/site.finish_site), in this process.
+they share the catalogues and rendered modules without copying. A site's pages that list downloads are
+held back (render/site.build_site with packages=None) and come back here with the built site; the build
+writes them, complete, once the packages and reports exist (render/site.finish_site), in this process.
 """
 
 from __future__ import annotations

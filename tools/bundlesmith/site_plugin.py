@@ -74,6 +74,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         self.copies: set[str] = set()  # Markdown files the modules use, published as files, not pages
         self.listed: dict[str, list[Download]] | None = None  # inputs.downloads(), once asked for
         self.later: dict[str, str] = {}  # page (path in the site) -> its URL, for pages whose download lists come last
+        self.held: dict[str, tuple[str, str]] = {}  # such pages mkdocs did not write: path -> (URL, HTML)
         self.problems: list[str] = []  # content errors while serving, shown on every page
 
     def provide(self, inputs: SiteInputs) -> None:
@@ -136,7 +137,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         catalogue = inputs.catalogue
         context = SiteContext(catalogue, inputs.cache, config.site_name, config.site_description or "",
                               inputs.packages_built, inputs.reports_built)
-        self.later, self.listed = {}, None
+        self.later, self.held, self.listed = {}, {}, None
         self.renderer = PageRenderer(context)
         self.pages = {p.src_uri: p for p in plan(catalogue, config.site_name)}
         for uri in self.pages:
@@ -203,13 +204,18 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         return _error_banner(self.problems) + rendered.html
 
     def on_post_page(self, output, page, config):
-        """A page's download lists, put in before mkdocs writes it (when the caller gave them)."""
-        if page.file.dest_uri not in self.later or self.inputs.downloads is None:
+        """A page's download lists, put in before the page is written: now, when the caller gave them, else
+        the page is held back (mkdocs writes no empty page) for the caller to write once its packages and
+        reports exist (render/site.finish_site). No page is written twice."""
+        if page.file.dest_uri not in self.later:
             return output
+        url = self.later.pop(page.file.dest_uri)
+        if self.inputs.downloads is None:
+            self.held[page.file.dest_uri] = (url, output)
+            return ""
         if self.listed is None:
             self.listed = self.inputs.downloads()
-        del self.later[page.file.dest_uri]
-        return self.renderer.fill_later(output, self.listed, lambda uri: get_relative_url(uri, page.file.url))
+        return self.renderer.fill_later(output, self.listed, lambda uri: get_relative_url(uri, url))
 
     def on_serve(self, server, config, builder):
         root = self._root(config)

@@ -56,13 +56,13 @@ def folder_for(out: Path) -> Path:
 def tool_key() -> str:
     """What every cached result depends on besides its own file: bundlesmith's code and its environment."""
     import bundlesmith
-    from bundlesmith import fingerprint
+    from bundlesmith import inputs
 
     digest = hashlib.sha256()
     digest.update(f"format {FORMAT}\nbundlesmith {bundlesmith.__version__}\npython {sys.version}\n".encode())
     for name in _LIBRARIES:
         digest.update(f"{name} {_installed(name)}\n".encode())
-    digest.update(fingerprint.tool_digest().encode())
+    digest.update(inputs.tool_digest().encode())
     return digest.hexdigest()
 
 

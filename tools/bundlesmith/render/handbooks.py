@@ -12,13 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from bundlesmith import __version__
-from bundlesmith.fingerprint import dependency_versions
+from bundlesmith.inputs import dependency_versions
 from bundlesmith.model import Bundle, Catalogue
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.packages import is_package_of
@@ -126,24 +128,28 @@ class Printing:
     starts); `start(pool)` queues them on that pool, or on a pool of their own when there is none.
 
     A PDF whose HTML and tool are unchanged since the last build is kept instead of laid out again:
-    `previous` (the last build's print folder) holds RECORD, sealed with this user's key (signing.py),
-    naming each file's sha256 and each PDF's key (a hash of its HTML, bundlesmith and the layout
-    libraries). A file is kept only when the record is ours and the file still has that hash; a symlink
-    is never read. `others` keeps the other bundles' files (a build with --bundle) the same way.
+    `previous` is the last build's print folder and `recorded` what the build state says of its files
+    (each file's sha256 and each PDF's key, `derive`d from the build's input set, the layout libraries and
+    the HTML). A file is kept only while it still has that hash; a symlink is never read. `others` keeps
+    the other bundles' files (a build with --bundle) the same way. `entries` is what the next build state
+    records, once `files()` has been called.
     """
 
     def __init__(self, views, cache: RenderCache, workers: int, previous: Path | None = None,
-                 others: bool = False):
-        from bundlesmith.fingerprint import tool_digest
+                 others: bool = False, recorded: Mapping[str, Any] | None = None,
+                 derive: Callable[..., str] | None = None):
+        from bundlesmith.inputs import tool_digest
 
         self.jobs, self.plans = plan_jobs(views, cache)
         self.workers = workers
         self.results = None
         self.own_pool = None
-        tool = json.dumps([tool_digest(), layout_versions()]).encode()
-        self.keys = [hashlib.sha256(tool + b"\0" + job.html.encode("utf-8")).hexdigest() for job in self.jobs]
+        key_of = derive or (lambda *parts: hashlib.sha256(json.dumps([tool_digest(), parts]).encode()).hexdigest())
+        self.keys = [key_of("handbook", layout_versions(), hashlib.sha256(job.html.encode("utf-8")).hexdigest())
+                     for job in self.jobs]
         self.previous = previous if previous is not None and previous.is_dir() and not previous.is_symlink() else None
-        self.record = _read_record(self.previous)
+        self.record = dict(recorded or {}) if self.previous is not None else {}
+        self.entries: dict[str, dict] = {}
         self.kept: dict[int, bytes] = {}
         for index, (job, key) in enumerate(zip(self.jobs, self.keys)):
             entry = self.record.get(job.filename)
@@ -179,9 +185,7 @@ class Printing:
         self.results = pool.imap(_lay_out, self.todo) if pool is not None else map(_lay_out, self.todo)
 
     def files(self) -> dict[str, bytes]:
-        """Every PDF, each bundle's provenance record and RECORD (file name -> bytes), waiting for the workers."""
-        from bundlesmith.signing import seal
-
+        """Every PDF and each bundle's provenance record (file name -> bytes), waiting for the workers."""
         laid_out = dict(zip(self.todo, self.results))
         pdfs = {job.filename: self.kept.get(i) or laid_out[i] for i, job in enumerate(self.jobs)}
         out = {**self.carried, **pdfs}
@@ -191,10 +195,9 @@ class Printing:
             record = provenance_record(plan, {n: pdfs[n] for n in names})
             out[_provenance_of(plan)] = (json.dumps(record, indent=2, sort_keys=True) + "\n").encode("utf-8")
         keys = {job.filename: key for job, key in zip(self.jobs, self.keys)}
-        entries = {name: {"sha256": hashlib.sha256(data).hexdigest(),
-                          "key": keys.get(name) or (self.record.get(name) or {}).get("key")}
-                   for name, data in sorted(out.items())}
-        out[RECORD] = seal("handbooks", entries).encode("utf-8")
+        self.entries = {name: {"sha256": hashlib.sha256(data).hexdigest(),
+                               "key": keys.get(name) or (self.record.get(name) or {}).get("key")}
+                        for name, data in sorted(out.items())}
         return out
 
     def close(self) -> None:
@@ -206,20 +209,8 @@ class Printing:
         _JOBS = None
 
 
-RECORD = ".bundlesmith-handbooks.json"
-
-
 def _provenance_of(plan: HandbookPlan) -> str:
     return provenance_filename(plan.bundle.id, plan.bundle.version, plan.variant.id if plan.variant else None)
-
-
-def _read_record(folder: Path | None) -> dict:
-    from bundlesmith.signing import unseal
-
-    if folder is None:
-        return {}
-    record = unseal("handbooks", folder / RECORD)
-    return record if isinstance(record, dict) else {}
 
 
 def _verified(folder: Path | None, name: str, entry: dict) -> bytes | None:

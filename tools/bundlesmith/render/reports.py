@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bundlesmith.coverage import csv as csv_view
 from bundlesmith.coverage import html, markdown, rpl_report, xlsx
@@ -24,10 +27,10 @@ from bundlesmith.coverage.compute import bundle_coverage
 from bundlesmith.coverage.framework import framework_coverage
 from bundlesmith.coverage.provenance import Sources
 from bundlesmith.coverage.rpl import rpl_map
-from bundlesmith.fingerprint import tool_digest
+from bundlesmith.inputs import tool_digest
 from bundlesmith.model import Catalogue
 from bundlesmith.output_files import Existing, Tree
-from bundlesmith.signing import file_sha256, seal, unseal
+from bundlesmith.signing import file_sha256
 
 FORMATS = ("html", "xlsx", "csv", "json", "md")
 
@@ -97,33 +100,43 @@ def rpl_files(catalogue: Catalogue, bundle, formats=rpl_report.FORMATS) -> dict[
     return files
 
 
-KEYS = ".bundlesmith-keys.json"  # in a reports folder: what each bundle's files were made from
+@dataclass(frozen=True)
+class ReportFiles:
+    """A reports folder: its coverage documents, its files (relative path -> bytes, or a file of the last
+    build kept as it is) and, for the build state, what each bundle's files were made from."""
+
+    docs: list[dict]
+    files: Tree
+    keys: dict[str, dict]
 
 
-def report_files(catalogue: Catalogue, packages, options, previous: Path | None = None) -> tuple[list[dict], Tree]:
-    """The reports of every bundle, as a reports folder's files (relative path -> bytes, or a file of the last
-    build kept as it is), and the coverage documents.
+def report_files(catalogue: Catalogue, packages, options, previous: Path | None = None,
+                 recorded: Mapping[str, Any] | None = None, derive: Callable[..., str] | None = None) -> ReportFiles:
+    """The reports of every bundle.
 
     Reports always cover every bundle, even when --bundle limits packaging: the build carries the other
     bundles' packages over, with their records, and the framework view needs every bundle.
 
-    `previous` is the last build's folder for these reports: a bundle whose inputs did not change (its
+    `previous` is the last build's folder for these reports and `recorded` what the build state says its
+    files were made from: a bundle whose key did not change (`derive`d from the build's input set: its
     provenance, which hashes every file it is made from, its packages; the date; this tool's code) keeps
-    its files from there instead of being computed and rendered again.
+    its files from there, while each still has its recorded sha256, instead of being made again.
     """
     from bundlesmith.coverage.provenance import content_hash, provenance
 
+    key_of = derive or _key
     today = getattr(options, "today", None) or date.today()
     sources = Sources(catalogue.root)
     crosswalks = content_hash(catalogue.root, sorted(c.path for c in catalogue.crosswalks.values()))
-    old = _read_keys(previous)
+    old = recorded if recorded is not None and previous is not None and previous.is_dir() \
+        and not previous.is_symlink() else {}
     keys: dict[str, dict] = {}
     docs = []
     tree: Tree = {}
     for bid in sorted(catalogue.bundles):
         bundle = catalogue.bundles[bid]
         made_from = provenance(catalogue, bundle, packages, sources)
-        key = _key(tool_digest(), today.isoformat(), made_from, crosswalks)
+        key = key_of("report", today.isoformat(), made_from, crosswalks)
         kept = _reuse(old.get(bid), key, previous / bid if previous else None)
         doc = _document(kept, "coverage.json")
         if kept is None or doc is None:
@@ -137,7 +150,7 @@ def report_files(catalogue: Catalogue, packages, options, previous: Path | None 
         docs.append(doc)
     # The framework view lists every standard of every framework, targeted or not.
     frameworks = sorted(f.span.path for f in catalogue.frameworks.values())
-    key = _key(tool_digest(), content_hash(catalogue.root, frameworks), [keys[b]["key"] for b in sorted(catalogue.bundles)])
+    key = key_of("summary", content_hash(catalogue.root, frameworks), [keys[b]["key"] for b in sorted(catalogue.bundles)])
     kept = _reuse(old.get(""), key, previous)
     if kept is None:
         files = summary_files(catalogue, docs)
@@ -146,8 +159,7 @@ def report_files(catalogue: Catalogue, packages, options, previous: Path | None 
     else:
         tree.update(kept)
         keys[""] = old[""]
-    tree[KEYS] = seal("report-keys", keys).encode("utf-8")
-    return docs, tree
+    return ReportFiles(docs, tree, keys)
 
 
 def _hashes(files: dict[str, bytes]) -> dict[str, str]:
@@ -155,19 +167,14 @@ def _hashes(files: dict[str, bytes]) -> dict[str, str]:
     return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items()) if "/" not in name}
 
 
-def _key(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-def _read_keys(previous: Path | None) -> dict:
-    if previous is None:
-        return {}
-    keys = unseal("report-keys", previous / KEYS) if previous.is_dir() and not previous.is_symlink() else None
-    return keys if isinstance(keys, dict) else {}
+def _key(*parts: object) -> str:
+    """A reuse key without a build's input set: this tool's digest and the parts."""
+    payload = json.dumps([tool_digest(), parts], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _reuse(entry, key: str, source: Path | None) -> dict[str, Existing] | None:
-    """When `entry` (what the last build recorded, sealed) has this key and its files are all in `source`
+    """When `entry` (what the build state recorded) has this key and its files are all in `source`
     with the sha256 recorded for each, those files (name -> the file to keep); else None."""
     if source is None or not isinstance(entry, dict) or entry.get("key") != key:
         return None

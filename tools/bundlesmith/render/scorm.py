@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from bundlesmith import __version__
 from bundlesmith.file_types import KINDS, place_refusal
-from bundlesmith.fingerprint import dependency_versions
+from bundlesmith.inputs import dependency_versions
 from bundlesmith.model import Bundle, Catalogue
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.module_html import module_paths, referenced_assets
@@ -45,9 +45,10 @@ Sink = Callable[[dict[str, bytes]], None]
 
 
 def build_packages(catalogue: Catalogue, cache: RenderCache, bundles, sink: Sink, options,
-                   reuse: Reuse | None = None, progress: Callable[[int, int], None] | None = None) -> list[PackageRecord]:
+                   reuse: Reuse | None = None, progress: Callable[[int, int], None] | None = None,
+                   known: dict[str, str | None] | None = None) -> list[PackageRecord]:
     """Hand every package of `bundles` to `sink` and return their records (see PackageBuild)."""
-    with PackageBuild([targets(catalogue, bundles)], cache, sink, options, reuse, progress) as running:
+    with PackageBuild([targets(catalogue, bundles)], cache, sink, options, reuse, progress, known) as running:
         return running.records(0)
 
 
@@ -67,11 +68,12 @@ _WORK: tuple | None = None
 
 
 def start_packages(views, cache: RenderCache, sink: Sink, options, reuse: Reuse | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> PackageBuild:
+                   progress: Callable[[int, int], None] | None = None,
+                   known: dict[str, str | None] | None = None) -> PackageBuild:
     """Start building the packages of every (catalogue, bundles) in `views`; the caller may build other
     outputs meanwhile and collect view k's records with `.records(k)`. Use as a context manager."""
     return PackageBuild([targets(catalogue, bundles) for catalogue, bundles in views], cache, sink, options,
-                        reuse, progress)
+                        reuse, progress, known)
 
 
 class PackageBuild:
@@ -80,11 +82,13 @@ class PackageBuild:
     `reuse(target)` may return the record of an unchanged package already in place, which is then neither
     planned nor built again (nor are its modules rendered for it). The modules of the packages to build are
     rendered before the pool starts (the workers only read the cache). Records come back in target order
-    whatever the number of workers, and each zip is the same bytes whoever wrote it.
+    whatever the number of workers, and each zip is the same bytes whoever wrote it. `known` holds the
+    sources' hashes already taken (the build's input set), so that no source is read again to hash it.
     """
 
     def __init__(self, groups: list[list[Target]], cache: RenderCache, sink: Sink, options,
-                 reuse: Reuse | None = None, progress: Callable[[int, int], None] | None = None):
+                 reuse: Reuse | None = None, progress: Callable[[int, int], None] | None = None,
+                 known: dict[str, str | None] | None = None):
         global _WORK
         every = [target for group in groups for target in group]
         self.ends = [sum(len(g) for g in groups[:k + 1]) for k in range(len(groups))]
@@ -104,7 +108,7 @@ class PackageBuild:
         if self.todo:  # once here rather than once in every worker
             _revision(every[0].catalogue.root)
         self.pool = None
-        _WORK = (plans, cache, sink, {})  # the last: hashes of the sources read so far (see _inputs)
+        _WORK = (plans, cache, sink, {} if known is None else known)  # the last: the sources' hashes (see _inputs)
         if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
             self.results = map(_write_one, self.todo)
         else:  # processes: rendering pages and manifests is Python code, which threads would serialise

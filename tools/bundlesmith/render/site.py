@@ -104,17 +104,18 @@ class BuiltSite:
 
     out_dir: Path
     warnings: list[str]  # what mkdocs warned about (empty when clean)
-    later: dict[str, str]  # pages (path in the site) holding download markers -> their URL
+    held: dict[str, tuple[str, str]]  # pages that list downloads, not written yet: path in the site -> (URL, HTML)
 
 
 def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options, reports_dir: Path | None = None,
                packages: Callable[[], list[PackageRecord]] | None = list, scorm_dir: Path | None = None) -> BuiltSite:
     """Build the site for one catalogue into out_dir.
 
-    With `scorm_dir` and `reports_dir`, each bundle's page offers its SCORM packages and coverage reports,
-    copied into the site: `packages()` gives the package records once mkdocs has rendered every page (so
-    packaging and reports can run meanwhile). With `packages=None` the pages keep markers where those lists
-    go, and finish_site() adds them later: the build does so once every site's pages are written.
+    With `scorm_dir` and `reports_dir`, each bundle's page offers its SCORM packages and coverage reports:
+    `packages()` gives the package records once mkdocs has rendered every page (so packaging and reports
+    can run meanwhile), and the lists go into the pages before they are written. With `packages=None` the
+    pages that list downloads are held back, not written (BuiltSite.held), and finish_site() gives them,
+    complete, with the files they list: the build writes them once the packages and reports exist.
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException, PluginError
@@ -146,23 +147,23 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options,
         raise SiteBuildError(f"the site did not build: {problems}", config_file(catalogue.root)) from None
     finally:
         logger.removeHandler(handler)
-    return BuiltSite(Path(out_dir), handler.messages, dict(plugin.later) if packages is None else {})
+    return BuiltSite(Path(out_dir), handler.messages, dict(plugin.held))
 
 
 def finish_site(built: BuiltSite, catalogue: Catalogue, packages: list[PackageRecord], scorm_dir: Path | None,
                 reports_dir: Path | None) -> Tree:
     """The files that finish a view's site (relative to it): its SCORM packages and reports, and the pages
-    where build_site left markers, with the download lists in."""
+    build_site held back, with their download lists in (written once, complete)."""
     from mkdocs.utils import get_relative_url
 
     from bundlesmith.render.site_pages import fill_later
 
     downloads = _downloads(catalogue, packages, scorm_dir, reports_dir)
     tree: Tree = {d.src_uri: Existing(d.source) for items in downloads.values() for d in items}
-    for path, page_url in built.later.items():
-        text = (built.out_dir / path).read_text(encoding="utf-8")
-        tree[path] = fill_later(text, downloads, lambda uri, page_url=page_url: get_relative_url(uri, page_url),
-                                scorm_dir is not None, reports_dir is not None).encode("utf-8")
+    for path, (page_url, text) in built.held.items():
+        filled = fill_later(text, downloads, lambda uri, page_url=page_url: get_relative_url(uri, page_url),
+                            scorm_dir is not None, reports_dir is not None)
+        tree[path] = filled.encode("utf-8", errors="xmlcharrefreplace")  # as mkdocs writes pages
     return tree
 
 
