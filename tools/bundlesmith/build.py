@@ -16,10 +16,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib
-import os
+import multiprocessing
+import multiprocessing.pool
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 from bundlesmith import inputs, pipeline, state
@@ -337,31 +339,23 @@ class _Reporter:
 
     @staticmethod
     def possible(options: BuildOptions) -> bool:
-        import multiprocessing
-
         return options.workers > 1 and "fork" in multiprocessing.get_all_start_methods()
 
     def __init__(self, reports, views, stage: Staging, options: BuildOptions, known: inputs.InputSet,
                  previous: state.BuildState):
-        import multiprocessing
-
         global _REPORT_JOB
-        self.futures: dict = {}
+        self.futures: dict[int, AsyncResult[tuple[str, dict]] | None] = {}
         self.keys: dict[str, dict] = {}  # reports folder -> what its files were made from, as views finish
-        self.pool = None
+        self.pool: multiprocessing.pool.Pool | None = None
         if reports is self.ELSEWHERE:
-            from concurrent.futures import ProcessPoolExecutor
-
             from bundlesmith.workers import background_worker
 
             _REPORT_JOB = (views, stage, options, known, previous)
             processes = max(1, min(options.workers, len(views)))
-            self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=background_worker)
-            # Fork the report processes now, from this thread, before the feeder thread starts: a fork made
+            # The report processes fork now, from this thread, before the feeder thread starts: a fork made
             # later from that thread could copy a lock another thread holds (mkdocs' logging, an import) and
             # leave a report process waiting on it for ever.
-            self.pool.submit(os.getpid).result()
+            self.pool = multiprocessing.get_context("fork").Pool(processes, initializer=background_worker)
         self.job = (reports, views, stage, options, known, previous)
 
     def start(self, k: int, records: list) -> None:
@@ -369,7 +363,7 @@ class _Reporter:
         if k in self.futures:
             return
         if self.pool is not None:
-            self.futures[k] = self.pool.submit(_report_view, k, records)
+            self.futures[k] = self.pool.apply_async(_report_view, (k, records))
         else:
             folder, keys = _write_reports(*self.job, k, records)
             self.keys[folder] = keys
@@ -377,22 +371,20 @@ class _Reporter:
 
     def wait(self, k: int) -> None:
         """Until view k's reports are written (start(k) must have been called)."""
-        if self.futures[k] is not None:
-            folder, keys = self.futures[k].result()
+        running = self.futures[k]
+        if running is not None:
+            folder, keys = running.get()
             self.keys[folder] = keys
 
     def close(self, aborted: bool = False) -> None:
         """Wait for the report processes; after an error or Ctrl-C, stop them at once instead."""
         global _REPORT_JOB
         if self.pool is not None:
-            for future in self.futures.values():
-                future.cancel()
             if aborted:
-                from bundlesmith.workers import terminate
-
-                terminate(self.pool)
+                self.pool.terminate()
             else:
-                self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool.close()
+            self.pool.join()
         _REPORT_JOB = None
 
 

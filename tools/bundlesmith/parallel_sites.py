@@ -17,6 +17,8 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 
 
 class SiteBuilds:
@@ -24,7 +26,7 @@ class SiteBuilds:
 
     def __init__(self, count: int, build: Callable[[int], object], workers: int):
         self.count, self.build = count, build
-        self.children: list[tuple[multiprocessing.Process, object]] = []
+        self.children: list[tuple[BaseProcess, Connection]] = []
         processes = min(workers, count) if count > 1 else 0
         if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return  # this process builds every site, in run()
@@ -46,7 +48,7 @@ class SiteBuilds:
             self.counter.value += 1
         return k if k < self.count else None
 
-    def _child(self, send) -> None:
+    def _child(self, send: Connection) -> None:
         from bundlesmith.workers import ignore_interrupts
 
         ignore_interrupts()

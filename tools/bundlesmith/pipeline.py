@@ -6,6 +6,7 @@ The CLI calls these functions; they return values and diagnostics and never prin
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -32,7 +33,7 @@ class Checked:
 
 
 @contextmanager
-def _loading():
+def _loading() -> Iterator[None]:
     """Loading builds many long-lived objects and no reference cycles to speak of: the cyclic garbage
     collector only slows it down (by a third when reading the cache), so it pauses while loading, and
     what was loaded then joins the oldest generation at once rather than being examined again and
@@ -76,7 +77,7 @@ def check_all(root: Path, variants: tuple[str, ...] | None = None, today: date |
         national, problems = load_national(root, cache, jobs)
         views = [(national, problems)] + [apply_variant(national, name, cache) for name in names]
         _save(cache)
-    seen: dict = {}  # the views share national modules: their links are checked once
+    seen: dict[str, object] = {}  # the views share national modules: their links are checked once
     return [Checked(catalogue, tuple(view_problems + validate(catalogue, today, reject_raw_html, seen)))
             for catalogue, view_problems in views]
 
@@ -90,7 +91,7 @@ def _save(cache: LoadCache | None) -> None:
 
 def merged_diagnostics(results: list[Checked]) -> list[Diagnostic]:
     """Every distinct diagnostic across views, sorted by file and line."""
-    unique: dict[tuple, Diagnostic] = {}
+    unique: dict[tuple[object, Severity], Diagnostic] = {}
     for result in results:
         for d in result.diagnostics:
             unique.setdefault((d.sort_key, d.severity), d)

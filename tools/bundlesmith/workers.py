@@ -1,11 +1,12 @@
 """Worker processes: only the main process answers Ctrl-C, so an interrupted build stops cleanly.
 
-Workers ignore SIGINT; the main process gets KeyboardInterrupt, terminates them, removes its staging
-folder and leaves build/ as it was, with no traceback from any worker.
+Workers ignore SIGINT; the main process gets KeyboardInterrupt, terminates them (multiprocessing.Pool's
+terminate()), removes its staging folder and leaves build/ as it was, with no traceback from any worker.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 
@@ -26,18 +27,5 @@ def background_worker() -> None:
     """Pool initializer for work beside the sites (packages, reports): Ctrl-C is the main process's
     business, and the processes building sites, which take longest, come first for the CPU."""
     ignore_interrupts()
-    try:
+    with contextlib.suppress(OSError):  # not allowed here: same priority, only slower sites
         os.nice(5)
-    except OSError:  # not allowed here: same priority, only slower sites
-        pass
-
-
-def terminate(executor) -> None:
-    """Stop a ProcessPoolExecutor at once, without waiting for running tasks."""
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(timeout=5)

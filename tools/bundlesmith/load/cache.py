@@ -34,6 +34,7 @@ import sys
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -101,7 +102,7 @@ _ENCODE = msgspec.json.Encoder()
 HEADER_LIMIT = 1024  # the header line is short: anything longer is not ours
 
 
-def _key(kind: str, file: Path, path: str, options: dict) -> str:
+def _key(kind: str, file: Path, path: str, options: dict[str, Any]) -> str:
     return json.dumps([kind, str(file), path, sorted(options.items())], separators=(",", ":"))
 
 
@@ -139,7 +140,7 @@ class LoadCache:
     def _mac(self, key: str, digest: str, value: bytes) -> str:
         return signing.mac(self.secret, tool_key().encode(), key.encode(), digest.encode(), value)
 
-    def _stored(self, kind: str, key: str, digest: str):
+    def _stored(self, kind: str, key: str, digest: str) -> Any:
         """The stored result for this key and file digest, if its signature and its data are sound."""
         entry = self.entries.get(key)
         if entry is None or entry.digest != digest:
@@ -154,7 +155,7 @@ class LoadCache:
         self.hits += 1
         return result
 
-    def cached(self, kind: str, file: Path, path: str, **options):
+    def cached(self, kind: str, file: Path, path: str, **options: Any) -> Any:
         """What loading the file gave last time for the same bytes, or None (then parse it, and remember())."""
         try:
             if file.stat().st_size > MAX_FILE_BYTES:
@@ -164,13 +165,13 @@ class LoadCache:
             return None
         return self._stored(kind, _key(kind, file, path, options), digest)
 
-    def remember(self, kind: str, file: Path, path: str, digest: str, encoded: bytes, **options) -> None:
+    def remember(self, kind: str, file: Path, path: str, digest: str, encoded: bytes, **options: Any) -> None:
         """Keep a result parsed elsewhere (another process): `encoded` (codec) for the bytes with `digest`."""
         self.misses += 1
         key = _key(kind, file, path, options)
         self.fresh[key] = _Entry(key, digest, self._mac(key, digest, encoded), msgspec.Raw(encoded))
 
-    def load(self, kind: str, loader: Callable, file: Path, path: str, **options):
+    def load(self, kind: str, loader: Callable[..., Any], file: Path, path: str, **options: Any) -> Any:
         """`loader(file, path, **options)`, or what it returned last time for the same bytes."""
         try:
             if file.stat().st_size > MAX_FILE_BYTES:

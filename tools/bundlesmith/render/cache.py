@@ -10,7 +10,7 @@ class RenderCache:
     """Rendered modules keyed by their source (path, body and filled slots); counts real renders."""
 
     def __init__(self) -> None:
-        self._items: dict[tuple, RenderedModule] = {}
+        self._items: dict[tuple[str, str, object], RenderedModule] = {}
         self.renders = 0
 
     def get(self, module: Module, catalogue: Catalogue) -> RenderedModule:

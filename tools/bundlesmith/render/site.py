@@ -7,6 +7,7 @@ it leaves an incomplete search index.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import tempfile
@@ -14,12 +15,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bundlesmith.model import Catalogue
 from bundlesmith.output_files import Existing, Tree
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.packages import PackageRecord
 from bundlesmith.render.site_pages import Download
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "assets" / "site" / "mkdocs.default.yml"
 REPORT_LABELS = {"coverage.html": "Coverage report (web page)", "coverage.xlsx": "Coverage report (spreadsheet)",
@@ -70,19 +75,20 @@ def config_file(root: Path) -> Path:
 
 
 @contextmanager
-def _docs_dir_override(path: Path) -> Iterator[dict]:
+def _docs_dir_override(path: Path) -> Iterator[dict[str, Any]]:
     """{'docs_dir': an empty folder} when the config's own docs_dir is absent (or it is the default config)."""
-    from mkdocs.utils import yaml_load
+    import yaml
+    from mkdocs.utils.yaml import get_yaml_loader
 
-    with open(path, encoding="utf-8") as handle:
-        raw = yaml_load(handle) or {}
+    with open(path, encoding="utf-8") as handle:  # mkdocs' own loader (yaml_load), by its public module
+        raw = yaml.load(handle, Loader=get_yaml_loader()) or {}
     with tempfile.TemporaryDirectory(prefix="bundlesmith-pages-") as empty:
         docs = path.parent / str(raw.get("docs_dir", "docs"))
         yield {"docs_dir": empty} if path == DEFAULT_CONFIG or not docs.is_dir() else {}
 
 
 @contextmanager
-def site_config(root: Path, **overrides) -> Iterator:
+def site_config(root: Path, **overrides: str) -> Iterator[MkDocsConfig]:
     """The project's mkdocs config (or the default), with a stand-in docs_dir when its folder is absent."""
     from mkdocs.config import load_config
 
@@ -107,7 +113,7 @@ class BuiltSite:
     held: dict[str, tuple[str, str]]  # pages that list downloads, not written yet: path in the site -> (URL, HTML)
 
 
-def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options, reports_dir: Path | None = None,
+def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options: object, reports_dir: Path | None = None,
                packages: Callable[[], list[PackageRecord]] | None = list, scorm_dir: Path | None = None) -> BuiltSite:
     """Build the site for one catalogue into out_dir.
 
@@ -123,7 +129,7 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options,
     from bundlesmith.site_plugin import BundlesmithPlugin, SiteInputs
 
     def downloads() -> dict[str, list[Download]]:
-        return _downloads(catalogue, list(packages()), scorm_dir, reports_dir)
+        return _downloads(catalogue, list(packages()) if packages is not None else [], scorm_dir, reports_dir)
 
     handler = SiteWarnings()
     logger = logging.getLogger("mkdocs")
@@ -154,17 +160,22 @@ def finish_site(built: BuiltSite, catalogue: Catalogue, packages: list[PackageRe
                 reports_dir: Path | None) -> Tree:
     """The files that finish a view's site (relative to it): its SCORM packages and reports, and the pages
     build_site held back, with their download lists in (written once, complete)."""
-    from mkdocs.utils import get_relative_url
-
     from bundlesmith.render.site_pages import fill_later
 
     downloads = _downloads(catalogue, packages, scorm_dir, reports_dir)
     tree: Tree = {d.src_uri: Existing(d.source) for items in downloads.values() for d in items}
     for path, (page_url, text) in built.held.items():
-        filled = fill_later(text, downloads, lambda uri, page_url=page_url: get_relative_url(uri, page_url),
+        filled = fill_later(text, downloads, functools.partial(_relative, page_url=page_url),
                             scorm_dir is not None, reports_dir is not None)
         tree[path] = filled.encode("utf-8", errors="xmlcharrefreplace")  # as mkdocs writes pages
     return tree
+
+
+def _relative(uri: str, page_url: str) -> str:
+    """A site file's URL as a page links to it."""
+    from mkdocs.utils import get_relative_url
+
+    return get_relative_url(uri, page_url)
 
 
 def _downloads(catalogue: Catalogue, packages: list[PackageRecord], scorm_dir: Path | None,
