@@ -351,3 +351,16 @@ def test_the_navigation_lists_every_module_by_its_title(built, catalogue):
         nav = page[page.index("md-nav--primary"):page.index("</nav>", page.index("md-nav--primary"))]
         shown = [html.unescape(t) for t in re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', nav)]
         assert group in shown and all(title in shown for title in titles), (group, shown)
+
+
+def test_mkdocs_alone_is_told_to_build_with_bundlesmith(project, tmp_path, caplog):
+    """The plugin shows what `bundlesmith build` or `serve` loaded and checked; it never loads the project."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    with pytest.raises(Abort):
+        build(config)
+    assert "the site is built by `bundlesmith build` and previewed with `bundlesmith serve`" in caplog.text
+    assert not (tmp_path / "site" / "index.html").exists()

@@ -617,7 +617,7 @@ def serve(ctx: click.Context, variant: str | None, dev_addr: str, open_browser: 
     """
     import logging
 
-    from bundlesmith.render.site import serve_site
+    from bundlesmith.preview import PreviewSession
 
     root = project_root(ctx)
     _validate_variant(root, variant)
@@ -626,7 +626,7 @@ def serve(ctx: click.Context, variant: str | None, dev_addr: str, open_browser: 
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
-    serve_site(root, variant, dev_addr, open_browser)
+    PreviewSession(root, variant).serve(dev_addr, open_browser)
 
 
 @cli.command(name="inspect", epilog="Example:\n\n\b\n  bundlesmith inspect build/scorm/national-induction-1.0.0-scorm12.zip\n"

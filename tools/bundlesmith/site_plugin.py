@@ -3,25 +3,30 @@
 Every page (home, bundles, modules, frameworks, standards) is an mkdocs 1.6 `File.generated(...)`:
 nothing is written into content/. A module page's body comes from the shared render cache (each
 module is rendered to sanitised HTML once per build) and its table of contents from the headings
-the cache found. `bundlesmith build` hands the plugin its catalogue (render/site.py); under
-`mkdocs serve` / `bundlesmith serve` the plugin loads and checks the project itself on every rebuild.
+the cache found. The command that runs mkdocs hands the plugin what to show (SiteInputs): `bundlesmith
+build` through render/site.py, `bundlesmith serve` through its preview session (preview.py), which loads
+and checks the project again on every save. The plugin loads nothing itself.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.theme import Theme
 from mkdocs.utils import get_relative_url
 
+from bundlesmith.model import Catalogue
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.site_pages import Download, PageRenderer, SiteContext
 from bundlesmith.render.site_plan import SitePage, navigation, plan
@@ -36,35 +41,32 @@ JS = f"{SITE_ASSETS}/bundlesmith.js"
 # The offline plugin adds https://unpkg.com/iframe-worker/shim unless a polyfill naming iframe-worker is
 # already listed; the shim is served from the site itself so that no page asks another host for anything.
 SHIM = f"{SITE_ASSETS}/iframe-worker/shim.js"
-ENV_ROOT = "BUNDLESMITH_ROOT"
-ENV_VARIANT = "BUNDLESMITH_VARIANT"
-
-# Under serve, modules that did not change are not rendered again between rebuilds, and a save that
-# breaks the content keeps showing the last catalogue that worked (with the errors on every page).
-_SERVE_CACHE = RenderCache()
-_LAST_GOOD: dict[tuple[str, str | None], object] = {}
 
 
-class BundlesmithConfig(Config):
-    variant = c.Optional(c.Type(str))  # a local variant to apply (bundlesmith build/serve pass it)
+class BundlesmithConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs' Config.__init_subclass__
+    variant = c.Optional(c.Type(str))  # accepted for older mkdocs.yml files: `bundlesmith serve --variant` chooses
 
 
+@dataclass(frozen=True)
 class SiteInputs:
-    """What `bundlesmith build` hands the plugin instead of letting it load the project.
+    """What the command that runs mkdocs hands the plugin: the checked catalogue and the render cache.
 
     Pages list each bundle's downloads (SCORM zips, coverage reports) through markers (SiteContext.later).
     `downloads()` gives, per bundle id ("" for the site-wide reports), the files listed there: each page's
-    list is put in before mkdocs writes it (on_post_page). With `downloads=None` the markers stay for the
-    caller (render/site.finish_site): the build lists them once the packages and reports exist.
+    list is put in before mkdocs writes it (on_post_page). With `downloads=None` those pages are held back
+    for the caller (render/site.finish_site): the build writes them once the packages and reports exist.
+    `problems`: content errors while previewing (the last version that worked is shown, with them).
     """
 
-    def __init__(self, catalogue, cache, downloads: Callable[[], dict[str, list[Download]]] | None = dict,
-                 packages_built: bool = False, reports_built: bool = False):
-        self.catalogue, self.cache, self.downloads = catalogue, cache, downloads
-        self.packages_built, self.reports_built = packages_built, reports_built
+    catalogue: Catalogue
+    cache: RenderCache
+    downloads: Callable[[], dict[str, list[Download]]] | None = dict
+    packages_built: bool = False
+    reports_built: bool = False
+    problems: tuple[str, ...] = ()
 
 
-class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
+class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):  # type: ignore[no-untyped-call]  # as above
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -75,44 +77,25 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         self.listed: dict[str, list[Download]] | None = None  # inputs.downloads(), once asked for
         self.later: dict[str, str] = {}  # page (path in the site) -> its URL, for pages whose download lists come last
         self.held: dict[str, tuple[str, str]] = {}  # such pages mkdocs did not write: path -> (URL, HTML)
-        self.problems: list[str] = []  # content errors while serving, shown on every page
 
     def provide(self, inputs: SiteInputs) -> None:
         self.inputs = inputs
 
     # -- configuration ---------------------------------------------------------------------------
-    def _root(self, config) -> Path:
-        if self.inputs is not None:
-            return self.inputs.catalogue.root
-        if os.environ.get(ENV_ROOT):
-            return Path(os.environ[ENV_ROOT]).resolve()
-        return Path(config.config_file_path).resolve().parent
+    def _inputs(self) -> SiteInputs:
+        if self.inputs is None:
+            raise PluginError("bundlesmith: the site is built by `bundlesmith build` and previewed with "
+                              "`bundlesmith serve`, which give the plugin the checked project")
+        return self.inputs
 
-    def _load(self, config) -> SiteInputs:
-        if self.inputs is not None:
-            return self.inputs
-        from bundlesmith import pipeline
-        from bundlesmith.diagnostics import Severity
-
-        variant = self.config.variant or os.environ.get(ENV_VARIANT) or None
-        root = self._root(config)
-        checked = pipeline.check(root, variant)
-        for d in checked.diagnostics:
-            (log.error if d.severity is Severity.ERROR else log.info)(d.format())
-        key = (str(root), variant)
-        if checked.ok:
-            _LAST_GOOD[key] = checked.catalogue
-            return SiteInputs(checked.catalogue, _SERVE_CACHE)
-        if key not in _LAST_GOOD:
-            raise PluginError("bundlesmith: the content has errors (listed above); fix them and run again")
-        self.problems = [d.format() for d in checked.diagnostics if d.severity is Severity.ERROR]
-        log.error("bundlesmith: showing the last version that worked until the errors above are fixed")
-        return SiteInputs(_LAST_GOOD[key], _SERVE_CACHE)
+    def _renderer(self) -> PageRenderer:
+        if self.renderer is None:
+            raise PluginError("bundlesmith: a page was rendered before the site's files were planned")
+        return self.renderer
 
     @event_priority(-100)  # after the offline plugin has had its say about polyfills
-    def on_config(self, config):
-        self.inputs = self._load(config)
-        catalogue = self.inputs.catalogue
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        catalogue = self._inputs().catalogue
         if catalogue.variant is not None:  # the theme prints the site name unescaped
             import html
 
@@ -132,8 +115,8 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         return config
 
     # -- files and navigation --------------------------------------------------------------------
-    def on_files(self, files: Files, config) -> Files:
-        inputs = self.inputs
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        inputs = self._inputs()
         catalogue = inputs.catalogue
         context = SiteContext(catalogue, inputs.cache, config.site_name, config.site_description or "",
                               inputs.packages_built, inputs.reports_built)
@@ -149,7 +132,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         static = {
             CSS: ASSETS / "bundlesmith.css",
             JS: ASSETS / "bundlesmith.js",
-            SHIM: _shim_source(self._root(config)),
+            SHIM: _shim_source(catalogue.root),
             f"{SITE_ASSETS}/iframe-worker/LICENSE": ASSETS / "iframe-worker" / "LICENSE",
         }
         for module in catalogue.modules.values():  # images and files the modules use, at their project path
@@ -173,7 +156,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
         return files
 
     # -- pages -----------------------------------------------------------------------------------
-    def on_page_markdown(self, markdown, page, config, files):
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         spec = self.pages.get(page.file.src_uri)
         if spec is not None and spec.kind != "home":  # the home page's <title> is the site name alone
             import html
@@ -181,7 +164,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
             page.meta["title"] = html.escape(spec.title)  # the theme prints titles unescaped
         return markdown
 
-    def on_page_content(self, html, page, config, files):
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         spec = self.pages.get(page.file.src_uri)
         if spec is None:
             return html
@@ -196,33 +179,28 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):
 
         root = get_relative_url(".", page.file.url)
         root = "" if root in (".", "./") else root.rstrip("/") + "/"
-        self.renderer.context.pending = False
-        rendered = self.renderer.render(spec, url, root)
-        if self.renderer.context.pending:
+        renderer = self._renderer()
+        renderer.context.pending = False
+        rendered = renderer.render(spec, url, root)
+        if renderer.context.pending:
             self.later[page.file.dest_uri] = page.file.url
-        page.toc = get_toc(rendered.toc)
-        return _error_banner(self.problems) + rendered.html
+        page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]  # the headings, as mkdocs' toc tokens
+        return _error_banner(self._inputs().problems) + rendered.html
 
-    def on_post_page(self, output, page, config):
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """A page's download lists, put in before the page is written: now, when the caller gave them, else
         the page is held back (mkdocs writes no empty page) for the caller to write once its packages and
         reports exist (render/site.finish_site). No page is written twice."""
         if page.file.dest_uri not in self.later:
             return output
         url = self.later.pop(page.file.dest_uri)
-        if self.inputs.downloads is None:
+        downloads = self._inputs().downloads
+        if downloads is None:
             self.held[page.file.dest_uri] = (url, output)
             return ""
         if self.listed is None:
-            self.listed = self.inputs.downloads()
-        return self.renderer.fill_later(output, self.listed, lambda uri: get_relative_url(uri, url))
-
-    def on_serve(self, server, config, builder):
-        root = self._root(config)
-        for folder in ("content", "bundles"):
-            if (root / folder).is_dir():
-                server.watch(str(root / folder))
-        return server
+            self.listed = downloads()
+        return self._renderer().fill_later(output, self.listed, lambda uri: get_relative_url(uri, url))
 
 
 class _PublishedFile(File):
@@ -232,7 +210,7 @@ class _PublishedFile(File):
         return False
 
 
-def _add_theme_overrides(theme) -> None:
+def _add_theme_overrides(theme: Theme) -> None:
     """Put bundlesmith's theme partials (assets/site/theme/) before mkdocs-material's own, after the project's
     custom_dir: the theme's navigation made keyboard- and screen-reader-friendly without touching its output."""
     if theme.name != "material" or str(THEME_OVERRIDES) in theme.dirs:
@@ -242,7 +220,7 @@ def _add_theme_overrides(theme) -> None:
     theme.dirs.insert(material, str(THEME_OVERRIDES))
 
 
-def _error_banner(problems: list[str]) -> str:
+def _error_banner(problems: tuple[str, ...]) -> str:
     if not problems:
         return ""
     import html

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,14 +28,16 @@ from bundlesmith.coverage.framework import framework_coverage
 from bundlesmith.coverage.provenance import Sources
 from bundlesmith.coverage.rpl import rpl_map
 from bundlesmith.inputs import tool_digest
-from bundlesmith.model import Catalogue
+from bundlesmith.model import Bundle, Catalogue
 from bundlesmith.output_files import Existing, Tree
+from bundlesmith.render.packages import PackageRecord
 from bundlesmith.signing import file_sha256
 
+Doc = dict[str, Any]  # a coverage document (coverage/compute.py), as plain JSON values
 FORMATS = ("html", "xlsx", "csv", "json", "md")
 
 
-def bundle_files(doc: dict, formats=FORMATS) -> dict[str, bytes]:
+def bundle_files(doc: Doc, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
     """The files of one bundle's report, by name, for the formats asked for."""
     files: dict[str, bytes] = {}
     if "json" in formats:
@@ -53,15 +55,15 @@ def bundle_files(doc: dict, formats=FORMATS) -> dict[str, bytes]:
     return files
 
 
-def framework_files(doc: dict, formats=FORMATS) -> dict[str, bytes]:
+def framework_files(doc: Doc, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
     renderers = {"json": ("framework.json", json_view.render), "html": ("framework.html", html.render_framework),
                  "xlsx": ("framework.xlsx", xlsx.render_framework), "md": ("framework.md", markdown.render_framework),
                  "csv": ("framework.csv", csv_view.framework_csv)}
     return {name: render(doc) for fmt, (name, render) in renderers.items() if fmt in formats}
 
 
-def documents(catalogue: Catalogue, bundle_ids, packages=(), today: date | None = None,
-              since: dict | None = None) -> list[dict]:
+def documents(catalogue: Catalogue, bundle_ids: Iterable[str], packages: Sequence[PackageRecord] = (),
+              today: date | None = None, since: Doc | None = None) -> list[Doc]:
     """The coverage document of each bundle named (sorted by id); `since` applies to the bundle it describes."""
     out = []
     sources = Sources(catalogue.root)
@@ -71,7 +73,7 @@ def documents(catalogue: Catalogue, bundle_ids, packages=(), today: date | None 
     return out
 
 
-def report_tree(catalogue: Catalogue, docs: list[dict], formats=FORMATS) -> dict[str, bytes]:
+def report_tree(catalogue: Catalogue, docs: list[Doc], formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
     """Every file of a reports folder, by relative path."""
     tree: dict[str, bytes] = {}
     for doc in docs:
@@ -81,7 +83,7 @@ def report_tree(catalogue: Catalogue, docs: list[dict], formats=FORMATS) -> dict
     return tree
 
 
-def summary_files(catalogue: Catalogue, docs: list[dict], formats=FORMATS) -> dict[str, bytes]:
+def summary_files(catalogue: Catalogue, docs: list[Doc], formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
     """The files across bundles: the framework view and the index."""
     tree = framework_files(framework_coverage(catalogue, docs), formats)
     if "html" in formats:
@@ -90,7 +92,7 @@ def summary_files(catalogue: Catalogue, docs: list[dict], formats=FORMATS) -> di
     return tree
 
 
-def rpl_files(catalogue: Catalogue, bundle, formats=rpl_report.FORMATS) -> dict[str, bytes]:
+def rpl_files(catalogue: Catalogue, bundle: Bundle, formats: Iterable[str] = rpl_report.FORMATS) -> dict[str, bytes]:
     """The bundle's prior-learning maps, `rpl-<crosswalk>.{html,xlsx,csv,json}`, one per crosswalk (reused with the
     bundle's coverage files: its key covers the bundle's sources and every crosswalk)."""
     files: dict[str, bytes] = {}
@@ -105,12 +107,12 @@ class ReportFiles:
     """A reports folder: its coverage documents, its files (relative path -> bytes, or a file of the last
     build kept as it is) and, for the build state, what each bundle's files were made from."""
 
-    docs: list[dict]
+    docs: list[Doc]
     files: Tree
-    keys: dict[str, dict]
+    keys: dict[str, Doc]
 
 
-def report_files(catalogue: Catalogue, packages, options, previous: Path | None = None,
+def report_files(catalogue: Catalogue, packages: Sequence[PackageRecord], options: object, previous: Path | None = None,
                  recorded: Mapping[str, Any] | None = None, derive: Callable[..., str] | None = None) -> ReportFiles:
     """The reports of every bundle.
 
@@ -130,7 +132,7 @@ def report_files(catalogue: Catalogue, packages, options, previous: Path | None 
     crosswalks = content_hash(catalogue.root, sorted(c.path for c in catalogue.crosswalks.values()))
     old = recorded if recorded is not None and previous is not None and previous.is_dir() \
         and not previous.is_symlink() else {}
-    keys: dict[str, dict] = {}
+    keys: dict[str, Doc] = {}
     docs = []
     tree: Tree = {}
     for bid in sorted(catalogue.bundles):
@@ -173,7 +175,7 @@ def _key(*parts: object) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _reuse(entry, key: str, source: Path | None) -> dict[str, Existing] | None:
+def _reuse(entry: object, key: str, source: Path | None) -> dict[str, Existing] | None:
     """When `entry` (what the build state recorded) has this key and its files are all in `source`
     with the sha256 recorded for each, those files (name -> the file to keep); else None."""
     if source is None or not isinstance(entry, dict) or entry.get("key") != key:
@@ -185,11 +187,12 @@ def _reuse(entry, key: str, source: Path | None) -> dict[str, Existing] | None:
     return {name: Existing(source / name) for name in sorted(hashes)}
 
 
-def _document(kept: dict[str, Existing] | None, name: str) -> dict | None:
+def _document(kept: dict[str, Existing] | None, name: str) -> Doc | None:
     """The coverage document among a bundle's kept files (None when it cannot be read: built afresh)."""
     if kept is None or name not in kept:
         return None
     try:
-        return json_view.parse(kept[name].source.read_bytes())
+        doc = json_view.parse(kept[name].source.read_bytes())
     except (OSError, ValueError):
         return None
+    return doc if isinstance(doc, dict) else None

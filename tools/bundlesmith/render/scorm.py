@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.pool
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -19,7 +20,7 @@ from typing import NamedTuple
 from bundlesmith import __version__
 from bundlesmith.file_types import KINDS, place_refusal
 from bundlesmith.inputs import dependency_versions
-from bundlesmith.model import Bundle, Catalogue
+from bundlesmith.model import Bundle, Catalogue, Module
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.module_html import module_paths, referenced_assets
 from bundlesmith.render.packages import PackageRecord, package_filename, provenance_filename
@@ -44,7 +45,7 @@ Reuse = Callable[[Target], "PackageRecord | None"]
 Sink = Callable[[dict[str, bytes]], None]
 
 
-def build_packages(catalogue: Catalogue, cache: RenderCache, bundles, sink: Sink, options,
+def build_packages(catalogue: Catalogue, cache: RenderCache, bundles: Iterable[Bundle], sink: Sink, options: object,
                    reuse: Reuse | None = None, progress: Callable[[int, int], None] | None = None,
                    known: dict[str, str | None] | None = None) -> list[PackageRecord]:
     """Hand every package of `bundles` to `sink` and return their records (see PackageBuild)."""
@@ -52,7 +53,7 @@ def build_packages(catalogue: Catalogue, cache: RenderCache, bundles, sink: Sink
         return running.records(0)
 
 
-def targets(catalogue: Catalogue, bundles) -> list[Target]:
+def targets(catalogue: Catalogue, bundles: Iterable[Bundle]) -> list[Target]:
     """One package per bundle and SCORM version."""
     return [Target(catalogue, bundle, version) for bundle in bundles for version in bundle.scorm.versions]
 
@@ -64,10 +65,11 @@ def plan_target(target: Target, cache: RenderCache) -> PackagePlan:
 
 
 # What the pool's workers build: set just before the pool starts, so forked workers share it without copying.
-_WORK: tuple | None = None
+_WORK: tuple[dict[int, PackagePlan], RenderCache, Sink, dict[str, str | None]] | None = None
 
 
-def start_packages(views, cache: RenderCache, sink: Sink, options, reuse: Reuse | None = None,
+def start_packages(views: Iterable[tuple[Catalogue, Iterable[Bundle]]], cache: RenderCache, sink: Sink, options: object,
+                   reuse: Reuse | None = None,
                    progress: Callable[[int, int], None] | None = None,
                    known: dict[str, str | None] | None = None) -> PackageBuild:
     """Start building the packages of every (catalogue, bundles) in `views`; the caller may build other
@@ -86,9 +88,9 @@ class PackageBuild:
     sources' hashes already taken (the build's input set), so that no source is read again to hash it.
     """
 
-    def __init__(self, groups: list[list[Target]], cache: RenderCache, sink: Sink, options,
+    def __init__(self, groups: list[list[Target]], cache: RenderCache, sink: Sink, options: object,
                  reuse: Reuse | None = None, progress: Callable[[int, int], None] | None = None,
-                 known: dict[str, str | None] | None = None):
+                 known: dict[str, str | None] | None = None) -> None:
         global _WORK
         every = [target for group in groups for target in group]
         self.ends = [sum(len(g) for g in groups[:k + 1]) for k in range(len(groups))]
@@ -107,7 +109,8 @@ class PackageBuild:
         workers = max(1, min(getattr(options, "workers", 1) or 1, len(self.todo)))
         if self.todo:  # once here rather than once in every worker
             _revision(every[0].catalogue.root)
-        self.pool = None
+        self.pool: multiprocessing.pool.Pool | None = None
+        self.results: Iterator[PackageRecord]
         _WORK = (plans, cache, sink, {} if known is None else known)  # the last: the sources' hashes (see _inputs)
         if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
             self.results = map(_write_one, self.todo)
@@ -138,11 +141,13 @@ class PackageBuild:
     def __enter__(self) -> PackageBuild:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
 def _write_one(index: int) -> PackageRecord:
+    if _WORK is None:
+        raise RuntimeError("no packages to build in this process")
     plans, cache, sink, known = _WORK
     plan = plans[index]
     record, files = package_files(plan, package_entries(plan, cache, known))
@@ -197,7 +202,7 @@ def _shared_zip(scorm_version: str) -> bytes:
     return zip_bytes({**runtime_files(), **schema_files(scorm_version)}.items())
 
 
-def provenance_record(plan: PackagePlan, entries: dict[str, bytes], known: dict[str, str | None] | None = None) -> dict:
+def provenance_record(plan: PackagePlan, entries: dict[str, bytes], known: dict[str, str | None] | None = None) -> dict[str, object]:
     """Bundle version, content hash and source revision: enough to tell what an accredited package was built from."""
     inputs = _inputs(plan.catalogue, plan.bundle, plan.modules, [a for sco in plan.scos for a in sco.assets], known)
     content = hashlib.sha256("".join(f"{path}\0{digest}\n" for path, digest in sorted(inputs.items())).encode()).hexdigest()
@@ -244,7 +249,8 @@ def _index_digest(catalogue: Catalogue) -> str:
     return digest
 
 
-def _inputs(catalogue: Catalogue, bundle: Bundle, modules, assets, known: dict[str, str | None] | None = None) -> dict[str, str]:
+def _inputs(catalogue: Catalogue, bundle: Bundle, modules: Iterable[Module], assets: Iterable[str],
+            known: dict[str, str | None] | None = None) -> dict[str, str]:
     """sha256 of every source the package is built from (bundle, frameworks, modules as filled, the files
     they use, variant)."""
     root = catalogue.root
@@ -253,8 +259,9 @@ def _inputs(catalogue: Catalogue, bundle: Bundle, modules, assets, known: dict[s
     def add(path: str, data: bytes | None = None) -> None:
         if data is None:
             if known is not None and path in known:
-                if known[path] is not None:
-                    out[path] = known[path]
+                hashed = known[path]
+                if hashed is not None:
+                    out[path] = hashed
                 return
             source = root / path
             if not source.is_file():

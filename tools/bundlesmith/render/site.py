@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +24,8 @@ from bundlesmith.render.site_pages import Download
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+
+    from bundlesmith.site_plugin import BundlesmithPlugin
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "assets" / "site" / "mkdocs.default.yml"
 REPORT_LABELS = {"coverage.html": "Coverage report (web page)", "coverage.xlsx": "Coverage report (spreadsheet)",
@@ -126,7 +127,7 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException, PluginError
 
-    from bundlesmith.site_plugin import BundlesmithPlugin, SiteInputs
+    from bundlesmith.site_plugin import SiteInputs
 
     def downloads() -> dict[str, list[Download]]:
         return _downloads(catalogue, list(packages()) if packages is not None else [], scorm_dir, reports_dir)
@@ -136,11 +137,7 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options:
     logger.addHandler(handler)
     try:
         with site_config(catalogue.root, site_dir=str(out_dir)) as config:  # mkdocs.yml is checked here
-            plugin = config.plugins.get("bundlesmith")
-            if plugin is None:  # mkdocs.yml lost the plugin: the site would have no pages at all
-                plugin = BundlesmithPlugin()
-                plugin.load_config({}, config.config_file_path)
-                config.plugins["bundlesmith"] = plugin
+            plugin = attach_plugin(config)
             plugin.provide(SiteInputs(catalogue, cache, downloads if packages is not None else None,
                                       packages_built=scorm_dir is not None, reports_built=reports_dir is not None))
             config.plugins.on_startup(command="build", dirty=False)
@@ -209,19 +206,13 @@ def _downloads(catalogue: Catalogue, packages: list[PackageRecord], scorm_dir: P
     return found
 
 
-def serve_site(root: Path, variant: str | None, dev_addr: str, open_in_browser: bool = False) -> None:
-    """Preview the site with live reload: every save under content/ or bundles/ rebuilds it (never dirty)."""
-    from mkdocs.commands.serve import serve
+def attach_plugin(config: MkDocsConfig) -> BundlesmithPlugin:
+    """The configuration's bundlesmith plugin, added when mkdocs.yml lost it (the site would have no pages)."""
+    from bundlesmith.site_plugin import BundlesmithPlugin
 
-    from bundlesmith.site_plugin import ENV_ROOT, ENV_VARIANT
-
-    os.environ[ENV_ROOT] = str(root)
-    if variant:
-        os.environ[ENV_VARIANT] = variant
-    else:
-        os.environ.pop(ENV_VARIANT, None)
-    path = config_file(root)
-    watch = [str(root / d) for d in ("content", "bundles") if (root / d).is_dir()]
-    with _docs_dir_override(path) as docs:
-        serve(config_file=str(path), livereload=True, build_type=None, watch=watch, dev_addr=dev_addr,
-              open_in_browser=open_in_browser, **docs)
+    plugin = config.plugins.get("bundlesmith")
+    if not isinstance(plugin, BundlesmithPlugin):
+        plugin = BundlesmithPlugin()
+        plugin.load_config({}, config.config_file_path)
+        config.plugins["bundlesmith"] = plugin
+    return plugin
