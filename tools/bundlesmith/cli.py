@@ -420,7 +420,7 @@ def coverage(ctx: click.Context, bundles: tuple[str, ...], variant: str | None, 
     if previous is not None and previous["bundle"].get("id") not in chosen:
         raise click.BadParameter(f"'{since}' is the report of bundle '{previous['bundle'].get('id')}', "
                                  "which is not being reported", param_hint="--since")
-    docs = command.from_reports(reports.documents(catalogue, chosen, (), _today(today), previous))
+    docs = reports.documents(catalogue, chosen, (), _today(today), previous)
     try:
         out = command.outputs(catalogue, docs, fmt, output)
     except command.CoverageError as exc:

@@ -73,29 +73,17 @@ def outputs(catalogue: Catalogue, docs: list[Coverage], fmt: str | None, target:
         out.stdout = "".join(summary_line(d) + "\n" for d in docs).encode("utf-8") if fmt is None \
             else _to_stdout(docs, fmt)
     elif fmt is None:
-        out.files = {target / rel: data for rel, data in reports.report_tree(catalogue, [_untyped(d) for d in docs]).items()}
+        out.files = {target / rel: data for rel, data in reports.report_tree(catalogue, docs).items()}
     elif fmt == "csv":
         for doc in docs:
             folder = target if len(docs) == 1 else target / doc["bundle"]["id"]
-            out.files.update({folder / name: data for name, data in reports.bundle_files(_untyped(doc), ("csv",)).items()})
+            out.files.update({folder / name: data for name, data in reports.bundle_files(doc, ("csv",)).items()})
     else:
         for doc in docs:
-            data = next(iter(reports.bundle_files(_untyped(doc), (fmt,)).values()))
+            data = next(iter(reports.bundle_files(doc, (fmt,)).values()))
             path = target if len(docs) == 1 else target / f"{doc['bundle']['id']}.{EXTENSIONS[fmt]}"
             out.files[path] = data
     return out
-
-
-def from_reports(docs: list[dict[str, Any]]) -> list[Coverage]:
-    """The documents render.reports made, typed: plain dicts until that module is typed (then mypy reports
-    this ignore as unused, and the function goes)."""
-    return docs  # type: ignore[return-value]
-
-
-def _untyped(doc: Coverage) -> dict[str, Any]:
-    """The document as render.reports takes it: a plain dict, until that module is typed (mypy then
-    reports this ignore as unused, and the function goes)."""
-    return doc  # type: ignore[return-value]
 
 
 def _to_stdout(docs: list[Coverage], fmt: str) -> bytes:
@@ -110,4 +98,4 @@ def _to_stdout(docs: list[Coverage], fmt: str) -> bytes:
         return b"\n".join(markdown.render(d) for d in docs)
     if len(docs) != 1:
         raise CoverageError("html for several bundles needs a folder: give -o FOLDER, or name one bundle")
-    return reports.bundle_files(_untyped(docs[0]), ("html",))["coverage.html"]
+    return reports.bundle_files(docs[0], ("html",))["coverage.html"]

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from bundlesmith.coverage import csv as csv_view
 from bundlesmith.coverage import html, markdown, rpl_report, xlsx
 from bundlesmith.coverage import json as json_view
 from bundlesmith.coverage.compute import bundle_coverage
+from bundlesmith.coverage.document import Coverage, FrameworkCoverage
 from bundlesmith.coverage.framework import framework_coverage
 from bundlesmith.coverage.provenance import Sources
 from bundlesmith.coverage.rpl import rpl_map
@@ -33,11 +34,10 @@ from bundlesmith.output_files import Existing, Tree
 from bundlesmith.render.packages import PackageRecord
 from bundlesmith.signing import file_sha256
 
-Doc = dict[str, Any]  # a coverage document (coverage/compute.py), as plain JSON values
 FORMATS = ("html", "xlsx", "csv", "json", "md")
 
 
-def bundle_files(doc: Doc, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
+def bundle_files(doc: Coverage, formats: Collection[str] = FORMATS) -> dict[str, bytes]:
     """The files of one bundle's report, by name, for the formats asked for."""
     files: dict[str, bytes] = {}
     if "json" in formats:
@@ -55,7 +55,7 @@ def bundle_files(doc: Doc, formats: Iterable[str] = FORMATS) -> dict[str, bytes]
     return files
 
 
-def framework_files(doc: Doc, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
+def framework_files(doc: FrameworkCoverage, formats: Collection[str] = FORMATS) -> dict[str, bytes]:
     renderers = {"json": ("framework.json", json_view.render), "html": ("framework.html", html.render_framework),
                  "xlsx": ("framework.xlsx", xlsx.render_framework), "md": ("framework.md", markdown.render_framework),
                  "csv": ("framework.csv", csv_view.framework_csv)}
@@ -63,7 +63,7 @@ def framework_files(doc: Doc, formats: Iterable[str] = FORMATS) -> dict[str, byt
 
 
 def documents(catalogue: Catalogue, bundle_ids: Iterable[str], packages: Sequence[PackageRecord] = (),
-              today: date | None = None, since: Doc | None = None) -> list[Doc]:
+              today: date | None = None, since: Mapping[str, Any] | None = None) -> list[Coverage]:
     """The coverage document of each bundle named (sorted by id); `since` applies to the bundle it describes."""
     out = []
     sources = Sources(catalogue.root)
@@ -73,7 +73,7 @@ def documents(catalogue: Catalogue, bundle_ids: Iterable[str], packages: Sequenc
     return out
 
 
-def report_tree(catalogue: Catalogue, docs: list[Doc], formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
+def report_tree(catalogue: Catalogue, docs: list[Coverage], formats: Collection[str] = FORMATS) -> dict[str, bytes]:
     """Every file of a reports folder, by relative path."""
     tree: dict[str, bytes] = {}
     for doc in docs:
@@ -83,7 +83,7 @@ def report_tree(catalogue: Catalogue, docs: list[Doc], formats: Iterable[str] = 
     return tree
 
 
-def summary_files(catalogue: Catalogue, docs: list[Doc], formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
+def summary_files(catalogue: Catalogue, docs: list[Coverage], formats: Collection[str] = FORMATS) -> dict[str, bytes]:
     """The files across bundles: the framework view and the index."""
     tree = framework_files(framework_coverage(catalogue, docs), formats)
     if "html" in formats:
@@ -92,7 +92,7 @@ def summary_files(catalogue: Catalogue, docs: list[Doc], formats: Iterable[str] 
     return tree
 
 
-def rpl_files(catalogue: Catalogue, bundle: Bundle, formats: Iterable[str] = rpl_report.FORMATS) -> dict[str, bytes]:
+def rpl_files(catalogue: Catalogue, bundle: Bundle, formats: Collection[str] = rpl_report.FORMATS) -> dict[str, bytes]:
     """The bundle's prior-learning maps, `rpl-<crosswalk>.{html,xlsx,csv,json}`, one per crosswalk (reused with the
     bundle's coverage files: its key covers the bundle's sources and every crosswalk)."""
     files: dict[str, bytes] = {}
@@ -107,9 +107,9 @@ class ReportFiles:
     """A reports folder: its coverage documents, its files (relative path -> bytes, or a file of the last
     build kept as it is) and, for the build state, what each bundle's files were made from."""
 
-    docs: list[Doc]
+    docs: list[Coverage]
     files: Tree
-    keys: dict[str, Doc]
+    keys: dict[str, Any]
 
 
 def report_files(catalogue: Catalogue, packages: Sequence[PackageRecord], options: object, previous: Path | None = None,
@@ -132,7 +132,7 @@ def report_files(catalogue: Catalogue, packages: Sequence[PackageRecord], option
     crosswalks = content_hash(catalogue.root, sorted(c.path for c in catalogue.crosswalks.values()))
     old = recorded if recorded is not None and previous is not None and previous.is_dir() \
         and not previous.is_symlink() else {}
-    keys: dict[str, Doc] = {}
+    keys: dict[str, Any] = {}
     docs = []
     tree: Tree = {}
     for bid in sorted(catalogue.bundles):
@@ -187,7 +187,7 @@ def _reuse(entry: object, key: str, source: Path | None) -> dict[str, Existing] 
     return {name: Existing(source / name) for name in sorted(hashes)}
 
 
-def _document(kept: dict[str, Existing] | None, name: str) -> Doc | None:
+def _document(kept: dict[str, Existing] | None, name: str) -> Coverage | None:
     """The coverage document among a bundle's kept files (None when it cannot be read: built afresh)."""
     if kept is None or name not in kept:
         return None
@@ -195,4 +195,4 @@ def _document(kept: dict[str, Existing] | None, name: str) -> Doc | None:
         doc = json_view.parse(kept[name].source.read_bytes())
     except (OSError, ValueError):
         return None
-    return doc if isinstance(doc, dict) else None
+    return cast(Coverage, doc) if isinstance(doc, dict) else None  # written by bundle_files, hash-verified
