@@ -33,9 +33,17 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bundlesmith.diagnostics import Diagnostic, Severity, Span, error
 from bundlesmith.validate import accessibility, glossary, plain_english
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from bundlesmith.coverage.changes import Earlier
+    from bundlesmith.coverage.document import Coverage
+    from bundlesmith.pipeline import Checked
 
 RELEASES_DIR = "releases"
 SUMS = "SHA256SUMS"
@@ -57,7 +65,7 @@ class ReleaseResult:
         return self.folder is not None
 
 
-def blocking(diagnostics) -> list[Diagnostic]:
+def blocking(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """What stops a release: every error, and every warning of a gate."""
     return [d for d in diagnostics if d.severity is Severity.ERROR or d.code in GATE_CODES]
 
@@ -99,7 +107,7 @@ def release(root: Path, bundle_id: str, today: date | None = None, jobs: int | N
         if problems:
             result.problems = problems
             return result
-        current = json.loads(files["reports/coverage.json"])
+        current: Coverage = json.loads(files["reports/coverage.json"])
         crosswalks = {c.path: hashlib.sha256((root / c.path).read_bytes()).hexdigest()
                       for view in views for c in view.catalogue.crosswalks.values()}
         files.update(_record(current, files, today, previous_doc, crosswalks))
@@ -112,7 +120,7 @@ def release_folder(root: Path, bundle_id: str, version: str) -> Path:
     return Path(root) / RELEASES_DIR / bundle_id / version
 
 
-def _coverage_gate(views, bundle_id: str, today: date) -> list[Diagnostic]:
+def _coverage_gate(views: Sequence[Checked], bundle_id: str, today: date) -> list[Diagnostic]:
     """The offenders of the bundle's `release.fail_on` conditions, in every view that has the bundle."""
     from bundlesmith.coverage import gate
     from bundlesmith.render import reports
@@ -184,7 +192,7 @@ def verify(folder: Path, root: Path) -> list[Diagnostic]:
     return []
 
 
-def _read_coverage(folder: Path, root: Path, problems: list[Diagnostic]) -> dict | None:
+def _read_coverage(folder: Path, root: Path, problems: list[Diagnostic]) -> Earlier | None:
     from bundlesmith.coverage.command import CoverageError, read_since
 
     try:
@@ -234,7 +242,7 @@ def _build(root: Path, bundle_id: str, version: str, today: date, jobs: int | No
 RELEASED = ("scorm", "reports", "lms", "badges", "case", "print")
 
 
-def _record(current: dict, files: dict[str, bytes], today: date, previous: dict | None,
+def _record(current: Coverage, files: dict[str, bytes], today: date, previous: Earlier | None,
             crosswalks: dict[str, str]) -> dict[str, bytes]:
     """release.json, CHANGELOG.md and SHA256SUMS for the packages and reports in `files`. The content hash
     is the bundle's (its report's provenance); the crosswalks the prior-learning maps read are named with
