@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-from collections.abc import Callable, Mapping
+import multiprocessing.pool
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -88,18 +89,19 @@ def pdf_bytes(job: Job) -> bytes:
 
     identifier = hashlib.sha256(job.html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     document = HTML(string=job.html, base_url="asset:", url_fetcher=_fetcher(job.root))
-    return document.write_pdf(pdf_identifier=identifier, **PDF_OPTIONS)
+    pdf: bytes = document.write_pdf(pdf_identifier=identifier, **PDF_OPTIONS)
+    return pdf
 
 
-def _fetcher(root: Path):
+def _fetcher(root: Path) -> Any:  # a weasyprint URLFetcher (WeasyPrint publishes no type information)
     """WeasyPrint may read the shipped fonts (`asset-font:NAME`) and the project's published images
     (`asset:content/...`) and nothing else: no network, no other file."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     from bundlesmith.file_types import IMAGES, place_refusal
 
-    class Fetcher(URLFetcher):
-        def fetch(self, url, headers=None):
+    class Fetcher(URLFetcher):  # type: ignore[misc]  # URLFetcher is untyped
+        def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> Any:
             scheme, _, rest = url.partition(":")
             rest = unquote(rest)
             if scheme == "asset-font" and "/" not in rest and (ASSETS / "fonts" / rest).is_file():
@@ -118,6 +120,7 @@ _JOBS: list[Job] | None = None  # set before the worker processes fork, so they 
 
 
 def _lay_out(index: int) -> bytes:
+    assert _JOBS is not None, "Printing.share() runs before the workers fork"
     return pdf_bytes(_JOBS[index])
 
 
@@ -135,21 +138,21 @@ class Printing:
     records, once `files()` has been called.
     """
 
-    def __init__(self, views, cache: RenderCache, workers: int, previous: Path | None = None,
-                 others: bool = False, recorded: Mapping[str, Any] | None = None,
-                 derive: Callable[..., str] | None = None):
+    def __init__(self, views: list[tuple[Catalogue, list[Bundle]]], cache: RenderCache, workers: int,
+                 previous: Path | None = None, others: bool = False, recorded: Mapping[str, Any] | None = None,
+                 derive: Callable[..., str] | None = None) -> None:
         from bundlesmith.inputs import tool_digest
 
         self.jobs, self.plans = plan_jobs(views, cache)
         self.workers = workers
-        self.results = None
-        self.own_pool = None
+        self.results: Iterator[bytes] | None = None
+        self.own_pool: multiprocessing.pool.Pool | None = None
         key_of = derive or (lambda *parts: hashlib.sha256(json.dumps([tool_digest(), parts]).encode()).hexdigest())
         self.keys = [key_of("handbook", layout_versions(), hashlib.sha256(job.html.encode("utf-8")).hexdigest())
                      for job in self.jobs]
         self.previous = previous if previous is not None and previous.is_dir() and not previous.is_symlink() else None
         self.record = dict(recorded or {}) if self.previous is not None else {}
-        self.entries: dict[str, dict] = {}
+        self.entries: dict[str, dict[str, str | None]] = {}
         self.kept: dict[int, bytes] = {}
         for index, (job, key) in enumerate(zip(self.jobs, self.keys)):
             entry = self.record.get(job.filename)
@@ -177,7 +180,7 @@ class Printing:
         global _JOBS
         _JOBS = self.jobs
 
-    def start(self, pool=None) -> None:
+    def start(self, pool: multiprocessing.pool.Pool | None = None) -> None:
         self.share()
         if pool is None and self.workers > 1 and len(self.todo) > 1 and "fork" in multiprocessing.get_all_start_methods():
             self.own_pool = pool = multiprocessing.get_context("fork").Pool(min(self.workers, len(self.todo)),
@@ -186,7 +189,8 @@ class Printing:
 
     def files(self) -> dict[str, bytes]:
         """Every PDF and each bundle's provenance record (file name -> bytes), waiting for the workers."""
-        laid_out = dict(zip(self.todo, self.results))
+        assert self.results is not None, "start() queues the layouts before files() collects them"
+        laid_out = dict(zip(self.todo, self.results, strict=True))
         pdfs = {job.filename: self.kept.get(i) or laid_out[i] for i, job in enumerate(self.jobs)}
         out = {**self.carried, **pdfs}
         for plan in self.plans:
@@ -213,7 +217,7 @@ def _provenance_of(plan: HandbookPlan) -> str:
     return provenance_filename(plan.bundle.id, plan.bundle.version, plan.variant.id if plan.variant else None)
 
 
-def _verified(folder: Path | None, name: str, entry: dict) -> bytes | None:
+def _verified(folder: Path | None, name: str, entry: Mapping[str, Any]) -> bytes | None:
     """The bytes of a file the last build wrote, if it is still exactly that (never through a symlink)."""
     file = folder / name if folder is not None and "/" not in name else None
     if file is None or file.is_symlink() or not file.is_file():
@@ -222,7 +226,7 @@ def _verified(folder: Path | None, name: str, entry: dict) -> bytes | None:
     return data if hashlib.sha256(data).hexdigest() == entry.get("sha256") else None
 
 
-def provenance_record(plan: HandbookPlan, pdfs: dict[str, bytes]) -> dict:
+def provenance_record(plan: HandbookPlan, pdfs: dict[str, bytes]) -> dict[str, Any]:
     """What the handbooks were made from and with: enough to rebuild the same bytes."""
     catalogue, bundle = plan.catalogue, plan.bundle
     inputs = {}
@@ -236,7 +240,7 @@ def provenance_record(plan: HandbookPlan, pdfs: dict[str, bytes]) -> dict:
         if file.is_file():
             inputs[path] = hashlib.sha256(file.read_bytes()).hexdigest()
     for module in plan.modules:
-        if module.local_slots:
+        if module.local_slots and catalogue.variant is not None:  # local slots exist only in a variant's view
             inputs[f"{module.path}#{catalogue.variant.id}"] = hashlib.sha256(module.body.encode()).hexdigest()
     return {
         "generator": f"bundlesmith {__version__}",
