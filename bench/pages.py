@@ -29,7 +29,8 @@ def dump(corpus: Path, baseline: Path) -> int:
 
     sites: dict[str, dict] = {}
     plugin = site_plugin.BundlesmithPlugin
-    on_files, on_page_content, on_post_build = plugin.on_files, plugin.on_page_content, plugin.on_post_build
+    on_files, on_page_content = plugin.on_files, plugin.on_page_content
+    on_post_build = getattr(plugin, "on_post_build", None)  # the adapter plugin has none of its own
 
     def site(config) -> dict:
         return sites.setdefault(str(config.site_dir), {"pages": {}, "files": {}})
@@ -50,7 +51,8 @@ def dump(corpus: Path, baseline: Path) -> int:
         return html
 
     def post_build_hook(self, config):
-        on_post_build(self, config)
+        if on_post_build is not None:
+            on_post_build(self, config)
         site(config)["config"] = {"site_name": config.site_name, "extra_css": list(config.extra_css),
                                   "extra_javascript": [str(s) for s in config.extra_javascript],
                                   "polyfills": [str(p) for p in config.extra.get("polyfills", [])]}
