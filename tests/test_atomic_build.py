@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bundlesmith import build as build_mod
+from bundlesmith import schedule
 from bundlesmith.render.packages import PackageRecord
 from bundlesmith.render.reports import ReportFiles
 
@@ -35,13 +36,13 @@ def previous_build(tmp_path) -> Path:
 def fake_outputs(fail_at: str | None, exception: BaseException):
     """Renderers whose partial output the build writes into the staging folder, then fail where asked."""
 
-    def start_packages(views, cache, sink, options, **kwargs):
-        sink({"half-written.zip": b"PK\x03\x04 partial"})
-        if fail_at == "scorm":
+    def make_package(plan, cache, known):
+        if fail_at == "scorm" and plan.scorm_version == "2004":  # after some packages are staged
             raise exception
-        records = [[PackageRecord(b.id, b.version, catalogue.variant.id if catalogue.variant else None, "1.2",
-                                  f"{b.id}.zip", "0" * 64, 1) for b in bundles] for catalogue, bundles in views]
-        return types.SimpleNamespace(records=records.__getitem__, pool=None, close=lambda: None)
+        bundle = plan.bundle
+        name = f"{bundle.id}.zip" if plan.scorm_version == "1.2" else f"{bundle.id}-2004.zip"
+        return (PackageRecord(bundle.id, bundle.version, plan.variant, plan.scorm_version, name, "0" * 64, 1),
+                {"half-written.zip": b"PK\x03\x04 partial"})
 
     def report_files(catalogue, packages, options, **kwargs):
         if fail_at == "reports":
@@ -55,25 +56,16 @@ def fake_outputs(fail_at: str | None, exception: BaseException):
             raise exception
 
     class Printing:
-        def __init__(self, views, cache, workers, **kwargs):
-            self.jobs, self.reused, self.entries = [], 0, {}
+        def __init__(self, views, cache, **kwargs):
+            self.jobs, self.todo, self.reused, self.entries = [], [], 0, {}
 
-        def share(self):
-            pass
-
-        def start(self, pool=None):
-            pass
-
-        def files(self):
+        def files(self, laid_out):
             if fail_at == "print":
                 raise exception
             return {"handbook.pdf": b"%PDF-1.7 new"}
 
-        def close(self):
-            pass
-
     modules = {"handbooks": types.SimpleNamespace(Printing=Printing),
-               "scorm": types.SimpleNamespace(start_packages=start_packages),
+               "scorm": types.SimpleNamespace(make_package=make_package),
                "reports": types.SimpleNamespace(report_files=report_files),
                "site": types.SimpleNamespace(build_site=build_site, prepare=lambda: None,
                                              finish_site=lambda *args: {})}
@@ -88,7 +80,7 @@ def run_build(sample_root, out):
 @pytest.mark.parametrize("stage", ["scorm", "reports", "site", "print"])
 def test_a_render_error_at_any_stage_leaves_build_untouched(monkeypatch, sample_root, previous_build, stage):
     before = snapshot(previous_build)
-    monkeypatch.setattr(build_mod, "_renderer", fake_outputs(stage, RuntimeError(f"{stage} broke")))
+    monkeypatch.setattr(schedule, "_renderer", fake_outputs(stage, RuntimeError(f"{stage} broke")))
     with pytest.raises(RuntimeError, match=f"{stage} broke"):
         run_build(sample_root, previous_build)
     assert snapshot(previous_build) == before
@@ -97,7 +89,7 @@ def test_a_render_error_at_any_stage_leaves_build_untouched(monkeypatch, sample_
 @pytest.mark.parametrize("stage", ["scorm", "site"])
 def test_ctrl_c_leaves_build_untouched(monkeypatch, sample_root, previous_build, stage):
     before = snapshot(previous_build)
-    monkeypatch.setattr(build_mod, "_renderer", fake_outputs(stage, KeyboardInterrupt()))
+    monkeypatch.setattr(schedule, "_renderer", fake_outputs(stage, KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         run_build(sample_root, previous_build)
     assert snapshot(previous_build) == before
@@ -106,7 +98,7 @@ def test_ctrl_c_leaves_build_untouched(monkeypatch, sample_root, previous_build,
 def test_a_full_disk_is_reported_and_leaves_build_untouched(monkeypatch, sample_root, previous_build):
     before = snapshot(previous_build)
     full = OSError(errno.ENOSPC, "No space left on device", str(previous_build / ".staging" / "x.zip"))
-    monkeypatch.setattr(build_mod, "_renderer", fake_outputs("reports", full))
+    monkeypatch.setattr(schedule, "_renderer", fake_outputs("reports", full))
     result = run_build(sample_root, previous_build)
     assert not result.ok
     assert [d.format() for d in result.diagnostics] == [
@@ -116,7 +108,7 @@ def test_a_full_disk_is_reported_and_leaves_build_untouched(monkeypatch, sample_
 
 def test_a_failure_while_swapping_in_restores_every_output(monkeypatch, sample_root, previous_build):
     before = snapshot(previous_build)
-    monkeypatch.setattr(build_mod, "_renderer", fake_outputs(None, RuntimeError()))
+    monkeypatch.setattr(schedule, "_renderer", fake_outputs(None, RuntimeError()))
     real_rename = Path.rename
     calls = {"n": 0}
 
@@ -134,7 +126,7 @@ def test_a_failure_while_swapping_in_restores_every_output(monkeypatch, sample_r
 
 
 def test_a_successful_build_swaps_in_every_output(monkeypatch, sample_root, previous_build):
-    monkeypatch.setattr(build_mod, "_renderer", fake_outputs(None, RuntimeError()))
+    monkeypatch.setattr(schedule, "_renderer", fake_outputs(None, RuntimeError()))
     result = run_build(sample_root, previous_build)
     assert result.ok
     after = snapshot(previous_build)
@@ -184,14 +176,12 @@ def test_building_one_bundle_keeps_the_other_bundles_packages(monkeypatch, sampl
             sealed[f"{name}.zip"] = {"key": "k", "zip": hashlib.sha256(data).hexdigest(),
                                      "provenance": hashlib.sha256(provenance).hexdigest()}
     (out / state.FILE).write_bytes(state.encode(state.BuildState(packages=sealed)))
-    seen = {}
 
-    def record_reports(catalogue, packages, options, **kwargs):
-        seen["packages"] = sorted(p.filename for p in packages)
-        return ReportFiles([], {}, {})
+    def record_reports(catalogue, packages, options, **kwargs):  # what the reports were given, as a file
+        return ReportFiles([], {"seen.txt": "\n".join(sorted(p.filename for p in packages)).encode()}, {})
 
     renderers = fake_outputs(None, RuntimeError())
-    monkeypatch.setattr(build_mod, "_renderer", lambda name: types.SimpleNamespace(report_files=record_reports)
+    monkeypatch.setattr(schedule, "_renderer", lambda name: types.SimpleNamespace(report_files=record_reports)
                         if name == "reports" else renderers(name))
     options = build_mod.BuildOptions(root=sample_root, out=out, variants=(), bundles=("national-induction",),
                                      only=frozenset({"scorm", "reports"}))
@@ -201,8 +191,9 @@ def test_building_one_bundle_keeps_the_other_bundles_packages(monkeypatch, sampl
     assert "half-written.zip" in names  # what the (fake) packager wrote for it
     assert "national-induction-extra-1.0.0-scorm12.zip" in names and "mid-career-managers-1.0.0-scorm12.zip" in names
     assert "planted-1.0.0-scorm12.zip" not in names, "a zip no build of ours recorded is not carried over"
-    assert seen["packages"] == ["mid-career-managers-1.0.0-scorm12.zip", "national-induction-extra-1.0.0-scorm12.zip",
-                                "national-induction.zip"]
+    assert (out / "reports/seen.txt").read_text().split() == [
+        "mid-career-managers-1.0.0-scorm12.zip", "national-induction-2004.zip",
+        "national-induction-extra-1.0.0-scorm12.zip", "national-induction.zip"]
     assert is_package_of("national-induction-2.1.0-riverside-ics-scorm2004.zip", "national-induction")
     assert not is_package_of("national-induction-extra-1.0.0-scorm12.zip", "national-induction")
 
@@ -215,7 +206,7 @@ def test_an_unchanged_project_rebuilds_nothing(monkeypatch, project, tmp_path):
         calls.append(name)
         return renderers(name)
 
-    monkeypatch.setattr(build_mod, "_renderer", counting)
+    monkeypatch.setattr(schedule, "_renderer", counting)
     out = tmp_path / "build"
     options = build_mod.BuildOptions(root=project, out=out, variants=())
     assert build_mod.run(options).ok and calls
@@ -247,7 +238,7 @@ def test_a_change_to_what_mkdocs_yml_names_is_rebuilt(monkeypatch, project, tmp_
                       + "watch:\n  - notes.txt\n", encoding="utf-8")
     calls = []
     renderers = fake_outputs(None, RuntimeError())
-    monkeypatch.setattr(build_mod, "_renderer", lambda name: calls.append(name) or renderers(name))
+    monkeypatch.setattr(schedule, "_renderer", lambda name: calls.append(name) or renderers(name))
     options = build_mod.BuildOptions(root=project, out=tmp_path / "build", variants=())
     assert build_mod.run(options).ok
     assert build_mod.run(options).summary[0].startswith("nothing changed")
@@ -259,3 +250,25 @@ def test_a_change_to_what_mkdocs_yml_names_is_rebuilt(monkeypatch, project, tmp_
     again = build_mod.run(options)
     assert again.ok and "site" in calls
     assert not again.summary or not again.summary[0].startswith("nothing changed")
+
+
+def test_a_worker_killed_mid_build_is_reported_and_leaves_build_untouched(monkeypatch, sample_root, previous_build):
+    """The kernel's out-of-memory killer ends a worker: the build says so instead of waiting for ever."""
+    import os
+    import signal
+
+    before = snapshot(previous_build)
+    renderers = fake_outputs(None, RuntimeError())
+
+    def killed(name):
+        if name == "scorm":
+            return types.SimpleNamespace(make_package=lambda *args: os.kill(os.getpid(), signal.SIGKILL))
+        return renderers(name)
+
+    monkeypatch.setattr(schedule, "_renderer", killed)
+    result = build_mod.run(build_mod.BuildOptions(root=sample_root, out=previous_build, variants=(), jobs=2))
+    assert not result.ok
+    assert [d.format() for d in result.diagnostics] == [
+        f"{previous_build}: error: a worker process of the build stopped unexpectedly (try again with fewer "
+        "--jobs: each worker needs memory of its own) [worker-lost]"]
+    assert snapshot(previous_build) == before

@@ -1,5 +1,5 @@
-"""With variants there are several sites: they are built side by side in forked processes (--jobs). The
-result is the same bytes as one process gives, and a site failing in another process fails the build
+"""With variants there are several sites: they are built side by side in the build's pool of forked
+processes (--jobs), with the packages and reports. The result is the same bytes as one process gives, and a site failing in another process fails the build
 cleanly, leaving build/ as it was."""
 
 from __future__ import annotations
@@ -53,26 +53,49 @@ def test_a_site_failing_in_another_process_fails_the_build_and_leaves_build_alon
     assert [p.name for p in out.iterdir() if p.name.startswith(".staging")] == []
 
 
-def test_sites_go_to_one_process_per_worker_and_an_error_there_is_raised_as_it_was():
+def _where(work, k: int) -> str:
     import os
 
-    from bundlesmith.parallel_sites import SiteBuilds
+    return f"task {k} by {'this' if os.getpid() == work else 'another'} process"
+
+
+def _broken(work, k: int) -> str:
+    raise ValueError(f"view {k} is broken")
+
+
+def test_tasks_go_to_the_pool_s_processes_and_an_error_there_is_raised_as_it_was():
+    import os
+
+    from bundlesmith.schedule import Pool
 
     main = os.getpid()
+    with Pool(main, 1) as alone:  # type: ignore[arg-type]  # a task's first argument is whatever the pool was given
+        assert [alone.submit(_where, k).get() for k in range(3)] == [f"task {k} by this process" for k in range(3)]
+    with Pool(main, 2) as pool:  # type: ignore[arg-type]
+        assert pool.processes == 2
+        assert [pool.submit(_where, k).get() for k in range(4)] == [f"task {k} by another process" for k in range(4)]
+    with pytest.raises(ValueError, match=r"view 1 is broken"), Pool(main, 2) as failing:  # type: ignore[arg-type]
+        failing.submit(_broken, 1).get()
 
-    def who(k: int) -> str:
-        return f"site {k} by {'this' if os.getpid() == main else 'another'} process"
 
-    assert SiteBuilds(4, who, workers=1).run() == {k: f"site {k} by this process" for k in range(4)}
-    side_by_side = SiteBuilds(4, who, workers=2)
-    assert len(side_by_side.children) == 2
-    assert side_by_side.run() == {k: f"site {k} by another process" for k in range(4)}
-    assert SiteBuilds(1, who, workers=2).run() == {0: "site 0 by this process"}  # one site: no fork
+def _killed(work, k: int) -> str:
+    import os
+    import signal
 
-    def broken(k: int) -> str:
-        raise ValueError(f"view {k} is broken")
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    return "never"
 
-    failing = SiteBuilds(3, broken, workers=2)
-    with pytest.raises(ValueError, match=r"view \d is broken"):
-        failing.run()
-    failing.stop()
+
+def _interrupted(work, k: int) -> str:
+    raise KeyboardInterrupt
+
+
+def test_a_worker_that_dies_or_is_interrupted_stops_the_build_instead_of_leaving_it_waiting():
+    import os
+
+    from bundlesmith.schedule import Pool, WorkerLost
+
+    with pytest.raises(WorkerLost, match="stopped unexpectedly"), Pool(os.getpid(), 2) as pool:  # type: ignore[arg-type]
+        pool.submit(_killed, 0).get()
+    with pytest.raises(KeyboardInterrupt), Pool(os.getpid(), 2) as pool:  # type: ignore[arg-type]
+        pool.submit(_interrupted, 0).get()

@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 from bundlesmith import pipeline
-from bundlesmith.build import BuildOptions
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.scorm import build_packages
 from scorm_support import ROOT, build
@@ -70,10 +69,8 @@ def test_the_content_hash_changes_with_the_content_and_only_then(project, tmp_pa
 def test_each_module_is_rendered_once_for_every_bundle_and_version(tmp_path):
     catalogue = pipeline.check(ROOT).catalogue
     cache = RenderCache()
-    options = BuildOptions(root=ROOT, out=tmp_path, jobs=1)  # one process: the files are handed over here
     made: dict[str, bytes] = {}  # what the packager hands the build's writer, by file name
-    records = build_packages(catalogue, cache, sorted(catalogue.bundles.values(), key=lambda b: b.id), made.update,
-                             options)
+    records = build_packages(catalogue, cache, sorted(catalogue.bundles.values(), key=lambda b: b.id), made.update)
     used = {m for b in catalogue.bundles.values() for m in b.module_ids}
     assert len(records) == sum(len(b.scorm.versions) for b in catalogue.bundles.values())
     assert cache.renders == len(used)

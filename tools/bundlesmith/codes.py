@@ -188,6 +188,8 @@ _TABLE = (
     ("gate", "coverage-writing-team-only", "A module was shaped only by the writing team (gate `co-production`)."),
     # Build
     ("build", "site-failed", "mkdocs could not build the site; the message is mkdocs' own."),
+    ("build", "worker-lost", ("A worker process of the build ended before its task was done (killed, or out of "
+                              "memory); build/ is as it was. Try again with fewer `--jobs`.")),
     ("build", "write-failed", ("The build output could not be written (disk full, permissions); build/ is as it "
                                "was.")),
     # Release

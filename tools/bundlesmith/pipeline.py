@@ -1,19 +1,24 @@
 """The pipeline in one screen: load -> validate -> plan -> render -> emit.
 
-The CLI calls these functions; they return values and diagnostics and never print.
+`build` is the whole of `bundlesmith build`, one call per stage; `check` and `check_all` are its first
+two stages, which `bundlesmith check` runs alone. The CLI calls these functions; they return values and
+diagnostics and never print.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bundlesmith.diagnostics import Diagnostic, Severity
-from bundlesmith.emit import replace_file
+from bundlesmith import build_plan, inputs, schedule, state
+from bundlesmith.build_plan import BuildOptions, BuildResult
+from bundlesmith.diagnostics import Diagnostic, Severity, Span, error
+from bundlesmith.emit import Staging, replace_file
+from bundlesmith.load.cache import FOLDER as LOAD_CACHE
 from bundlesmith.load.cache import OBSOLETE, LoadCache, open_cache
 from bundlesmith.load.project import apply_variant, available_variants, load_catalogue, load_national
 from bundlesmith.model import Catalogue
@@ -30,6 +35,51 @@ class Checked:
     @property
     def ok(self) -> bool:
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def build(options: BuildOptions, echo: Callable[[str], None], progress: schedule.Progress) -> BuildResult:
+    """Build every output `options` asks for into `options.out`, or nothing at all (see emit.Staging)."""
+    names = available_variants(options.root) if options.variants is None else options.variants
+    known = inputs.hash_inputs(options.root, {"only": sorted(options.only), "bundles": list(options.bundles),
+                                              "variants": list(names)}, options.today or date.today())
+    previous = state.BuildState() if options.force else state.read(options.out)
+    if not options.dry_run and not options.force and previous.up_to_date(options.out, known.key):
+        return BuildResult(summary=["nothing changed since the last build; build/ is up to date (use --force to rebuild)"])
+    views = check_all(options.root, names, options.today, jobs=options.workers,                # load, validate
+                      cache_dir=None if options.force or options.dry_run else options.out / LOAD_CACHE)
+    result = _checked(views, options)
+    if not result.ok or options.dry_run:
+        return result
+    echo(f"check: {len(result.warnings)} warning(s); building {', '.join(sorted(options.only))} for "
+         f"{'national content' + (' and ' + ', '.join(names) if names else '')}")
+    plan = build_plan.plan(options, [view.catalogue for view in views], known, previous)      # plan
+    with Staging(options.out) as stage:
+        made = schedule.render(plan, stage, echo, progress)                                     # render
+        stage.write("", {state.FILE: state.encode(made.state)})                                 # emit
+        stage.commit([*dict.fromkeys(made.written), state.FILE])
+    result.warnings += made.warnings
+    result.outputs = list(dict.fromkeys(made.written))
+    shown = options.out.relative_to(options.root) if options.out.is_relative_to(options.root) else options.out
+    result.summary += [f"wrote {shown / output}/" for output in result.outputs]
+    return result
+
+
+def _checked(views: list[Checked], options: BuildOptions) -> BuildResult:
+    """The check's verdict on a build: its errors and warnings, and with --dry-run what would be built."""
+    diagnostics = merged_diagnostics(views)
+    result = BuildResult([d for d in diagnostics if d.severity is Severity.ERROR],
+                         [d for d in diagnostics if d.severity is Severity.WARNING])
+    unknown = [b for b in options.bundles if b not in views[0].catalogue.bundles]
+    if not result.diagnostics and unknown:
+        result.diagnostics = [error(Span("bundles", 0), "unknown-bundle", f"no bundle '{b}'") for b in unknown]
+    result.ok = not result.diagnostics
+    if result.ok and options.dry_run:
+        for view in views:
+            label = view.catalogue.variant.id if view.catalogue.variant else "national"
+            for bundle in build_plan.chosen_bundles(view.catalogue, options):
+                result.summary.append(f"would build {label}: {bundle.id} {bundle.version} "
+                                      f"(SCORM {', '.join(bundle.scorm.versions)}, {len(bundle.module_ids)} modules)")
+    return result
 
 
 @contextmanager

@@ -6,7 +6,6 @@ terminate()), removes its staging folder and leaves build/ as it was, with no tr
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 
@@ -21,11 +20,3 @@ def ignore_interrupts() -> None:
     process's handler, inherited by fork, would turn it into an exception here)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def background_worker() -> None:
-    """Pool initializer for work beside the sites (packages, reports): Ctrl-C is the main process's
-    business, and the processes building sites, which take longest, come first for the CPU."""
-    ignore_interrupts()
-    with contextlib.suppress(OSError):  # not allowed here: same priority, only slower sites
-        os.nice(5)

@@ -1,8 +1,7 @@
 """Print output: a learner and a facilitator handbook per bundle (per variant), as tagged PDF/UA-1.
 
-print_html makes each edition's HTML in this process; WeasyPrint lays it out in the build's worker
-processes (the packaging pool when there is one). Two builds from the same inputs give byte-identical
-PDFs: the fonts ship with bundlesmith, the PDF dates are the content's (the latest module review), the
+print_html makes each edition's HTML in the build's main process; WeasyPrint lays it out in the build's
+pool (schedule.py). Two builds from the same inputs give byte-identical PDFs: the fonts ship with bundlesmith, the PDF dates are the content's (the latest module review), the
 file identifier is a hash of the HTML, and nothing reads the clock. A provenance record beside each
 bundle's PDFs names what they were built from and the WeasyPrint and Pango versions that laid them out.
 """
@@ -11,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import multiprocessing.pool
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +31,6 @@ from bundlesmith.render.print_html import (
     plan_handbook,
     render_handbook,
 )
-from bundlesmith.workers import background_worker
 
 FOLDER = "print"
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "print"
@@ -116,19 +112,9 @@ def _fetcher(root: Path) -> Any:  # a weasyprint URLFetcher (WeasyPrint publishe
     return Fetcher()
 
 
-_JOBS: list[Job] | None = None  # set before the worker processes fork, so they share the HTML without copying
-
-
-def _lay_out(index: int) -> bytes:
-    assert _JOBS is not None, "Printing.share() runs before the workers fork"
-    return pdf_bytes(_JOBS[index])
-
-
 class Printing:
-    """The handbooks of a build: planned now, laid out in worker processes, collected with `files()`.
-
-    `share()` must be called before the pool that lays them out forks (the packaging pool forks when it
-    starts); `start(pool)` queues them on that pool, or on a pool of their own when there is none.
+    """The handbooks of a build: their HTML made now; the build lays out those in `todo` (`pdf_bytes`, in
+    its pool) and hands the PDFs to `files()`.
 
     A PDF whose HTML and tool are unchanged since the last build is kept instead of laid out again:
     `previous` is the last build's print folder and `recorded` what the build state says of its files
@@ -138,15 +124,12 @@ class Printing:
     records, once `files()` has been called.
     """
 
-    def __init__(self, views: list[tuple[Catalogue, list[Bundle]]], cache: RenderCache, workers: int,
+    def __init__(self, views: list[tuple[Catalogue, list[Bundle]]], cache: RenderCache,
                  previous: Path | None = None, others: bool = False, recorded: Mapping[str, Any] | None = None,
                  derive: Callable[..., str] | None = None) -> None:
         from bundlesmith.inputs import tool_digest
 
         self.jobs, self.plans = plan_jobs(views, cache)
-        self.workers = workers
-        self.results: Iterator[bytes] | None = None
-        self.own_pool: multiprocessing.pool.Pool | None = None
         key_of = derive or (lambda *parts: hashlib.sha256(json.dumps([tool_digest(), parts]).encode()).hexdigest())
         self.keys = [key_of("handbook", layout_versions(), hashlib.sha256(job.html.encode("utf-8")).hexdigest())
                      for job in self.jobs]
@@ -176,21 +159,9 @@ class Printing:
     def reused(self) -> int:
         return len(self.kept)
 
-    def share(self) -> None:
-        global _JOBS
-        _JOBS = self.jobs
-
-    def start(self, pool: multiprocessing.pool.Pool | None = None) -> None:
-        self.share()
-        if pool is None and self.workers > 1 and len(self.todo) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            self.own_pool = pool = multiprocessing.get_context("fork").Pool(min(self.workers, len(self.todo)),
-                                                                            initializer=background_worker)
-        self.results = pool.imap(_lay_out, self.todo) if pool is not None else map(_lay_out, self.todo)
-
-    def files(self) -> dict[str, bytes]:
-        """Every PDF and each bundle's provenance record (file name -> bytes), waiting for the workers."""
-        assert self.results is not None, "start() queues the layouts before files() collects them"
-        laid_out = dict(zip(self.todo, self.results, strict=True))
+    def files(self, laid_out: Mapping[int, bytes]) -> dict[str, bytes]:
+        """Every PDF and each bundle's provenance record (file name -> bytes), given the PDFs of `todo`
+        (job index -> bytes)."""
         pdfs = {job.filename: self.kept.get(i) or laid_out[i] for i, job in enumerate(self.jobs)}
         out = {**self.carried, **pdfs}
         for plan in self.plans:
@@ -203,14 +174,6 @@ class Printing:
                                "key": keys.get(name) or (self.record.get(name) or {}).get("key")}
                         for name, data in sorted(out.items())}
         return out
-
-    def close(self) -> None:
-        global _JOBS
-        if self.own_pool is not None:
-            self.own_pool.terminate()
-            self.own_pool.join()
-            self.own_pool = None
-        _JOBS = None
 
 
 def _provenance_of(plan: HandbookPlan) -> str:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import multiprocessing.pool
 import subprocess
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -28,7 +26,6 @@ from bundlesmith.render.scorm_manifest import build_manifest
 from bundlesmith.render.scorm_pages import asset_path, render_sco, runtime_files, schema_files
 from bundlesmith.render.scorm_plan import PROVENANCE, PackagePlan, plan_package
 from bundlesmith.render.zips import zip_bytes
-from bundlesmith.workers import background_worker
 
 
 class Target(NamedTuple):
@@ -39,18 +36,21 @@ class Target(NamedTuple):
     scorm_version: str
 
 
-Reuse = Callable[[Target], "PackageRecord | None"]
 # Where finished packages go: each zip and its provenance record (file name -> bytes) are handed to it, in
 # the process that made them; the build passes emit's writer for its staged scorm/ folder.
 Sink = Callable[[dict[str, bytes]], None]
 
 
-def build_packages(catalogue: Catalogue, cache: RenderCache, bundles: Iterable[Bundle], sink: Sink, options: object,
-                   reuse: Reuse | None = None, progress: Callable[[int, int], None] | None = None,
+def build_packages(catalogue: Catalogue, cache: RenderCache, bundles: Iterable[Bundle], sink: Sink,
                    known: dict[str, str | None] | None = None) -> list[PackageRecord]:
-    """Hand every package of `bundles` to `sink` and return their records (see PackageBuild)."""
-    with PackageBuild([targets(catalogue, bundles)], cache, sink, options, reuse, progress, known) as running:
-        return running.records(0)
+    """Hand every package of `bundles` to `sink`, one after another, and return their records (the build
+    makes its packages in its pool instead, one `make_package` each)."""
+    records = []
+    for target in targets(catalogue, bundles):
+        record, files = make_package(plan_target(target, cache), cache, known)
+        sink(files)
+        records.append(record)
+    return records
 
 
 def targets(catalogue: Catalogue, bundles: Iterable[Bundle]) -> list[Target]:
@@ -64,95 +64,11 @@ def plan_target(target: Target, cache: RenderCache) -> PackagePlan:
     return plan_package(catalogue, target.bundle, target.scorm_version, lambda m: cache.get(m, catalogue).assets)
 
 
-# What the pool's workers build: set just before the pool starts, so forked workers share it without copying.
-_WORK: tuple[dict[int, PackagePlan], RenderCache, Sink, dict[str, str | None]] | None = None
-
-
-def start_packages(views: Iterable[tuple[Catalogue, Iterable[Bundle]]], cache: RenderCache, sink: Sink, options: object,
-                   reuse: Reuse | None = None,
-                   progress: Callable[[int, int], None] | None = None,
-                   known: dict[str, str | None] | None = None) -> PackageBuild:
-    """Start building the packages of every (catalogue, bundles) in `views`; the caller may build other
-    outputs meanwhile and collect view k's records with `.records(k)`. Use as a context manager."""
-    return PackageBuild([targets(catalogue, bundles) for catalogue, bundles in views], cache, sink, options,
-                        reuse, progress, known)
-
-
-class PackageBuild:
-    """Packages built in `options.workers` processes, one package in memory per worker, in the background.
-
-    `reuse(target)` may return the record of an unchanged package already in place, which is then neither
-    planned nor built again (nor are its modules rendered for it). The modules of the packages to build are
-    rendered before the pool starts (the workers only read the cache). Records come back in target order
-    whatever the number of workers, and each zip is the same bytes whoever wrote it. `known` holds the
-    sources' hashes already taken (the build's input set), so that no source is read again to hash it.
-    """
-
-    def __init__(self, groups: list[list[Target]], cache: RenderCache, sink: Sink, options: object,
-                 reuse: Reuse | None = None, progress: Callable[[int, int], None] | None = None,
-                 known: dict[str, str | None] | None = None) -> None:
-        global _WORK
-        every = [target for group in groups for target in group]
-        self.ends = [sum(len(g) for g in groups[:k + 1]) for k in range(len(groups))]
-        self.starts = [end - len(group) for end, group in zip(self.ends, groups)]
-        self.all: list[PackageRecord | None] = [reuse(target) if reuse else None for target in every]
-        self.todo = [i for i, record in enumerate(self.all) if record is None]
-        plans = {i: plan_target(every[i], cache) for i in self.todo}
-        for plan in plans.values():
-            for sco in plan.scos:
-                for module in sco.modules:
-                    cache.get(module, plan.catalogue)
-        self.reused = len(every) - len(self.todo)
-        self.progress, self.done, self.total = progress, self.reused, len(every)
-        if progress:
-            progress(self.done, self.total)
-        workers = max(1, min(getattr(options, "workers", 1) or 1, len(self.todo)))
-        if self.todo:  # once here rather than once in every worker
-            _revision(every[0].catalogue.root)
-        self.pool: multiprocessing.pool.Pool | None = None
-        self.results: Iterator[PackageRecord]
-        _WORK = (plans, cache, sink, {} if known is None else known)  # the last: the sources' hashes (see _inputs)
-        if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
-            self.results = map(_write_one, self.todo)
-        else:  # processes: rendering pages and manifests is Python code, which threads would serialise
-            self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=background_worker)
-            self.results = self.pool.imap(_write_one, self.todo, chunksize=max(1, min(4, len(self.todo) // (workers * 16))))
-        self.next = 0  # todo[next] is the next result to collect
-
-    def records(self, group: int) -> list[PackageRecord]:
-        """The records of one group of targets (one view), waiting for the workers as needed."""
-        end = self.ends[group]
-        while self.next < len(self.todo) and self.todo[self.next] < end:
-            self.all[self.todo[self.next]] = next(self.results)
-            self.next += 1
-            self.done += 1
-            if self.progress:
-                self.progress(self.done, self.total)
-        return self.all[self.starts[group]:end]  # type: ignore[return-value]
-
-    def close(self) -> None:
-        global _WORK
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
-        _WORK = None
-
-    def __enter__(self) -> PackageBuild:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _write_one(index: int) -> PackageRecord:
-    if _WORK is None:
-        raise RuntimeError("no packages to build in this process")
-    plans, cache, sink, known = _WORK
-    plan = plans[index]
-    record, files = package_files(plan, package_entries(plan, cache, known))
-    sink(files)
-    return record
+def make_package(plan: PackagePlan, cache: RenderCache,
+                 known: dict[str, str | None] | None = None) -> tuple[PackageRecord, dict[str, bytes]]:
+    """One package: its record, and its zip and provenance record by file name. `known` remembers the
+    sources' hashes across the packages of one build (none is read again to hash it)."""
+    return package_files(plan, package_entries(plan, cache, known))
 
 
 def package_entries(plan: PackagePlan, cache: RenderCache, known: dict[str, str | None] | None = None) -> dict[str, bytes]:
@@ -191,7 +107,7 @@ def package_files(plan: PackagePlan, entries: dict[str, bytes]) -> tuple[Package
     beside = json.loads(entries[PROVENANCE])
     beside["package"] = {"filename": name, "sha256": digest, "size": len(data)}
     # The revision stays outside the zip: the same content gives the same package whatever commit built it.
-    beside["source_revision"] = _revision(plan.catalogue.root)
+    beside["source_revision"] = source_revision(plan.catalogue.root)
     beside["built_with"] = dependency_versions()  # to rebuild the same bytes elsewhere (requirements.lock)
     record = PackageRecord(bundle.id, bundle.version, plan.variant, plan.scorm_version, name, digest, len(data))
     return record, {name: data, provenance_filename(name): (json.dumps(beside, indent=2, sort_keys=True) + "\n").encode()}
@@ -290,7 +206,7 @@ def _inputs(catalogue: Catalogue, bundle: Bundle, modules: Iterable[Module], ass
 
 
 @lru_cache(maxsize=8)
-def _revision(root: Path) -> str | None:
+def source_revision(root: Path) -> str | None:
     """The project's git commit, `+dirty` when its content has uncommitted changes (once per process)."""
     def git(*args: str) -> str | None:
         try:

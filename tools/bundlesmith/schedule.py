@@ -1,0 +1,324 @@
+"""The render stage of `bundlesmith build`: one pool of processes carries out the plan, task by task.
+
+The tasks, and what each waits for:
+
+    site(k)      view k's mkdocs site; its pages that list downloads are held back    (nothing)
+    package(i)   one SCORM zip and its provenance, written by the process that made it (nothing)
+    reports(k)   view k's coverage reports                                             (view k's packages)
+    layout(i)    one handbook's PDF                                                    (nothing)
+    finish(k)    view k's held pages and downloads, here                               (site k, reports k)
+    kits, CASE   the LMS kit, the badges and the CASE packages, here                   (nothing)
+
+With more than one worker (`--jobs`, read once in BuildOptions.workers) the tasks run in one pool of
+processes forked once every module is rendered and every handbook's HTML made, so the workers share the
+plan without copying it; the longest tasks (sites) are queued first, reports as soon as their view's
+packages are written, handbooks last. With one worker every task runs here, in the same order. Either
+way each file is the same bytes, and every file goes through the staging folder (emit).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import importlib
+import multiprocessing
+import multiprocessing.pool
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import ModuleType, TracebackType
+from typing import Any, Generic, TypeVar
+
+from bundlesmith import state
+from bundlesmith.build_plan import KITS, BuildPlan, KeptPackage, PackageJob
+from bundlesmith.diagnostics import Diagnostic
+from bundlesmith.emit import Staging
+from bundlesmith.output_files import Existing
+from bundlesmith.render.packages import PackageRecord, provenance_filename
+from bundlesmith.workers import ignore_interrupts
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total): cli.py shows it on a terminal
+T = TypeVar("T")
+
+
+def _renderer(name: str) -> ModuleType:
+    """The render module for one output (imported only where that output is made)."""
+    return importlib.import_module(f"bundlesmith.render.{name}")
+
+
+@dataclass
+class Made:
+    """What the render stage wrote: the folders of build/, the state to record with them, its warnings."""
+
+    written: list[str] = field(default_factory=list)
+    state: state.BuildState = field(default_factory=state.BuildState)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Work:
+    """What every task reads: the plan, the staging folder, the handbooks to lay out."""
+
+    plan: BuildPlan
+    stage: Staging
+    jobs: tuple[PackageJob, ...]
+    printing: Any = None  # render.handbooks.Printing: the handbooks' HTML, made before the workers fork
+
+
+def render(plan: BuildPlan, stage: Staging, echo: Callable[[str], None], progress: Progress) -> Made:
+    """Every output of the plan, into the staging folder."""
+    options, views = plan.options, plan.views
+    made = Made()
+    printing = _prepare(plan)
+    work = Work(plan, stage, plan.jobs, printing)
+    _stage_kept(plan, stage)
+    sites = [k for k, view in enumerate(views) if view.site]
+    tasks = len(sites) + len(work.jobs) + (len(printing.todo) if printing is not None else 0) + \
+        sum(view.reports is not None for view in views)
+    with Pool(work, min(options.workers, tasks)) as pool:
+        built = {k: pool.submit(_site, k) for k in sites}
+        if sites:
+            echo(f"site: {', '.join(views[k].label for k in sites)}"
+                 + (f" (side by side, in {pool.processes} processes)" if pool.processes > 1 and len(sites) > 1 else ""))
+        packages = [pool.submit(_package, i) for i in range(len(work.jobs))]
+        if plan.wants("scorm"):
+            total = sum(len(view.packages) for view in views)
+            echo(f"scorm: {total} package(s) for {len(views)} view(s)"
+                 + (f"; {plan.kept} unchanged since the last build, kept" if plan.kept else ""))
+            made.written.append("scorm")
+        records: list[list[PackageRecord]] = []
+        reports: dict[str, Pending[dict[str, Any]]] = {}  # reports folder -> what its files were made from
+        done, total, waiting = plan.kept, sum(len(view.packages) for view in views), iter(packages)
+        if total:
+            progress("scorm packages", done, total)
+        for k, view in enumerate(views):  # each view's reports start once its packages are written
+            mine = []
+            for slot in view.packages:  # the plan's jobs are its views' packages to build, in this order
+                if isinstance(slot, KeptPackage):
+                    mine.append(slot.record)
+                    continue
+                mine.append(next(waiting).get())
+                done += 1
+                progress("scorm packages", done, total)
+            records.append(mine + plan.carried_for(view))
+            if view.reports is not None:
+                echo(f"reports: {view.label}")
+                reports[view.reports] = pool.submit(_reports, k, records[k])
+        layouts = [pool.submit(_layout, i) for i in printing.todo] if printing is not None else []
+        if printing is not None:
+            echo(f"print: {len(printing.jobs)} handbook(s) for {len(views)} view(s)"
+                 + (f"; {printing.reused} unchanged since the last build, kept" if printing.reused else ""))
+        report_keys = {folder: running.get() for folder, running in reports.items()}
+        for k in sites:  # written once, complete: their downloads exist now
+            view = views[k]
+            assert view.site is not None
+            stage.write(view.site, _renderer("site").finish_site(
+                built[k].get(), view.catalogue, records[k], stage.path / "scorm" if plan.wants("scorm") else None,
+                stage.path / view.reports if view.reports is not None else None))
+            made.written.append(view.site)
+        if reports:
+            made.written.append("reports")
+        if printing is not None:
+            stage.write("print", printing.files(dict(zip(printing.todo, (pdf.get() for pdf in layouts), strict=True))))
+            made.written.append("print")
+    made.written += _kits(plan, stage, echo)
+    if plan.wants("case"):
+        made.written += _case(plan, stage, made.warnings)
+    every = {r.filename: r for mine in records for r in mine}
+    made.state = state.BuildState(
+        plan.inputs.key, state.listings(stage.path, made.written),
+        plan.package_states(every, stage.path / "scorm") if plan.wants("scorm") else plan.previous.packages,
+        report_keys if plan.wants("reports") else plan.previous.reports,
+        printing.entries if printing is not None else plan.previous.handbooks)
+    return made
+
+
+def _prepare(plan: BuildPlan) -> Any:
+    """In this process, before any worker forks: every module a site or package shows rendered (once), the
+    site's code imported, and the handbooks' HTML made (their reuse keys hash it)."""
+    for job in plan.jobs:
+        for sco in job.plan.scos:
+            for module in sco.modules:
+                plan.modules.get(module, job.plan.catalogue)
+    if plan.wants("site"):
+        for view in plan.views:
+            for module in view.catalogue.modules.values():
+                plan.modules.get(module, view.catalogue)
+        _renderer("site").prepare()
+    if not plan.wants("print"):
+        return None
+    options = plan.options
+    return _renderer("handbooks").Printing(
+        [(view.catalogue, list(view.bundles)) for view in plan.views], plan.modules,
+        previous=None if options.force else options.out / "print", others=bool(options.bundles),
+        recorded=plan.previous.handbooks, derive=plan.inputs.derive)
+
+
+def _stage_kept(plan: BuildPlan, stage: Staging) -> None:
+    """The last build's packages the plan keeps, and with --bundle the other bundles' ones, as they are."""
+    current = plan.options.out / "scorm"
+    for view in plan.views:
+        for slot in view.packages:
+            if isinstance(slot, KeptPackage):
+                name = slot.record.filename
+                stage.write("scorm", {file: Existing(current / file) for file in (name, provenance_filename(name))})
+    if plan.carried:
+        stage.keep_existing("scorm", [f for r in plan.carried for f in (r.filename, provenance_filename(r.filename))])
+
+
+# The tasks. Each reads the build's Work: handed over directly here, or, in a worker, the one it adopted.
+
+def _site(work: Work, k: int) -> Any:
+    view = work.plan.views[k]
+    assert view.site is not None
+    return _renderer("site").build_site(
+        view.catalogue, work.plan.modules, work.stage.path / view.site, work.plan.options,
+        reports_dir=work.stage.path / view.reports if view.reports is not None else None, packages=None,
+        scorm_dir=work.stage.path / "scorm" if work.plan.wants("scorm") else None)
+
+
+def _package(work: Work, i: int) -> PackageRecord:
+    job = work.jobs[i]
+    record, files = _renderer("scorm").make_package(job.plan, work.plan.modules, work.plan.sources)
+    work.stage.write("scorm", files)  # in the process that made it: no zip crosses a pipe
+    return record  # type: ignore[no-any-return]
+
+
+def _reports(work: Work, k: int, records: list[PackageRecord]) -> dict[str, Any]:
+    plan = work.plan
+    view = plan.views[k]
+    assert view.reports is not None
+    made = _renderer("reports").report_files(
+        view.catalogue, records, plan.options, previous=None if plan.options.force else plan.options.out / view.reports,
+        recorded=plan.previous.reports.get(view.reports), derive=plan.inputs.derive)
+    work.stage.write(view.reports, made.files)
+    return made.keys  # type: ignore[no-any-return]
+
+
+def _layout(work: Work, i: int) -> bytes:
+    return _renderer("handbooks").pdf_bytes(work.printing.jobs[i])  # type: ignore[no-any-return]
+
+
+def _kits(plan: BuildPlan, stage: Staging, echo: Callable[[str], None]) -> list[str]:
+    """The LMS kit and the badges of every view (small files, made here in no time)."""
+    from bundlesmith.lms import output as kits
+
+    written = []
+    for name in KITS:
+        if plan.wants(name):
+            for view in plan.views:
+                stage.write(name, kits.files(name, view.catalogue))
+            echo(f"{name}: {len(plan.views)} view(s)")
+            written.append(name)
+    return written
+
+
+def _case(plan: BuildPlan, stage: Staging, warnings: list[Diagnostic]) -> list[str]:
+    """Every framework's CASE package; a framework without a `date` gets none, and a warning."""
+    from bundlesmith.case import export
+    from bundlesmith.diagnostics import warning
+
+    catalogues = [view.catalogue for view in plan.views]
+    undated = {d.span.path: d for c in catalogues for d in export.problems(c)}
+    warnings += [warning(d.span, "case-needs-date", d.message.replace("for the CASE export",
+                                                                  "so no CASE package is written"), d.hint)
+                 for _, d in sorted(undated.items())]
+    dated = [dataclasses.replace(c, frameworks={k: f for k, f in c.frameworks.items() if f.date}) for c in catalogues]
+    files = export.package_files(dated)
+    stage.write("case", files)
+    return ["case"] if files else []
+
+
+# The pool.
+
+class Interrupted(Exception):
+    """A task stopped by KeyboardInterrupt in a worker: the build stops as if Ctrl-C reached it here."""
+
+
+class WorkerLost(RuntimeError):
+    """A worker process ended without finishing its task (killed, or out of memory)."""
+
+
+class Pending(Generic[T]):
+    """A task's result: `get()` waits for it (and raises what the task raised)."""
+
+    def __init__(self, value: T | None = None, running: multiprocessing.pool.AsyncResult[T] | None = None,
+                 pool: Pool | None = None) -> None:
+        self.value, self.running, self.pool = value, running, pool
+
+    def get(self) -> T:
+        if self.running is None:
+            return self.value  # type: ignore[return-value]
+        while not self.running.ready():
+            self.running.wait(0.2)
+            if self.pool is not None and self.pool.lost():
+                raise WorkerLost("a worker process of the build stopped unexpectedly")
+        try:
+            return self.running.get()
+        except Interrupted:
+            raise KeyboardInterrupt from None
+
+
+_ADOPTED: Work | None = None  # in a worker process only: the build it works for (set as the worker starts)
+
+
+def _adopt(work: Work, started: Any) -> None:
+    """Pool initializer: Ctrl-C is the main process's business; the worker keeps the build it was forked
+    with, and counts itself (a worker that replaces a lost one makes the count exceed the pool's size)."""
+    global _ADOPTED
+    ignore_interrupts()
+    _ADOPTED = work
+    with started.get_lock():
+        started.value += 1
+
+
+def _in_worker(task: Callable[..., T], *args: Any) -> T:
+    assert _ADOPTED is not None, "a task runs in a worker of the build's pool"
+    try:
+        return task(_ADOPTED, *args)
+    except KeyboardInterrupt:  # a worker's own ends would end the worker, and leave its task unfinished
+        raise Interrupted() from None
+
+
+class Pool:
+    """`processes` forked workers (given the Work by fork, never pickled), or this process alone.
+
+    On leaving, the workers finish and exit; after an error or Ctrl-C they are stopped at once. A worker
+    that dies (killed, out of memory) fails the build instead of leaving it waiting for ever.
+    """
+
+    def __init__(self, work: Work, processes: int) -> None:
+        self.work = work
+        self.pool: multiprocessing.pool.Pool | None = None
+        self.processes = 1
+        if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self.started = context.Value("i", 0)
+            gc.freeze()  # what exists now is shared with the workers: their collector leaves it untouched
+            try:
+                self.pool = context.Pool(processes, initializer=_adopt, initargs=(work, self.started))
+            finally:
+                gc.unfreeze()
+            self.processes = processes
+
+    def lost(self) -> bool:
+        """Whether a worker has ended before the pool closed (the pool has started one in its place)."""
+        return bool(self.started.value > self.processes)
+
+    def submit(self, task: Callable[..., T], *args: Any) -> Pending[T]:
+        if self.pool is None:
+            return Pending(task(self.work, *args))
+        return Pending(running=self.pool.apply_async(_in_worker, (task, *args)), pool=self)
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.pool is None:
+            return
+        if exc_type is None:
+            self.pool.close()
+        else:
+            self.pool.terminate()
+        self.pool.join()
+        self.pool = None
