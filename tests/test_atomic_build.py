@@ -269,6 +269,6 @@ def test_a_worker_killed_mid_build_is_reported_and_leaves_build_untouched(monkey
     result = build_mod.run(build_mod.BuildOptions(root=sample_root, out=previous_build, variants=(), jobs=2))
     assert not result.ok
     assert [d.format() for d in result.diagnostics] == [
-        f"{previous_build}: error: a worker process of the build stopped unexpectedly (try again with fewer "
-        "--jobs: each worker needs memory of its own) [worker-lost]"]
+        (f"{previous_build}: error: a worker process of the build stopped unexpectedly (try again with fewer "
+         "--jobs: each worker needs memory of its own) [worker-lost]")]
     assert snapshot(previous_build) == before
