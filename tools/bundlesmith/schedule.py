@@ -19,6 +19,7 @@ way each file is the same bytes, and every file goes through the staging folder 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import importlib
 import multiprocessing
@@ -79,7 +80,7 @@ def render(plan: BuildPlan, stage: Staging, echo: Callable[[str], None], progres
         if sites:
             echo(f"site: {', '.join(views[k].label for k in sites)}"
                  + (f" (side by side, in {pool.processes} processes)" if pool.processes > 1 and len(sites) > 1 else ""))
-        packages = [pool.submit(_package, i) for i in range(len(work.jobs))]
+        packages = [pool.submit(_packages, group) for group in _groups(work.jobs)]
         if plan.wants("scorm"):
             total = sum(len(view.packages) for view in views)
             echo(f"scorm: {total} package(s) for {len(views)} view(s)"
@@ -87,7 +88,8 @@ def render(plan: BuildPlan, stage: Staging, echo: Callable[[str], None], progres
             made.written.append("scorm")
         records: list[list[PackageRecord]] = []
         reports: dict[str, Pending[dict[str, Any]]] = {}  # reports folder -> what its files were made from
-        done, total, waiting = plan.kept, sum(len(view.packages) for view in views), iter(packages)
+        done, total = plan.kept, sum(len(view.packages) for view in views)
+        waiting = (record for group in packages for record in group.get())
         if total:
             progress("scorm packages", done, total)
         for k, view in enumerate(views):  # each view's reports start once its packages are written
@@ -96,7 +98,7 @@ def render(plan: BuildPlan, stage: Staging, echo: Callable[[str], None], progres
                 if isinstance(slot, KeptPackage):
                     mine.append(slot.record)
                     continue
-                mine.append(next(waiting).get())
+                mine.append(next(waiting))
                 done += 1
                 progress("scorm packages", done, total)
             records.append(mine + plan.carried_for(view))
@@ -170,17 +172,33 @@ def _stage_kept(plan: BuildPlan, stage: Staging) -> None:
 def _site(work: Work, k: int) -> Any:
     view = work.plan.views[k]
     assert view.site is not None
-    return _renderer("site").build_site(
-        view.catalogue, work.plan.modules, work.stage.path / view.site, work.plan.options,
-        reports_dir=work.stage.path / view.reports if view.reports is not None else None, packages=None,
-        scorm_dir=work.stage.path / "scorm" if work.plan.wants("scorm") else None)
+    try:
+        return _renderer("site").build_site(
+            view.catalogue, work.plan.modules, work.stage.path / view.site, work.plan.options,
+            reports_dir=work.stage.path / view.reports if view.reports is not None else None, packages=None,
+            scorm_dir=work.stage.path / "scorm" if work.plan.wants("scorm") else None)
+    finally:
+        release_memory(work)
 
 
-def _package(work: Work, i: int) -> PackageRecord:
-    job = work.jobs[i]
-    record, files = _renderer("scorm").make_package(job.plan, work.plan.modules, work.plan.sources)
-    work.stage.write("scorm", files)  # in the process that made it: no zip crosses a pipe
-    return record  # type: ignore[no-any-return]
+def _groups(jobs: tuple[PackageJob, ...]) -> list[tuple[int, ...]]:
+    """The packages to build, a task per bundle of a view: its SCORM versions share the module bodies."""
+    groups: dict[tuple[int, str], list[int]] = {}
+    for i, job in enumerate(jobs):
+        groups.setdefault((job.view, job.plan.bundle.id), []).append(i)
+    return [tuple(group) for group in groups.values()]
+
+
+def _packages(work: Work, group: tuple[int, ...]) -> list[PackageRecord]:
+    records = []
+    for i in group:
+        job = work.jobs[i]
+        record, files = _renderer("scorm").make_package(job.plan, work.plan.modules, work.plan.sources)
+        work.stage.write("scorm", files)  # in the process that made it: no zip crosses a pipe
+        records.append(record)
+    work.plan.modules.forget_bodies()  # the next bundle's pages are other modules, or another layout
+    _trim()  # each zip is a large buffer, freed now: without this the worker's memory creeps up zip by zip
+    return records
 
 
 def _reports(work: Work, k: int, records: list[PackageRecord]) -> dict[str, Any]:
@@ -191,7 +209,10 @@ def _reports(work: Work, k: int, records: list[PackageRecord]) -> dict[str, Any]
         view.catalogue, records, plan.options, previous=None if plan.options.force else plan.options.out / view.reports,
         recorded=plan.previous.reports.get(view.reports), derive=plan.inputs.derive)
     work.stage.write(view.reports, made.files)
-    return made.keys  # type: ignore[no-any-return]
+    keys: dict[str, Any] = made.keys
+    del made
+    release_memory(work)
+    return keys
 
 
 def _layout(work: Work, i: int) -> bytes:
@@ -226,6 +247,33 @@ def _case(plan: BuildPlan, stage: Staging, warnings: list[Diagnostic]) -> list[s
     files = export.package_files(dated)
     stage.write("case", files)
     return ["case"] if files else []
+
+
+def release_memory(work: Work) -> None:
+    """After a large task (a whole site, a view's reports): give what it used back to the system, so that
+    a worker's next task does not start from that task's high-water mark. The pool's workers live for the
+    whole build; without this, each one's memory would add up its largest tasks."""
+    work.plan.modules.forget_bodies()
+    gc.collect()
+    _trim()
+
+
+def _trim() -> None:
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)  # glibc keeps memory freed by the process unless asked to give it back
+
+
+@functools.cache
+def _glibc() -> Any:
+    """The C library when it is glibc (it has malloc_trim), else None."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+    except OSError:
+        return None
+    return libc if hasattr(libc, "malloc_trim") else None
 
 
 # The pool.

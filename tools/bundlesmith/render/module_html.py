@@ -50,6 +50,10 @@ class RenderedModule:
     def module_id(self) -> str:
         return self.module.id
 
+    def forget_bodies(self) -> None:
+        """Drop the bodies kept for reuse (a worker does, between tasks, to keep its memory down)."""
+        self._bodies.clear()
+
     @property
     def assets(self) -> tuple[str, ...]:
         """Project-relative paths of the files the body uses."""

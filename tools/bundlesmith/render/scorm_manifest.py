@@ -10,7 +10,7 @@ each distinct record is built once per process (`_record`) and copied into each 
 from __future__ import annotations
 
 import copy
-from functools import cache
+from functools import lru_cache
 from typing import cast
 
 from lxml import etree
@@ -83,9 +83,9 @@ def _record(facts: Facts, v12: bool) -> etree._Element:
     return copy.deepcopy(_built(facts, v12))
 
 
-@cache
+@lru_cache(maxsize=128)  # a bundle's modules in both SCORM versions; each element holds native (libxml2) memory
 def _built(facts: Facts, v12: bool) -> etree._Element:
-    """The `lom` element of `facts`, built once per process (only ever copied: never change it)."""
+    """The `lom` element of `facts`, built once per package task (only ever copied: never change it)."""
     metadata = etree.Element(f"{{{CP12 if v12 else CP2004}}}metadata", nsmap=NSMAP12 if v12 else NSMAP2004)
     (lom12 if v12 else lom2004)(metadata, facts)
     return metadata[0]
