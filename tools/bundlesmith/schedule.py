@@ -178,11 +178,12 @@ def _site(work: Work, k: int) -> Any:
             reports_dir=work.stage.path / view.reports if view.reports is not None else None, packages=None,
             scorm_dir=work.stage.path / "scorm" if work.plan.wants("scorm") else None)
     finally:
-        release_memory(work)
+        release_memory()
 
 
 def _groups(jobs: tuple[PackageJob, ...]) -> list[tuple[int, ...]]:
-    """The packages to build, a task per bundle of a view: its SCORM versions share the module bodies."""
+    """The packages to build, a task per bundle of a view: its SCORM versions share the module bodies
+    and LOM records the worker keeps."""
     groups: dict[tuple[int, str], list[int]] = {}
     for i, job in enumerate(jobs):
         groups.setdefault((job.view, job.plan.bundle.id), []).append(i)
@@ -196,7 +197,6 @@ def _packages(work: Work, group: tuple[int, ...]) -> list[PackageRecord]:
         record, files = _renderer("scorm").make_package(job.plan, work.plan.modules, work.plan.sources)
         work.stage.write("scorm", files)  # in the process that made it: no zip crosses a pipe
         records.append(record)
-    work.plan.modules.forget_bodies()  # the next bundle's pages are other modules, or another layout
     _trim()  # each zip is a large buffer, freed now: without this the worker's memory creeps up zip by zip
     return records
 
@@ -211,7 +211,7 @@ def _reports(work: Work, k: int, records: list[PackageRecord]) -> dict[str, Any]
     work.stage.write(view.reports, made.files)
     keys: dict[str, Any] = made.keys
     del made
-    release_memory(work)
+    release_memory()
     return keys
 
 
@@ -249,11 +249,10 @@ def _case(plan: BuildPlan, stage: Staging, warnings: list[Diagnostic]) -> list[s
     return ["case"] if files else []
 
 
-def release_memory(work: Work) -> None:
+def release_memory() -> None:
     """After a large task (a whole site, a view's reports): give what it used back to the system, so that
     a worker's next task does not start from that task's high-water mark. The pool's workers live for the
     whole build; without this, each one's memory would add up its largest tasks."""
-    work.plan.modules.forget_bodies()
     gc.collect()
     _trim()
 

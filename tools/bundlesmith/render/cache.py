@@ -21,8 +21,3 @@ class RenderCache:
             self._items[key] = found
             self.renders += 1
         return found
-
-    def forget_bodies(self) -> None:
-        """Drop every module's kept bodies (see RenderedModule.forget_bodies); the modules stay rendered."""
-        for rendered in self._items.values():
-            rendered.forget_bodies()

@@ -50,10 +50,6 @@ class RenderedModule:
     def module_id(self) -> str:
         return self.module.id
 
-    def forget_bodies(self) -> None:
-        """Drop the bodies kept for reuse (a worker does, between tasks, to keep its memory down)."""
-        self._bodies.clear()
-
     @property
     def assets(self) -> tuple[str, ...]:
         """Project-relative paths of the files the body uses."""
@@ -129,5 +125,3 @@ def render_markdown(text: str, policy: UrlPolicy, layout: Layout) -> str:
     if layout.top:
         state.shift = layout.top - min((int(t.tag[1]) for t in tokens if t.type == "heading_open"), default=layout.top)
     return render_tokens(tokens, state, lambda: "")
-
-
