@@ -197,7 +197,6 @@ def _packages(work: Work, group: tuple[int, ...]) -> list[PackageRecord]:
         record, files = _renderer("scorm").make_package(job.plan, work.plan.modules, work.plan.sources)
         work.stage.write("scorm", files)  # in the process that made it: no zip crosses a pipe
         records.append(record)
-    _trim()  # each zip is a large buffer, freed now: without this the worker's memory creeps up zip by zip
     return records
 
 
