@@ -2,17 +2,21 @@
 admonitions (`!!! note`), heading anchors, `::: slot NAME` containers, and attributes after an image
 (`![](border.png){ .decorative }`: a decorative image, rendered with `alt=""`).
 
-Loading scans the tokens (links, headings, the quiz, slots) and keeps them (load/markdown_scan.py);
-rendering turns the same tokens into HTML with its own rules (render/markdown_rules.py).
+Loading scans the tokens (links, headings, the quiz, slots) and keeps them, packed (load/markdown_scan.py,
+`pack_tokens`); rendering unpacks the same tokens and turns them into HTML with its own rules
+(`unpack_tokens`, render/markdown_rules.py).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+import msgspec
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -22,6 +26,8 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+
+from bundlesmith.model import MdToken
 
 SLOT_INFO = re.compile(r"^\s*slot\s+([a-z][a-z0-9-]*)\s*$")
 
@@ -121,3 +127,37 @@ def parse(text: str, abbr: dict[str, str] | None = None) -> list[Token]:
     """Block and inline tokens of a Markdown text; `abbr` (acronym -> expansion) marks known acronyms."""
     return parser().parse(text, {"abbr": abbr} if abbr else None)
 
+
+
+class UnreadableTokens(ValueError):
+    """Packed tokens that `pack_tokens` did not write."""
+
+
+UNPACKED_LIMIT = 64 * 1024 * 1024  # bytes a body's packed tokens may grow to: 32 times the largest file read
+_PACK = msgspec.msgpack.Encoder()
+_UNPACK = msgspec.msgpack.Decoder(tuple[MdToken, ...])
+
+
+def pack_tokens(tokens: Sequence[MdToken]) -> bytes:
+    """Tokens as one compact string: msgpack arrays (an `MdToken` each), compressed."""
+    return zlib.compress(_PACK.encode(tokens), 1)
+
+
+def unpack_tokens(packed: bytes) -> list[Token]:
+    """markdown-it tokens again, for its renderer, from `pack_tokens`' string; UnreadableTokens if it is not one.
+
+    Decoding is typed (msgspec against `MdToken`) and bounded, so the bytes can only ever give tokens."""
+    inflate = zlib.decompressobj()
+    try:
+        raw = inflate.decompress(packed, UNPACKED_LIMIT)
+        if not inflate.eof or inflate.unconsumed_tail or inflate.unused_data:
+            raise UnreadableTokens("packed tokens are truncated, too large or followed by other data")
+        return _thaw(_UNPACK.decode(raw))
+    except (zlib.error, msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise UnreadableTokens(str(exc)) from None
+
+
+def _thaw(tokens: Sequence[MdToken]) -> list[Token]:
+    return [Token(t.type, t.tag, t.nesting, dict(t.attrs), None, 0,
+                  None if t.children is None else _thaw(t.children), t.content, t.markup, t.info, dict(t.meta),
+                  t.block, t.hidden) for t in tokens]

@@ -246,9 +246,8 @@ class Heading:
 
 
 class MdToken(NamedTuple):
-    """One markdown-it token as the load keeps it: the fields rendering reads, as plain data.
+    """One markdown-it token as plain data: the fields rendering reads (a `ParsedBody` keeps them packed).
 
-    A tuple so that the load cache stores it compactly (a JSON array) and reads it back typed.
     `type` names what the token is; a body's knowledge check is `bs_quiz`, a type Markdown cannot write.
     """
 
@@ -272,9 +271,14 @@ QUIZ_TOKEN = "bs_quiz"  # the token that stands for a module's knowledge check
 class ParsedBody:
     """A module body as its load parsed it (the Markdown is parsed once per build): its tokens, its
     headings, and the knowledge check's title and anchor (the author's heading right above the check,
-    which the check then replaces, so the page does not show two headings in a row)."""
+    which the check then replaces, so the page does not show two headings in a row).
 
-    tokens: tuple[MdToken, ...]
+    The tokens are kept packed (`markdown.pack_tokens`: the `MdToken`s as one compressed msgpack string),
+    a few kilobytes a module: as Python objects they took ten times the memory of the body's text, in
+    every process of a build and in the load cache. Rendering unpacks them (`markdown.unpack_tokens`).
+    """
+
+    tokens: bytes
     headings: tuple[Heading, ...]
     quiz_title: str = "Knowledge check"
     quiz_anchor: str = ""

@@ -44,7 +44,7 @@ from bundlesmith.load.yaml_source import MAX_FILE_BYTES
 
 FOLDER = ".bundlesmith-cache"
 FILE = "load.json"
-FORMAT = 2
+FORMAT = 3  # 3: a module body's tokens packed (markdown.pack_tokens)
 _LIBRARIES = ("markdown_it", "mdit_py_plugins", "yaml", "jsonschema", "nh3", "msgspec")  # what parsing a file depends on
 
 

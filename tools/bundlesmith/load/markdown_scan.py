@@ -28,7 +28,7 @@ class BodyScan:
     title: str  # text of the first level-1 heading
     words: int
     raw_html: tuple[Span, ...] = ()
-    prepared: ParsedBody | None = None  # the same tokens, kept for rendering
+    prepared: ParsedBody | None = None  # the same tokens, packed for rendering
     prose: Prose | None = None
 
 
@@ -106,8 +106,11 @@ def scan_body(body: str, path: str, body_offset: int,
 
 
 def parsed_body(tokens: list[Token]) -> ParsedBody:
-    """What rendering needs of a body, from its tokens: the tokens as data, with the knowledge check as one
-    `bs_quiz` token that takes over the author's heading right above it (its title and anchor); the headings."""
+    """What rendering needs of a body, from its tokens: the tokens as data (packed), with the knowledge check
+    as one `bs_quiz` token that takes over the author's heading right above it (its title and anchor); the
+    headings."""
+    from bundlesmith.markdown import pack_tokens
+
     kept: list[MdToken] = []
     headings: list[Heading] = []
     quiz_title, quiz_anchor = "Knowledge check", ""
@@ -124,7 +127,7 @@ def parsed_body(tokens: list[Token]) -> ParsedBody:
             kept.append(freeze(token, QUIZ_TOKEN))
         else:
             kept.append(freeze(token))
-    return ParsedBody(tuple(kept), tuple(headings), quiz_title, quiz_anchor)
+    return ParsedBody(pack_tokens(kept), tuple(headings), quiz_title, quiz_anchor)
 
 
 def _parse_quiz(token: Token, line: int, path: str, problems: list[Diagnostic]) -> Quiz | None:

@@ -322,11 +322,3 @@ def render_tokens(tokens: Sequence[Token], state: RenderState, quiz: Callable[[]
         parts.append(sanitise(md.renderer.render(tokens[start:], md.options, env), state))
     return "".join(parts)
 
-
-def thaw(tokens: Sequence[MdToken]) -> list[Token]:
-    """markdown-it tokens again, for its renderer."""
-    from markdown_it.token import Token
-
-    return [Token(t.type, t.tag, t.nesting, dict(t.attrs), None, 0,
-                  None if t.children is None else thaw(t.children), t.content, t.markup, t.info, dict(t.meta),
-                  t.block, t.hidden) for t in tokens]

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from bundlesmith.markdown import parse
-from bundlesmith.model import Heading, MdToken, Module
-from bundlesmith.render.markdown_rules import RenderState, render_tokens, sanitise, thaw, words
+from bundlesmith.markdown import UnreadableTokens, parse, unpack_tokens
+from bundlesmith.model import Heading, Module, ParsedBody
+from bundlesmith.render.markdown_rules import RenderState, render_tokens, sanitise, words
 from bundlesmith.render.module_links import ModuleLinks, module_links, module_paths, referenced_assets
 from bundlesmith.render.quiz_html import answer_key, quiz_salt, render_quiz
 from bundlesmith.render.url_policy import Layout, UrlPolicy
@@ -36,10 +36,10 @@ KEPT_BODIES = 2  # renders kept per module: a bundle's SCORM 1.2 and 2004 packag
 
 @dataclass(frozen=True)
 class RenderedModule:
-    """A module ready to render for any output: its tokens, what its links point at, its headings."""
+    """A module ready to render for any output: its tokens (packed), what its links point at, its headings."""
 
     module: Module
-    tokens: tuple[MdToken, ...]
+    tokens: bytes  # markdown.pack_tokens: unpacked for each render, so no process holds a module's tokens
     links: ModuleLinks
     headings: tuple[Heading, ...]
     quiz_title: str = "Knowledge check"
@@ -65,19 +65,19 @@ class RenderedModule:
 
     def body(self, policy: UrlPolicy, layout: Layout) -> Body:
         """The body for one output (the same output gives the same bytes)."""
-        heads = [i for i, t in enumerate(self.tokens) if t.type == "heading_open"]
-        dropped = bool(layout.drop_title and heads and self.tokens[heads[0]].tag == "h1"
-                       and words(self.tokens[heads[0] + 1].children or (), 0, "").strip() == layout.drop_title.strip())
         state = RenderState(self.links, policy, layout, self.module.local_slots)
-        if layout.top:
-            kept = heads[1:] if dropped else heads
-            state.shift = layout.top - min((int(self.tokens[i].tag[1]) for i in kept), default=layout.top)
-        else:
-            state.shift = layout.demote
-        key = (*state.key(), dropped)
+        key = state.key()  # with the module, the layout decides the title dropped and the headings' shift
         found = self._bodies.get(key)
         if found is None:
-            tokens = thaw(self.tokens)
+            tokens = _tokens(self.tokens, self.module)
+            heads = [i for i, t in enumerate(tokens) if t.type == "heading_open"]
+            dropped = bool(layout.drop_title and heads and tokens[heads[0]].tag == "h1"
+                           and words(tokens[heads[0] + 1].children or (), 0, "").strip() == layout.drop_title.strip())
+            if layout.top:
+                kept = heads[1:] if dropped else heads
+                state.shift = layout.top - min((int(tokens[i].tag[1]) for i in kept), default=layout.top)
+            else:
+                state.shift = layout.demote
             if dropped:
                 del tokens[heads[0]:heads[0] + 3]
             found = self._render(tokens, state)
@@ -109,13 +109,24 @@ class RenderedModule:
 
 def render_module(module: Module, paths: dict[str, str], root_path: str = "") -> RenderedModule:
     """A module ready to render; `paths` maps project-relative module file paths to module ids."""
-    parsed = module.prepared
-    if parsed is None:  # a module made without loading (tests): parse here
-        from bundlesmith.load.markdown_scan import parsed_body
-
-        parsed = parsed_body(parse(module.body))
+    parsed = module.prepared or _parsed(module)  # None: a module made without loading (tests)
     return RenderedModule(module, parsed.tokens, module_links(module, paths), parsed.headings,
                           parsed.quiz_title, parsed.quiz_anchor)
+
+
+def _parsed(module: Module) -> ParsedBody:
+    from bundlesmith.load.markdown_scan import parsed_body
+
+    return parsed_body(parse(module.body))
+
+
+def _tokens(packed: bytes, module: Module) -> list[Token]:
+    """The module's tokens, unpacked; parsed again from its body should they not unpack (they always do when
+    its load packed them: the load cache's entries are signed, and decoding is typed)."""
+    try:
+        return unpack_tokens(packed)
+    except UnreadableTokens:
+        return unpack_tokens(_parsed(module).tokens)
 
 
 def render_markdown(text: str, policy: UrlPolicy, layout: Layout) -> str:
