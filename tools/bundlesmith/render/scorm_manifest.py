@@ -4,12 +4,12 @@ Valid against the official XSDs (tests/test_scorm_manifest.py checks every sampl
 on an item, `metadata` comes after the title and child items and before `adlcp:`/`imsss:` elements.
 
 A module's metadata record is the same in every package that holds it and makes up most of the manifest:
-each distinct record is built once per process (`_record`) and copied into each manifest's tree as elements.
+each distinct record is built once per package task (`_built`, kept as XML bytes) and read into each
+manifest's tree as elements (`_record`).
 """
 
 from __future__ import annotations
 
-import copy
 from functools import lru_cache
 from typing import cast
 
@@ -79,16 +79,21 @@ def build_manifest(plan: PackagePlan, sco_files: dict[str, tuple[str, ...]], sha
 
 
 def _record(facts: Facts, v12: bool) -> etree._Element:
-    """A copy of the `lom` element of `facts` for one manifest's tree."""
-    return copy.deepcopy(_built(facts, v12))
+    """A new `lom` element of `facts` for one manifest's tree."""
+    return etree.fromstring(_built(facts, v12), _PARSER)
 
 
-@lru_cache(maxsize=128)  # a bundle's modules in both SCORM versions; each element holds native (libxml2) memory
-def _built(facts: Facts, v12: bool) -> etree._Element:
-    """The `lom` element of `facts`, built once per package task (only ever copied: never change it)."""
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)  # reads back only what _built wrote
+
+
+@lru_cache(maxsize=128)  # a bundle's modules in both SCORM versions
+def _built(facts: Facts, v12: bool) -> bytes:
+    """The `lom` element of `facts` as XML, built once per package task. Kept as bytes, a few kilobytes each:
+    the element itself held ten times that in libxml2's memory, and reading the bytes back costs what copying
+    an element did."""
     metadata = etree.Element(f"{{{CP12 if v12 else CP2004}}}metadata", nsmap=NSMAP12 if v12 else NSMAP2004)
     (lom12 if v12 else lom2004)(metadata, facts)
-    return metadata[0]
+    return etree.tostring(metadata[0], encoding="UTF-8", xml_declaration=False)
 
 
 _FACTS: dict[int, tuple[Catalogue, dict[str, tuple[Module, Facts]]]] = {}
