@@ -6,11 +6,12 @@ output's `UrlPolicy` and `Layout` (render/url_policy.py) differ.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from bundlesmith.markdown import UnreadableTokens, parse, unpack_tokens
+from bundlesmith.markdown import parse, unpack_tokens
 from bundlesmith.model import Heading, Module, ParsedBody
 from bundlesmith.render.markdown_rules import RenderState, render_tokens, sanitise, words
 from bundlesmith.render.module_links import ModuleLinks, module_links, module_paths, referenced_assets
@@ -31,7 +32,22 @@ class Body(NamedTuple):
     html: str
 
 
-KEPT_BODIES = 2  # renders kept per module: a bundle's SCORM 1.2 and 2004 packages often share one
+KEPT_BODIES = 2  # renders kept per module: the bundles that share a module often render it alike
+
+
+class _Kept(NamedTuple):
+    """A body kept for the next output that renders the module alike: its HTML compressed, a third of its size
+    (a build keeps up to two bodies of every module, in every process that renders them)."""
+
+    title: str
+    html: bytes
+
+    @classmethod
+    def of(cls, body: Body) -> _Kept:
+        return cls(body.title, zlib.compress(body.html.encode("utf-8"), 1))
+
+    def body(self) -> Body:
+        return Body(self.title, zlib.decompress(self.html).decode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -44,7 +60,7 @@ class RenderedModule:
     headings: tuple[Heading, ...]
     quiz_title: str = "Knowledge check"
     quiz_anchor: str = ""
-    _bodies: dict[tuple[object, ...], Body] = field(default_factory=dict, compare=False, repr=False)
+    _bodies: dict[tuple[object, ...], _Kept] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def module_id(self) -> str:
@@ -67,25 +83,26 @@ class RenderedModule:
         """The body for one output (the same output gives the same bytes)."""
         state = RenderState(self.links, policy, layout, self.module.local_slots)
         key = state.key()  # with the module, the layout decides the title dropped and the headings' shift
-        found = self._bodies.get(key)
-        if found is None:
-            tokens = _tokens(self.tokens, self.module)
-            heads = [i for i, t in enumerate(tokens) if t.type == "heading_open"]
-            dropped = bool(layout.drop_title and heads and tokens[heads[0]].tag == "h1"
-                           and words(tokens[heads[0] + 1].children or (), 0, "").strip() == layout.drop_title.strip())
-            if layout.top:
-                kept = heads[1:] if dropped else heads
-                state.shift = layout.top - min((int(tokens[i].tag[1]) for i in kept), default=layout.top)
-            else:
-                state.shift = layout.demote
-            if dropped:
-                del tokens[heads[0]:heads[0] + 3]
-            found = self._render(tokens, state)
-            if dropped:  # the line the title heading stood on stays
-                found = Body(found.title, "\n" + found.html)
-            while len(self._bodies) >= KEPT_BODIES:
-                del self._bodies[next(iter(self._bodies))]
-            self._bodies[key] = found
+        kept = self._bodies.get(key)
+        if kept is not None:
+            return kept.body()
+        tokens = unpack_tokens(self.tokens)
+        heads = [i for i, t in enumerate(tokens) if t.type == "heading_open"]
+        dropped = bool(layout.drop_title and heads and tokens[heads[0]].tag == "h1"
+                       and words(tokens[heads[0] + 1].children or (), 0, "").strip() == layout.drop_title.strip())
+        if layout.top:
+            shifted = heads[1:] if dropped else heads
+            state.shift = layout.top - min((int(tokens[i].tag[1]) for i in shifted), default=layout.top)
+        else:
+            state.shift = layout.demote
+        if dropped:
+            del tokens[heads[0]:heads[0] + 3]
+        found = self._render(tokens, state)
+        if dropped:  # the line the title heading stood on stays
+            found = Body(found.title, "\n" + found.html)
+        while len(self._bodies) >= KEPT_BODIES:
+            del self._bodies[next(iter(self._bodies))]
+        self._bodies[key] = _Kept.of(found)
         return found
 
     def _render(self, tokens: list[Token], state: RenderState) -> Body:
@@ -118,15 +135,6 @@ def _parsed(module: Module) -> ParsedBody:
     from bundlesmith.load.markdown_scan import parsed_body
 
     return parsed_body(parse(module.body))
-
-
-def _tokens(packed: bytes, module: Module) -> list[Token]:
-    """The module's tokens, unpacked; parsed again from its body should they not unpack (they always do when
-    its load packed them: the load cache's entries are signed, and decoding is typed)."""
-    try:
-        return unpack_tokens(packed)
-    except UnreadableTokens:
-        return unpack_tokens(_parsed(module).tokens)
 
 
 def render_markdown(text: str, policy: UrlPolicy, layout: Layout) -> str:
