@@ -184,6 +184,29 @@ def test_a_cache_written_by_another_version_of_bundlesmith_is_ignored(tmp_path):
     assert diagnostics(again) == diagnostics(cold) and again.exit_code == cold.exit_code == 0
 
 
+def test_a_cache_in_the_format_that_held_tokens_unpacked_is_ignored(tmp_path, parses):
+    """Format 2 kept each module's tokens as JSON arrays; format 3 keeps them packed (markdown.pack_tokens).
+    A cache of the older format, even signed with this user's key, is parsed again, never misread."""
+    from bundlesmith.load import cache as load_cache
+
+    assert load_cache.FORMAT == 3
+    root = make_project(tmp_path, {})
+    cold = check(root)
+    header, entries = _read(root / CACHE)
+    header["version"] = 2
+    for entry in entries:  # signed, so only the format tells the entries apart
+        entry[2] = _sign(signing.signing_key() or b"", header["tool"], entry[0], entry[1],
+                         json.dumps(entry[3], separators=(",", ":")).encode())
+    _write(root / CACHE, header, entries)
+    parses.clear()
+
+    again = check(root)
+
+    assert diagnostics(again) == diagnostics(cold) and again.exit_code == cold.exit_code == 0
+    assert sorted(parses) == ["content/modules/listening.md", "content/modules/supporting.md"]
+    assert _read(root / CACHE)[0]["version"] == 3
+
+
 @pytest.mark.parametrize("secret", [None, b"another user's key, or none at all"], ids=["unsigned", "other-key"])
 def test_a_forged_or_copied_cache_entry_is_a_miss(tmp_path, parses, secret):
     """A build/ from a CI cache, a shared drive or an archive: entries not signed with this user's key
