@@ -10,10 +10,10 @@ import msgspec
 import pytest
 
 from bundlesmith import markdown
-from bundlesmith.load.markdown_scan import freeze, parsed_body
+from bundlesmith.load.markdown_scan import parsed_body
 from bundlesmith.load.project import load_catalogue
 from bundlesmith.load.settings import abbreviations
-from bundlesmith.markdown import UnreadableTokens, pack_tokens, parse, unpack_tokens
+from bundlesmith.markdown import UnreadableTokens, freeze, pack_tokens, parse, unpack_tokens
 from bundlesmith.render import url_policy
 from bundlesmith.render.module_html import render_module
 from bundlesmith.render.url_policy import Layout

@@ -14,7 +14,7 @@ import unicodedata
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 import msgspec
 from markdown_it import MarkdownIt
@@ -26,8 +26,6 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-
-from bundlesmith.model import MdToken
 
 SLOT_INFO = re.compile(r"^\s*slot\s+([a-z][a-z0-9-]*)\s*$")
 
@@ -129,6 +127,25 @@ def parse(text: str, abbr: dict[str, str] | None = None) -> list[Token]:
 
 
 
+class MdToken(NamedTuple):
+    """One markdown-it token as plain data: the fields rendering reads (a `ParsedBody` keeps them packed).
+
+    `type` names what the token is; a body's knowledge check is `bs_quiz`, a type Markdown cannot write.
+    """
+
+    type: str
+    tag: str
+    nesting: Literal[-1, 0, 1]
+    attrs: tuple[tuple[str, str], ...]
+    content: str
+    markup: str
+    info: str
+    meta: tuple[tuple[str, str | int], ...]
+    block: bool
+    hidden: bool
+    children: tuple[MdToken, ...] | None
+
+
 class UnreadableTokens(ValueError):
     """Packed tokens that `pack_tokens` did not write."""
 
@@ -141,6 +158,15 @@ _UNPACK = msgspec.msgpack.Decoder(tuple[MdToken, ...])
 def pack_tokens(tokens: Sequence[MdToken]) -> bytes:
     """Tokens as one compact string: msgpack arrays (an `MdToken` each), compressed."""
     return zlib.compress(_PACK.encode(tokens), 1)
+
+
+def freeze(token: Token, type_: str = "") -> MdToken:
+    """A token as plain data (`type_` renames it)."""
+    return MdToken(type_ or token.type, token.tag, token.nesting,
+                   tuple((k, str(v)) for k, v in token.attrs.items()), token.content, token.markup, token.info,
+                   tuple((k, v) for k, v in token.meta.items() if isinstance(v, str | int)) if token.meta else (),
+                   token.block, token.hidden,
+                   None if token.children is None else tuple(freeze(c) for c in token.children))
 
 
 def unpack_tokens(packed: bytes) -> list[Token]:

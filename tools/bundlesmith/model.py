@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal, NamedTuple
 
 from bundlesmith.diagnostics import Span
 
@@ -245,25 +244,6 @@ class Heading:
     text: str
 
 
-class MdToken(NamedTuple):
-    """One markdown-it token as plain data: the fields rendering reads (a `ParsedBody` keeps them packed).
-
-    `type` names what the token is; a body's knowledge check is `bs_quiz`, a type Markdown cannot write.
-    """
-
-    type: str
-    tag: str
-    nesting: Literal[-1, 0, 1]
-    attrs: tuple[tuple[str, str], ...]
-    content: str
-    markup: str
-    info: str
-    meta: tuple[tuple[str, str | int], ...]
-    block: bool
-    hidden: bool
-    children: tuple[MdToken, ...] | None
-
-
 QUIZ_TOKEN = "bs_quiz"  # the token that stands for a module's knowledge check
 
 
@@ -273,7 +253,7 @@ class ParsedBody:
     headings, and the knowledge check's title and anchor (the author's heading right above the check,
     which the check then replaces, so the page does not show two headings in a row).
 
-    The tokens are kept packed (`markdown.pack_tokens`: the `MdToken`s as one compressed msgpack string),
+    The tokens are kept packed (`markdown.pack_tokens`: `markdown.MdToken`s as one compressed msgpack string),
     a few kilobytes a module: as Python objects they took ten times the memory of the body's text, in
     every process of a build and in the load cache. Rendering unpacks them (`markdown.unpack_tokens`).
     """

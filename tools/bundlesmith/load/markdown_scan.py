@@ -10,10 +10,12 @@ from bundlesmith.diagnostics import Diagnostic, Span, error
 from bundlesmith.load import schema_check
 from bundlesmith.load.common import text
 from bundlesmith.load.yaml_source import YList, parse_yaml
-from bundlesmith.model import QUIZ_TOKEN, Choice, Heading, MdToken, ParsedBody, Prose, Question, Quiz, Reference, Slot
+from bundlesmith.model import QUIZ_TOKEN, Choice, Heading, ParsedBody, Prose, Question, Quiz, Reference, Slot
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
+
+    from bundlesmith.markdown import MdToken
 
 # markdown-it drops these links silently (they render as text); a co-creator should hear why.
 UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
@@ -109,7 +111,7 @@ def parsed_body(tokens: list[Token]) -> ParsedBody:
     """What rendering needs of a body, from its tokens: the tokens as data (packed), with the knowledge check
     as one `bs_quiz` token that takes over the author's heading right above it (its title and anchor); the
     headings."""
-    from bundlesmith.markdown import pack_tokens
+    from bundlesmith.markdown import freeze, pack_tokens
 
     kept: list[MdToken] = []
     headings: list[Heading] = []
@@ -167,11 +169,3 @@ def _parse_quiz(token: Token, line: int, path: str, problems: list[Diagnostic]) 
         questions.append(Question(qid, text(raw, "prompt"), choices, text(raw, "feedback"), span))
     return Quiz(tuple(questions), Span(path, line), (start, end))
 
-
-def freeze(token: Token, type_: str = "") -> MdToken:
-    """A token as plain data (`type_` renames it)."""
-    return MdToken(type_ or token.type, token.tag, token.nesting,
-                   tuple((k, str(v)) for k, v in token.attrs.items()), token.content, token.markup, token.info,
-                   tuple((k, v) for k, v in token.meta.items() if isinstance(v, str | int)) if token.meta else (),
-                   token.block, token.hidden,
-                   None if token.children is None else tuple(freeze(c) for c in token.children))

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any, overload
 
 import nh3
 
-from bundlesmith.markdown import SLOT_INFO, configured, is_decorative, slugify
-from bundlesmith.model import QUIZ_TOKEN, MdToken
+from bundlesmith.markdown import SLOT_INFO, MdToken, configured, is_decorative, slugify
+from bundlesmith.model import QUIZ_TOKEN
 from bundlesmith.render.module_links import ModuleLinks
 from bundlesmith.render.url_policy import Layout, Link, UrlPolicy
 
