@@ -138,7 +138,7 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def replace_file(target: Path, data: bytes, obsolete: Iterable[str] = ()) -> bool:
+def replace_file(target: Path, data: bytes | bytearray, obsolete: Iterable[str] = ()) -> bool:
     """Write one file in one step: a temporary file beside it, renamed over it, so two writers at once never
     leave it half written (the last to finish wins). Never through a symlinked folder; temporary files a
     killed writer left (an hour old or more) and the `obsolete` files beside it are removed. False when it

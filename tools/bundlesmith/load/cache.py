@@ -192,16 +192,19 @@ class LoadCache:
         """Where the cache is kept (emit.replace_file writes it there)."""
         return self.folder / FILE
 
-    def snapshot(self) -> bytes | None:
+    def snapshot(self) -> bytearray | None:
         """The cache file's new bytes if anything was parsed afresh (None: nothing to write). Entries of
-        files that no longer exist are dropped."""
+        files that no longer exist are dropped. The entries are encoded straight after the header, in one
+        buffer: the cache is megabytes, and a second copy of it would be the check's largest allocation."""
         if not self.fresh:
             return None
         entries = {key: value for key, value in self.entries.items()
                    if key not in self.fresh and os.path.exists(json.loads(key)[1])}
         entries.update(self.fresh)
         self.entries, self.fresh = entries, {}
-        return self._header() + b"\n" + _ENCODE.encode([entries[key] for key in sorted(entries)])
+        data = bytearray(self._header() + b"\n")
+        _ENCODE.encode_into([entries[key] for key in sorted(entries)], data, -1)
+        return data
 
 
 # Written by bundlesmith before 0.2 (a pickle) and never read: removed when the cache is saved.
