@@ -185,3 +185,9 @@ def test_a_gap_in_what_the_bundle_targets_does_not_stop_the_map(root):
     result = rpl(root, "starter", "--from", "course-a", "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["summary"]["minutes_saved"] == 50
+
+
+def test_the_map_says_who_reviewed_the_crosswalk_and_on_the_date_they_wrote(root):
+    doc = json.loads(rpl(root, "starter", "--from", "course-a", "--format", "json").stdout)
+    # content/crosswalks/course-a.yml: reviewed: {by: Test reviewers, date: 2026-01-05, next_review: 2027-01-05}
+    assert doc["crosswalk"]["reviewed"] == {"by": "Test reviewers", "date": "2026-01-05", "next_review": "2027-01-05"}

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from bundlesmith.diagnostics import Span
 
-_Date = date  # for a field named `date`
 STRENGTHS = ("introduces", "develops", "assesses")
 STRENGTH_LETTER = {"introduces": "I", "develops": "D", "assesses": "A"}
 WRITING_TEAM_ROLES = frozenset({"educator", "subject-expert"})
@@ -518,9 +517,11 @@ class Mapping:
 
 @dataclass(frozen=True)
 class CrosswalkReview:
+    """A crosswalk's `reviewed:` (YAML keys `by`, `date`, `next_review`)."""
+
     by: str
-    date: _Date | None
-    next_review: _Date | None
+    reviewed_on: date | None  # `date:` in the YAML
+    next_review: date | None
     span: Span
 
 

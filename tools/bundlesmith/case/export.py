@@ -182,7 +182,7 @@ def package(catalogue: Catalogue, framework: Framework) -> CFPackage:
             continue
         grouping = _grouping(base, crosswalk)
         groupings.append(grouping)
-        reviewed = stamp(crosswalk.review.date.isoformat()) if crosswalk.review.date else when
+        reviewed = stamp(crosswalk.review.reviewed_on.isoformat()) if crosswalk.review.reviewed_on else when
         sbase = source_base(crosswalk.source)
         for mapping, target in mine:
             source_item = crosswalk.source.item(mapping.source)
@@ -206,10 +206,10 @@ def package(catalogue: Catalogue, framework: Framework) -> CFPackage:
 def _grouping(base: str, crosswalk: Crosswalk) -> CFAssociationGrouping:
     identifier = case_uuid(base, f"#crosswalk/{crosswalk.id}")
     reviewed = crosswalk.review
-    note = f"reviewed by {reviewed.by}" + (f" on {reviewed.date.isoformat()}" if reviewed.date else "")
+    note = f"reviewed by {reviewed.by}" + (f" on {reviewed.reviewed_on.isoformat()}" if reviewed.reviewed_on else "")
     return {"identifier": identifier, "uri": f"urn:uuid:{identifier}", "title": f"Crosswalk {crosswalk.id}: "
             f"{crosswalk.source.title} {crosswalk.source.version}", "description": f"{crosswalk.title} ({note})",
-            "lastChangeDateTime": stamp(reviewed.date.isoformat()) if reviewed.date else "1970-01-01T00:00:00+00:00"}
+            "lastChangeDateTime": stamp(reviewed.reviewed_on.isoformat()) if reviewed.reviewed_on else "1970-01-01T00:00:00+00:00"}
 
 
 def _association(base: str, kind: str, origin: LinkURI, destination: LinkURI, when: str, document: LinkURI,

@@ -161,7 +161,7 @@ def document(catalogue: Catalogue, rpl: RplMap) -> RplDocument:
         "crosswalk": {"id": crosswalk.id, "title": crosswalk.title, "path": crosswalk.path, "local": crosswalk.local,
                       "source": {"id": source.id, "title": source.title, "version": source.version,
                                  "publisher": source.publisher, "url": source.url, "licence": source.licence},
-                      "reviewed": {"by": review.by, "date": review.date.isoformat() if review.date else None,
+                      "reviewed": {"by": review.by, "date": review.reviewed_on.isoformat() if review.reviewed_on else None,
                                    "next_review": str(review.next_review) if review.next_review else None}},
         "summary": {"modules": len(rpl.modules), "exempt": rpl.count("exempt"), "top_up": rpl.count("top-up"),
                     "take": rpl.count("take"), "minutes_total": rpl.minutes_total,

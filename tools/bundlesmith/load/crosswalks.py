@@ -40,7 +40,7 @@ def load_crosswalk(file: Path, path: str, local: bool = False,
     raw_review = mapping(data, "reviewed")
     review = CrosswalkReview(
         by=text(raw_review, "by"),
-        date=parse_date(raw_review.get("date"), span_of(raw_review, "date", path), "reviewed.date", problems),
+        reviewed_on=parse_date(raw_review.get("date"), span_of(raw_review, "date", path), "reviewed.date", problems),
         next_review=parse_date(raw_review.get("next_review"), span_of(raw_review, "next_review", path),
                                "reviewed.next_review", problems),
         span=span_of(data, "reviewed", path))

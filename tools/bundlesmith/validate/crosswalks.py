@@ -100,6 +100,6 @@ def _review(crosswalk: Crosswalk, today: date) -> list[Diagnostic]:
     if review.next_review and review.next_review < today:
         problems.append(warning(review.span, "crosswalk-review-overdue",
                                 f"the review of crosswalk '{crosswalk.id}' was due on {review.next_review}"))
-    if review.date and review.next_review and review.next_review < review.date:
+    if review.reviewed_on and review.next_review and review.next_review < review.reviewed_on:
         problems.append(warning(review.span, "review-dates", "next_review is before the review date"))
     return problems
