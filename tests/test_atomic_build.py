@@ -272,3 +272,47 @@ def test_a_worker_killed_mid_build_is_reported_and_leaves_build_untouched(monkey
         (f"{previous_build}: error: a worker process of the build stopped unexpectedly (try again with fewer "
          "--jobs: each worker needs memory of its own) [worker-lost]")]
     assert snapshot(previous_build) == before
+
+
+def old_records(out: Path) -> dict[str, Path]:
+    """What an older bundlesmith left in build/ beside its outputs: its fingerprint of the whole build, its
+    pickled load cache and the reuse keys it kept in the output folders."""
+    records = {rel: out / rel for rel in (".bundlesmith-cache.json", ".bundlesmith-cache/load.pickle",
+                                          "scorm/.bundlesmith-packages.json", "print/.bundlesmith-handbooks.json")}
+    for path in records.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('{"old": true}')
+    return records
+
+
+def test_the_next_successful_build_removes_what_older_versions_recorded_in_build(monkeypatch, sample_root,
+                                                                              previous_build):
+    records = old_records(previous_build)
+    monkeypatch.setattr(schedule, "_renderer", fake_outputs(None, RuntimeError()))
+    assert run_build(sample_root, previous_build).ok
+    assert [rel for rel, path in records.items() if path.exists()] == []
+    assert (previous_build / ".bundlesmith-state.json").is_file()  # the one record a build keeps now
+
+
+def test_a_failed_build_leaves_the_old_records_with_the_old_outputs(monkeypatch, sample_root, previous_build):
+    records = old_records(previous_build)
+    monkeypatch.setattr(schedule, "_renderer", fake_outputs("site", RuntimeError("site broke")))
+    with pytest.raises(RuntimeError, match="site broke"):
+        run_build(sample_root, previous_build)
+    # (the load cache, which check keeps up to date whatever the build does, has dropped its old pickle)
+    assert [rel for rel, path in records.items() if path.exists()] == [
+        ".bundlesmith-cache.json", "scorm/.bundlesmith-packages.json", "print/.bundlesmith-handbooks.json"]
+
+
+def test_removing_old_records_never_reaches_through_a_symlink(monkeypatch, sample_root, previous_build, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "load.pickle").write_text("not bundlesmith's")
+    (elsewhere / "fingerprint.json").write_text("not bundlesmith's either")
+    (previous_build / ".bundlesmith-cache").symlink_to(elsewhere, target_is_directory=True)
+    (previous_build / ".bundlesmith-cache.json").symlink_to(elsewhere / "fingerprint.json")
+    monkeypatch.setattr(schedule, "_renderer", fake_outputs(None, RuntimeError()))
+    assert run_build(sample_root, previous_build).ok
+    assert not (previous_build / ".bundlesmith-cache.json").is_symlink()  # the link itself is gone
+    assert (elsewhere / "fingerprint.json").read_text() == "not bundlesmith's either"
+    assert (elsewhere / "load.pickle").read_text() == "not bundlesmith's"  # a symlinked folder is not entered

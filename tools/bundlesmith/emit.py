@@ -2,7 +2,8 @@
 
 Renderers return bytes (output_files.Tree); this module puts them in the staging folder, links files
 that exist already (this build's packages into its site, the last build's verified files), and
-replaces single files atomically (the load cache that `check` keeps in build/).
+replaces single files atomically (the load cache that `check` keeps in build/). A build that succeeds
+also removes the records older versions kept in build/ (state.OBSOLETE).
 
 A build that fails at any point (bad content, a render error, a full disk, Ctrl-C) removes its staging
 folder and leaves the previous build/ exactly as it was.
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 
+from bundlesmith import state
 from bundlesmith.output_files import Existing
 
 
@@ -95,6 +97,31 @@ class Staging:
         finally:
             shutil.rmtree(trash, ignore_errors=True)
         self._committed = True
+        remove_records(self.out, state.OBSOLETE)
+
+
+def remove_records(out: Path, records: Iterable[str]) -> None:
+    """Remove files older versions kept in build/ (`records`: paths from build/), each only where it is a
+    file or a link in a folder of build/ itself: nothing is followed through a symlinked folder, and a
+    symlink at a record's place is removed, not what it points at."""
+    for record in records:
+        *folders, name = record.split("/")
+        try:
+            fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return
+        try:
+            for folder in folders:
+                inner = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+                os.close(fd)
+                fd = inner
+            kind = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
+            if stat.S_ISREG(kind) or stat.S_ISLNK(kind):
+                os.unlink(name, dir_fd=fd)
+        except OSError:
+            pass  # not there (or not ours to reach): nothing to remove
+        finally:
+            os.close(fd)
 
 
 def remove_stale(out: Path) -> None:

@@ -21,6 +21,16 @@ from bundlesmith.signing import seal, unseal
 
 FILE = ".bundlesmith-state.json"
 KIND = "build-state"
+# The records older versions kept in build/ (paths from build/), replaced by this file and the load cache's
+# JSON: never read, and removed by the next build that succeeds (emit.Staging.commit, never through a
+# symlink) and, for the load cache's own folder, by the next save of that cache.
+OBSOLETE = (
+    ".bundlesmith-cache.json",  # the whole build's fingerprint, for "nothing changed"
+    ".bundlesmith-cache/load.pickle",  # the load cache before it was JSON
+    "scorm/.bundlesmith-packages.json",  # each package's reuse key
+    "reports/.bundlesmith-keys.json",  # each report's reuse key
+    "print/.bundlesmith-handbooks.json",  # each handbook's reuse key
+)
 
 
 @dataclass(frozen=True)

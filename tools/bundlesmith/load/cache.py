@@ -38,7 +38,7 @@ from typing import Any
 
 import msgspec
 
-from bundlesmith import signing
+from bundlesmith import signing, state
 from bundlesmith.load import codec
 from bundlesmith.load.yaml_source import MAX_FILE_BYTES
 
@@ -207,8 +207,9 @@ class LoadCache:
         return data
 
 
-# Written by bundlesmith before 0.2 (a pickle) and never read: removed when the cache is saved.
-OBSOLETE = ("load.pickle",)
+# What older versions kept beside the cache (state.OBSOLETE, the one list) and never read: removed when the
+# cache is saved.
+OBSOLETE = tuple(path.removeprefix(f"{FOLDER}/") for path in state.OBSOLETE if path.startswith(f"{FOLDER}/"))
 
 
 def file_digest(raw: bytes, context: str = "") -> str:
