@@ -97,6 +97,9 @@ _TABLE = (
     ("markdown", "answers-in-one-position", ("Warning: the right answer of every question of a knowledge check sits "
      "in the same position (say, always the first choice). Learners see the choices shuffled, but print, pages "
      "read without script and exports keep the written order: put the right answers in different positions.")),
+    ("markdown", "quiz-inside-html", ("Warning: the knowledge check (```quiz) is written inside raw HTML (a "
+     "`<details>` block, say). Raw HTML reaches the page whole, through the sanitiser, so the check cannot sit "
+     "inside it: every output shows it after that HTML ends. Move the ```quiz block out of the HTML.")),
     ("markdown", "bad-slot", "A slot (`::: name`) has a name that is not lower-case letters, digits and '-'."),
     ("markdown", "raw-html", "Raw HTML in a module; write Markdown instead (it is what every output can render)."),
     ("markdown", "empty-link", "A link or image has no target."),

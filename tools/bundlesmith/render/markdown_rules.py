@@ -25,6 +25,7 @@ import nh3
 
 from bundlesmith.markdown import SLOT_INFO, MdToken, configured, is_decorative, slugify
 from bundlesmith.model import QUIZ_TOKEN
+from bundlesmith.raw_html import OpenElements, heading_levels, holds_html, move_headings, pieces
 from bundlesmith.render.module_links import ModuleLinks
 from bundlesmith.render.url_policy import Layout, Link, UrlPolicy
 
@@ -266,14 +267,21 @@ def _table_close(self: RendererHTML, tokens: Sequence[Token], idx: int, options:
     return "</table></div>\n"
 
 
+def _raw_html(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    """Raw HTML as written (the sanitiser makes it safe), its headings moved with the Markdown's: read by an
+    HTML tokenizer (bundlesmith.raw_html), so only real heading tags move."""
+    return move_headings(tokens[idx].content, _state(env).shift)
+
+
 def _quiz(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-    return ""  # the knowledge check is bundlesmith's own markup: it goes between sanitised parts (_segments)
+    return ""  # the knowledge check is bundlesmith's own markup: it goes between sanitised parts (render_tokens)
 
 
 RULES: dict[str, Callable[..., str]] = {
     "link_open": _link_open, "link_close": _link_close, "image": _image, "heading_open": _heading,
     "heading_close": _heading, "container_slot_open": _slot_open, "container_slot_close": _slot_close,
-    "table_open": _table_open, "table_close": _table_close, QUIZ_TOKEN: _quiz,
+    "table_open": _table_open, "table_close": _table_close, "html_block": _raw_html, "html_inline": _raw_html,
+    QUIZ_TOKEN: _quiz,
 }
 
 
@@ -304,21 +312,41 @@ _NO_STATE = RenderState(ModuleLinks({}, (), ()), UrlPolicy(_no_policy, _no_polic
 
 
 def render_tokens(tokens: Sequence[Token], state: RenderState, quiz: Callable[[], str]) -> str:
-    """The tokens as sanitised HTML, with the knowledge check (`quiz()`) where its token is (after the
-    block that holds it, when it is inside one: the sanitiser sees whole blocks only)."""
+    """The tokens as sanitised HTML, with the knowledge check (`quiz()`) where its token is. The sanitiser
+    sees whole blocks only, so a check inside a block comes after it: after a Markdown container, and after
+    the raw HTML element that holds it once that is closed (`check` warns of that: quiz-inside-html)."""
     md = renderer()
     env: dict[str, Any] = {"bs": state}
     parts: list[str] = []
     start, depth, waiting = 0, 0, False
+    placed = not any(token.type == QUIZ_TOKEN for token in tokens)
+    # The raw HTML elements open up to the check, then until it can be placed (read only where there are any).
+    raw = None if placed or not any(holds_html(token) for token in tokens) else OpenElements()
     for index, token in enumerate(tokens):
+        if placed:
+            break
         if token.block:
             depth += token.nesting
+        if raw is not None:
+            raw.feed_all(pieces(token))
         waiting = waiting or token.type == QUIZ_TOKEN
-        if waiting and depth == 0:
+        if waiting and depth == 0 and not (raw and raw.stack):
             parts.append(sanitise(md.renderer.render(tokens[start:index + 1], md.options, env), state))
             parts.append((quiz() if state.layout.quiz else "") + "\n")
-            start, waiting = index + 1, False
+            start, waiting, placed = index + 1, False, True
     if start < len(tokens):
         parts.append(sanitise(md.renderer.render(tokens[start:], md.options, env), state))
+    if waiting:  # raw HTML never closed: the check comes last
+        parts.append((quiz() if state.layout.quiz else "") + "\n")
     return "".join(parts)
+
+
+def levels(tokens: Sequence[Token] | Sequence[MdToken]) -> list[int]:
+    """The level of every heading of a body: the Markdown's and those its raw HTML writes."""
+    found = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    for token in tokens:
+        if holds_html(token):
+            for piece in pieces(token):
+                found += heading_levels(piece)
+    return found
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from bundlesmith.markdown import parse, unpack_tokens
 from bundlesmith.model import Heading, Module, ParsedBody
-from bundlesmith.render.markdown_rules import RenderState, render_tokens, sanitise, words
+from bundlesmith.render.markdown_rules import RenderState, levels, render_tokens, sanitise, words
 from bundlesmith.render.module_links import ModuleLinks, module_links, module_paths, referenced_assets
 from bundlesmith.render.quiz_html import answer_key, quiz_salt, render_quiz
 from bundlesmith.render.url_policy import Layout, UrlPolicy
@@ -90,9 +90,9 @@ class RenderedModule:
         heads = [i for i, t in enumerate(tokens) if t.type == "heading_open"]
         dropped = bool(layout.drop_title and heads and tokens[heads[0]].tag == "h1"
                        and words(tokens[heads[0] + 1].children or (), 0, "").strip() == layout.drop_title.strip())
-        if layout.top:
-            shifted = heads[1:] if dropped else heads
-            state.shift = layout.top - min((int(tokens[i].tag[1]) for i in shifted), default=layout.top)
+        if layout.top:  # the highest heading left, raw HTML's included, goes to `top`
+            shifted = tokens[:heads[0]] + tokens[heads[0] + 3:] if dropped else tokens
+            state.shift = layout.top - min(levels(shifted), default=layout.top)
         else:
             state.shift = layout.demote
         if dropped:
@@ -142,5 +142,5 @@ def render_markdown(text: str, policy: UrlPolicy, layout: Layout) -> str:
     tokens = parse(text)
     state = RenderState(ModuleLinks({}, (), ()), policy, layout, ())
     if layout.top:
-        state.shift = layout.top - min((int(t.tag[1]) for t in tokens if t.type == "heading_open"), default=layout.top)
+        state.shift = layout.top - min(levels(tokens), default=layout.top)
     return render_tokens(tokens, state, lambda: "")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bundlesmith.diagnostics import Diagnostic, did_you_mean, error, warning
-from bundlesmith.model import AUTO_MARKED_METHODS, STRENGTHS, Catalogue, Module
+from bundlesmith.markdown import unpack_tokens
+from bundlesmith.model import AUTO_MARKED_METHODS, QUIZ_TOKEN, STRENGTHS, Catalogue, Module
+from bundlesmith.raw_html import open_around
 from bundlesmith.validate.memo import Alignments, Memo
 
 
@@ -26,6 +28,7 @@ def check_modules(catalogue: Catalogue, memo: Memo | None = None) -> list[Diagno
             problems += alignment_problems
         problems += _check_outcomes(module)
         problems += _check_answer_positions(module)
+        problems += _check_quiz_place(module)
         for level in module.levels:
             if levels and level not in levels:
                 problems.append(error(module.span, "unknown-level",
@@ -124,6 +127,23 @@ def _check_answer_positions(module: Module) -> list[Diagnostic]:
     return [warning(quiz.span, "answers-in-one-position",
                     f"the right answer of every question of the knowledge check is {where}",
                     "put the right answers in different positions")]
+
+
+def _check_quiz_place(module: Module) -> list[Diagnostic]:
+    """A warning when the knowledge check is written inside raw HTML (a `<details>` block, say): raw HTML
+    reaches the page whole, through the sanitiser, and the check (bundlesmith's own markup) cannot be put
+    inside it, so every output shows it after that HTML ends (render/markdown_rules.render_tokens)."""
+    if not module.raw_html or module.quiz is None or module.prepared is None:
+        return []
+    tokens = unpack_tokens(module.prepared.tokens)  # only a module with raw HTML and a check gets here
+    at = next((index for index, token in enumerate(tokens) if token.type == QUIZ_TOKEN), None)
+    around, closed = open_around(tokens, at) if at is not None else ((), True)
+    if not around:
+        return []
+    where = f"after the </{around[0]}>" if closed else f"at the end of the module (the <{around[0]}> is never closed)"
+    return [warning(module.quiz.span, "quiz-inside-html",
+                    f"the knowledge check is inside raw HTML (<{around[-1]}>), where it cannot be shown: it comes "
+                    f"{where}", "move the ```quiz block out of the HTML")]
 
 
 def _check_cycles(catalogue: Catalogue) -> list[Diagnostic]:
