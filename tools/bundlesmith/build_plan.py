@@ -13,14 +13,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bundlesmith import inputs, state
 from bundlesmith.diagnostics import Diagnostic
 from bundlesmith.model import Bundle, Catalogue
-from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.packages import PackageRecord, is_package_of, package_filename, provenance_filename, read_record
-from bundlesmith.render.scorm_plan import PackagePlan, plan_package
 from bundlesmith.signing import file_sha256
+
+if TYPE_CHECKING:  # the renderers are imported only by a build that gets past the no-op check
+    from bundlesmith.render.cache import RenderCache
+    from bundlesmith.render.scorm_plan import PackagePlan
 
 OUTPUTS = ("site", "scorm", "reports", "lms", "badges", "case", "print")
 KITS = ("lms", "badges")  # small files per view, made in the main process after the rest
@@ -155,6 +158,8 @@ def chosen_bundles(catalogue: Catalogue, options: BuildOptions) -> tuple[Bundle,
 def plan(options: BuildOptions, catalogues: list[Catalogue], known: inputs.InputSet,
          previous: state.BuildState) -> BuildPlan:
     """The build of these views: what each output holds, and what is kept from the last build."""
+    from bundlesmith.render.cache import RenderCache
+
     modules = RenderCache()
     sources = known.known()  # packaging reads no source again to hash it
     packages = _Packages(options, previous, known.tool, sources, modules) if "scorm" in options.only else None
@@ -188,6 +193,7 @@ class _Packages:
 
     def slots(self, k: int, catalogue: Catalogue, bundles: tuple[Bundle, ...]) -> tuple[Slot, ...]:
         from bundlesmith.render.scorm import Target, package_key
+        from bundlesmith.render.scorm_plan import plan_package
 
         variant = catalogue.variant.id if catalogue.variant else None
         out: list[Slot] = []
