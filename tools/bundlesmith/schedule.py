@@ -27,7 +27,7 @@ import multiprocessing.pool
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType, TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from bundlesmith import state
 from bundlesmith.build_plan import KITS, BuildPlan, KeptPackage, PackageJob
@@ -36,6 +36,9 @@ from bundlesmith.emit import Staging
 from bundlesmith.output_files import Existing
 from bundlesmith.render.packages import PackageRecord, provenance_filename
 from bundlesmith.workers import ignore_interrupts
+
+if TYPE_CHECKING:  # imported where handbooks are printed, not by every build
+    from bundlesmith.render.handbooks import Printing
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total): cli.py shows it on a terminal
 T = TypeVar("T")
@@ -62,7 +65,7 @@ class Work:
     plan: BuildPlan
     stage: Staging
     jobs: tuple[PackageJob, ...]
-    printing: Any = None  # render.handbooks.Printing: the handbooks' HTML, made before the workers fork
+    printing: Printing | None = None  # the handbooks' HTML, made before the workers fork
 
 
 def render(plan: BuildPlan, stage: Staging, echo: Callable[[str], None], progress: Progress) -> Made:
@@ -134,7 +137,7 @@ def render(plan: BuildPlan, stage: Staging, echo: Callable[[str], None], progres
     return made
 
 
-def _prepare(plan: BuildPlan) -> Any:
+def _prepare(plan: BuildPlan) -> Printing | None:
     """In this process, before any worker forks: every module a site or package shows rendered (once), the
     site's code imported, and the handbooks' HTML made (their reuse keys hash it)."""
     for job in plan.jobs:
@@ -149,10 +152,11 @@ def _prepare(plan: BuildPlan) -> Any:
     if not plan.wants("print"):
         return None
     options = plan.options
-    return _renderer("handbooks").Printing(
+    printing: Printing = _renderer("handbooks").Printing(
         [(view.catalogue, list(view.bundles)) for view in plan.views], plan.modules,
         previous=None if options.force else options.out / "print", others=bool(options.bundles),
         recorded=plan.previous.handbooks, derive=plan.inputs.derive)
+    return printing
 
 
 def _stage_kept(plan: BuildPlan, stage: Staging) -> None:
@@ -215,7 +219,9 @@ def _reports(work: Work, k: int, records: list[PackageRecord]) -> dict[str, Any]
 
 
 def _layout(work: Work, i: int) -> bytes:
-    return _renderer("handbooks").pdf_bytes(work.printing.jobs[i])  # type: ignore[no-any-return]
+    assert work.printing is not None, "layouts are queued only when handbooks are printed"
+    pdf: bytes = _renderer("handbooks").pdf_bytes(work.printing.jobs[i])
+    return pdf
 
 
 def _kits(plan: BuildPlan, stage: Staging, echo: Callable[[str], None]) -> list[str]:
