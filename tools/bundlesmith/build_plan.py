@@ -24,6 +24,7 @@ from bundlesmith.signing import file_sha256
 if TYPE_CHECKING:  # the renderers are imported only by a build that gets past the no-op check
     from bundlesmith.render.cache import RenderCache
     from bundlesmith.render.scorm_plan import PackagePlan
+    from bundlesmith.render.site_reuse import SiteReuse
 
 OUTPUTS = ("site", "scorm", "reports", "lms", "badges", "case", "print")
 KITS = ("lms", "badges")  # small files per view, made in the main process after the rest
@@ -95,6 +96,7 @@ class ViewPlan:
     bundles: tuple[Bundle, ...]  # the bundles built (all, or those --bundle names), by id
     packages: tuple[Slot, ...] = ()
     site: str | None = None  # its site's folder in build/, when sites are built
+    pages: SiteReuse | None = None  # with a site: its pages' keys, and the last build's pages it keeps
     reports: str | None = None  # its reports' folder in build/, when reports are built
 
     @property
@@ -163,17 +165,32 @@ def plan(options: BuildOptions, catalogues: list[Catalogue], known: inputs.Input
     modules = RenderCache()
     sources = known.known()  # packaging reads no source again to hash it
     packages = _Packages(options, previous, known.tool, sources, modules) if "scorm" in options.only else None
+    module_files = {m.path for catalogue in catalogues for m in catalogue.modules.values()}
     views = []
     for k, catalogue in enumerate(catalogues):
         bundles = chosen_bundles(catalogue, options)
         variant = catalogue.variant.id if catalogue.variant else None
+        site = site_dirname(variant) if "site" in options.only else None
         views.append(ViewPlan(
             catalogue, bundles,
             packages=packages.slots(k, catalogue, bundles) if packages is not None else (),
-            site=site_dirname(variant) if "site" in options.only else None,
+            site=site, pages=_pages(options, catalogue, known, previous, site, module_files) if site else None,
             reports=reports_dirname(variant) if "reports" in options.only else None))
     carried = packages.carried() if packages is not None and options.bundles else ()
     return BuildPlan(options, known, previous, tuple(views), modules, carried, sources)
+
+
+def _pages(options: BuildOptions, catalogue: Catalogue, known: inputs.InputSet, previous: state.BuildState,
+           site: str, module_files: set[str]) -> SiteReuse:
+    """A site's page keys, and the pages of the last build's site kept because theirs are unchanged."""
+    from bundlesmith.render.site_reuse import SiteReuse, kept_pages, page_keys
+
+    keys = page_keys(catalogue, known, module_files, {"packages": "scorm" in options.only,
+                                                      "reports": "reports" in options.only})
+    folder = options.out / site
+    if options.force or not _real_folder(folder, options.out):
+        return SiteReuse(keys)
+    return SiteReuse(keys, kept_pages(previous.sites.get(site), folder, keys))
 
 
 class _Packages:

@@ -81,8 +81,10 @@ def render(plan: BuildPlan, stage: Staging, echo: Callable[[str], None], progres
     with Pool(work, min(options.workers, tasks)) as pool:
         built = {k: pool.submit(_site, k) for k in sites}
         if sites:
+            kept = sum(len(views[k].pages.kept) for k in sites if views[k].pages is not None)
             echo(f"site: {', '.join(views[k].label for k in sites)}"
-                 + (f" (side by side, in {pool.processes} processes)" if pool.processes > 1 and len(sites) > 1 else ""))
+                 + (f" (side by side, in {pool.processes} processes)" if pool.processes > 1 and len(sites) > 1 else "")
+                 + (f"; {kept} page(s) unchanged since the last build, kept" if kept else ""))
         packages = [pool.submit(_packages, group) for group in _groups(work.jobs)]
         if plan.wants("scorm"):
             total = sum(len(view.packages) for view in views)
@@ -113,11 +115,14 @@ def render(plan: BuildPlan, stage: Staging, echo: Callable[[str], None], progres
             echo(f"print: {len(printing.jobs)} handbook(s) for {len(views)} view(s)"
                  + (f"; {printing.reused} unchanged since the last build, kept" if printing.reused else ""))
         report_keys = {folder: running.get() for folder, running in reports.items()}
+        recorded: dict[str, Any] = {}
         for k in sites:  # written once, complete: their downloads exist now
             view = views[k]
             assert view.site is not None
+            site = built[k].get()
+            recorded[view.site] = site.record
             stage.write(view.site, _renderer("site").finish_site(
-                built[k].get(), view.catalogue, records[k], stage.path / "scorm" if plan.wants("scorm") else None,
+                site, view.catalogue, records[k], stage.path / "scorm" if plan.wants("scorm") else None,
                 stage.path / view.reports if view.reports is not None else None))
             made.written.append(view.site)
         if reports:
@@ -133,7 +138,8 @@ def render(plan: BuildPlan, stage: Staging, echo: Callable[[str], None], progres
         plan.inputs.key, state.listings(stage.path, made.written),
         plan.package_states(every, stage.path / "scorm") if plan.wants("scorm") else plan.previous.packages,
         report_keys if plan.wants("reports") else plan.previous.reports,
-        printing.entries if printing is not None else plan.previous.handbooks)
+        printing.entries if printing is not None else plan.previous.handbooks,
+        recorded if plan.wants("site") else plan.previous.sites)
     return made
 
 
@@ -145,9 +151,13 @@ def _prepare(plan: BuildPlan) -> Printing | None:
             for module in sco.modules:
                 plan.modules.get(module, job.plan.catalogue)
     if plan.wants("site"):
+        from bundlesmith.render.site_plan import module_uri
+
         for view in plan.views:
+            kept = view.pages.kept if view.pages is not None else {}
             for module in view.catalogue.modules.values():
-                plan.modules.get(module, view.catalogue)
+                if module_uri(module.id) not in kept:
+                    plan.modules.get(module, view.catalogue)
         _renderer("site").prepare()
     if not plan.wants("print"):
         return None
@@ -180,7 +190,7 @@ def _site(work: Work, k: int) -> Any:
         return _renderer("site").build_site(
             view.catalogue, work.plan.modules, work.stage.path / view.site, work.plan.options,
             reports_dir=work.stage.path / view.reports if view.reports is not None else None, packages=None,
-            scorm_dir=work.stage.path / "scorm" if work.plan.wants("scorm") else None)
+            scorm_dir=work.stage.path / "scorm" if work.plan.wants("scorm") else None, reuse=view.pages)
     finally:
         release_memory()
 

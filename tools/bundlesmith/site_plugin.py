@@ -11,9 +11,10 @@ and checks the project again on every save. The plugin loads nothing itself.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -28,8 +29,10 @@ from mkdocs.utils import get_relative_url
 
 from bundlesmith.model import Catalogue
 from bundlesmith.render.cache import RenderCache
+from bundlesmith.render.module_links import module_paths, referenced_assets
 from bundlesmith.render.site_pages import Download, PageRenderer, SiteContext
 from bundlesmith.render.site_plan import SitePage, navigation, plan
+from bundlesmith.render.site_reuse import KeptPage
 
 log = logging.getLogger("mkdocs.plugins.bundlesmith")
 
@@ -56,6 +59,8 @@ class SiteInputs:
     list is put in before mkdocs writes it (on_post_page). With `downloads=None` those pages are held back
     for the caller (render/site.finish_site): the build writes them once the packages and reports exist.
     `problems`: content errors while previewing (the last version that worked is shown, with them).
+    `kept`: pages of the last build kept as they are (render/site_reuse.py), by source path: mkdocs neither
+    reads nor writes them (a dirty build), and their entries go back into the search index.
     """
 
     catalogue: Catalogue
@@ -64,6 +69,7 @@ class SiteInputs:
     packages_built: bool = False
     reports_built: bool = False
     problems: tuple[str, ...] = ()
+    kept: Mapping[str, KeptPage] = field(default_factory=dict)
 
 
 class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):  # type: ignore[no-untyped-call]  # as above
@@ -77,6 +83,12 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):  # type: ignore[no-untyp
         self.listed: dict[str, list[Download]] | None = None  # inputs.downloads(), once asked for
         self.later: dict[str, str] = {}  # page (path in the site) -> its URL, for pages whose download lists come last
         self.held: dict[str, tuple[str, str]] = {}  # such pages mkdocs did not write: path -> (URL, HTML)
+        self.kept: dict[str, KeptPage] = {}  # pages of the last build this one keeps, by source path
+        self.dests: dict[str, str] = {}  # generated page -> its file in the site
+        self.order: list[str] = []  # every page's source path, in the order mkdocs builds them
+        self.entries: dict[str, int] = {}  # page rendered -> how many entries the search index has for it
+        self.slices: dict[str, tuple[int, int]] = {}  # every page -> (first entry, entries) in the search index
+        self._counted = 0
 
     def provide(self, inputs: SiteInputs) -> None:
         self.inputs = inputs
@@ -120,23 +132,31 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):  # type: ignore[no-untyp
         catalogue = inputs.catalogue
         context = SiteContext(catalogue, inputs.cache, config.site_name, config.site_description or "",
                               inputs.packages_built, inputs.reports_built)
-        self.later, self.held, self.listed = {}, {}, None
+        self.later, self.held, self.listed, self.entries, self.slices, self.dests = {}, {}, None, {}, {}, {}
         self.renderer = PageRenderer(context)
         self.pages = {p.src_uri: p for p in plan(catalogue, config.site_name)}
+        # Pages are kept only where the search index can be given their entries back (or there is none).
+        self.kept = dict(inputs.kept) if _search_entries(config) is not None or not _searches(config) else {}
         for uri in self.pages:
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 log.warning(f"{existing.src_uri} in {config.docs_dir} is replaced by the generated page")
                 files.remove(existing)
-            files.append(File.generated(config, uri, content=""))
+            page = (_KeptPage if uri in self.kept else File).generated(config, uri, content="")
+            if uri in self.kept and page.dest_uri != self.kept[uri].dest_uri:  # the site's URLs changed
+                del self.kept[uri]
+                page = File.generated(config, uri, content="")
+            self.dests[uri] = page.dest_uri
+            files.append(page)
         static = {
             CSS: ASSETS / "bundlesmith.css",
             JS: ASSETS / "bundlesmith.js",
             SHIM: _shim_source(catalogue.root),
             f"{SITE_ASSETS}/iframe-worker/LICENSE": ASSETS / "iframe-worker" / "LICENSE",
         }
+        paths = module_paths(catalogue)
         for module in catalogue.modules.values():  # images and files the modules use, at their project path
-            for asset in inputs.cache.get(module, catalogue).assets:
+            for asset in referenced_assets(module, paths):
                 source = catalogue.root / asset
                 if source.is_file():
                     static[asset] = source
@@ -154,6 +174,10 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):  # type: ignore[no-untyp
             own = [f.src_uri for f in files.documentation_pages() if f.src_uri not in self.pages]
             config.nav = navigation(catalogue, sorted(own))
         return files
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        self.order = [f.src_uri for f in files.documentation_pages()]
+        return env
 
     # -- pages -----------------------------------------------------------------------------------
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -187,7 +211,37 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):  # type: ignore[no-untyp
         page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]  # the headings, as mkdocs' toc tokens
         return _error_banner(self._inputs().problems) + rendered.html
 
+    @event_priority(100)  # before the search plugin indexes the page
+    def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        entries = _search_entries(config)
+        self._counted = len(entries) if entries is not None else 0
+        return context
+
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        entries = _search_entries(config)
+        self.entries[page.file.src_uri] = (len(entries) if entries is not None else 0) - self._counted
+        return self._listed(output, page)
+
+    @event_priority(100)  # before the search plugin writes its index
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """The search index in page order, as a full build makes it: each kept page's entries come back
+        from the last build's index, in that page's place; every page's place is noted (self.slices)."""
+        entries = _search_entries(config)
+        if entries is None:
+            return
+        fresh, at = list(entries), 0
+        ordered: list[dict[str, Any]] = []
+        for uri in self.order:
+            if uri in self.kept:
+                mine = list(self.kept[uri].entries)
+            else:
+                count = self.entries.get(uri, 0)
+                mine, at = fresh[at:at + count], at + count
+            self.slices[uri] = (len(ordered), len(mine))
+            ordered += mine
+        entries[:] = ordered
+
+    def _listed(self, output: str, page: Page) -> str:
         """A page's download lists, put in before the page is written: now, when the caller gave them, else
         the page is held back (mkdocs writes no empty page) for the caller to write once its packages and
         reports exist (render/site.finish_site). No page is written twice."""
@@ -201,6 +255,27 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):  # type: ignore[no-untyp
         if self.listed is None:
             self.listed = downloads()
         return self._renderer().fill_later(output, self.listed, lambda uri: get_relative_url(uri, url))
+
+
+class _KeptPage(File):
+    """A page the last build wrote from the same inputs: mkdocs neither reads nor writes it (see SiteInputs)."""
+
+    def is_modified(self) -> bool:
+        return False
+
+
+def _search_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
+    """The entries of the site's search index as mkdocs-material's search plugin collects them, if it runs."""
+    for plugin in config.plugins.values():
+        entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+        if isinstance(entries, list):
+            return entries
+    return None
+
+
+def _searches(config: MkDocsConfig) -> bool:
+    """Whether a search plugin runs (one whose index the site cannot give kept pages' entries back to)."""
+    return any(name.rpartition("/")[2] == "search" for name in config.plugins)
 
 
 class _PublishedFile(File):

@@ -40,7 +40,9 @@ class BuildState:
     key: the input set's key (inputs.InputSet.key); outputs: each output folder's listing digest;
     packages: zip name -> {"key", "zip", "provenance"} (the reuse key and the two files' sha256);
     reports: reports folder ("reports", "reports/<variant>") -> bundle id ("" for the summary files) ->
-    {"key", "files": name -> sha256}; handbooks: file in print/ -> {"key", "sha256"}.
+    {"key", "files": name -> sha256}; handbooks: file in print/ -> {"key", "sha256"}; sites: site folder ->
+    {"index": its search index's sha256, "pages": source path -> [key, file, sha256, first entry, entries]}
+    (render/site_reuse.py).
     """
 
     key: str = ""
@@ -48,6 +50,7 @@ class BuildState:
     packages: Mapping[str, Any] = field(default_factory=dict)
     reports: Mapping[str, Any] = field(default_factory=dict)
     handbooks: Mapping[str, Any] = field(default_factory=dict)
+    sites: Mapping[str, Any] = field(default_factory=dict)
 
     def up_to_date(self, out: Path, key: str) -> bool:
         """Whether build/ holds exactly the outputs of a build with this key: the same inputs, and every
@@ -65,7 +68,8 @@ def read(out: Path) -> BuildState:
     if not isinstance(key, str) or not all(isinstance(part, dict) for part in parts):
         return BuildState()
     outputs, packages, reports, handbooks = (part for part in parts if isinstance(part, dict))
-    return BuildState(key, outputs, packages, reports, handbooks)
+    sites = data.get("sites")
+    return BuildState(key, outputs, packages, reports, handbooks, sites if isinstance(sites, dict) else {})
 
 
 def encode(state: BuildState) -> bytes:
@@ -73,7 +77,8 @@ def encode(state: BuildState) -> bytes:
     return seal(KIND, {"key": state.key, "outputs": dict(sorted(state.outputs.items())),
                        "packages": dict(sorted(state.packages.items())),
                        "reports": dict(sorted(state.reports.items())),
-                       "handbooks": dict(sorted(state.handbooks.items()))}).encode("utf-8")
+                       "handbooks": dict(sorted(state.handbooks.items())),
+                       "sites": dict(sorted(state.sites.items()))}).encode("utf-8")
 
 
 def listings(staging: Path, names: Iterable[str]) -> dict[str, str | None]:

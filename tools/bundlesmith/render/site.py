@@ -12,7 +12,7 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,8 @@ from bundlesmith.output_files import Existing, Tree
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.packages import PackageRecord
 from bundlesmith.render.site_pages import Download
+from bundlesmith.render.site_reuse import INDEX, KeptPage, SiteReuse, recorded_site
+from bundlesmith.signing import file_sha256
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -107,15 +109,26 @@ def prepare() -> None:
 
 @dataclass
 class BuiltSite:
-    """A site whose pages are written; `finish_site` adds its downloads."""
+    """A site whose pages are written; `finish_site` adds its downloads and the pages it kept."""
 
     out_dir: Path
     warnings: list[str]  # what mkdocs warned about (empty when clean)
     held: dict[str, tuple[str, str]]  # pages that list downloads, not written yet: path in the site -> (URL, HTML)
+    kept: dict[str, KeptPage] = field(default_factory=dict)  # the last build's pages it keeps, by source path
+    record: dict[str, Any] = field(default_factory=dict)  # what the build state records of it (site_reuse)
+
+
+class _NotDirty(logging.Filter):
+    """mkdocs' warning about a dirty build, which is about its --dirty option: here only pages whose
+    inputs are unchanged are left out, and the search index gets their entries back."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
 def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options: object, reports_dir: Path | None = None,
-               packages: Callable[[], list[PackageRecord]] | None = list, scorm_dir: Path | None = None) -> BuiltSite:
+               packages: Callable[[], list[PackageRecord]] | None = list, scorm_dir: Path | None = None,
+               reuse: SiteReuse | None = None) -> BuiltSite:
     """Build the site for one catalogue into out_dir.
 
     With `scorm_dir` and `reports_dir`, each bundle's page offers its SCORM packages and coverage reports:
@@ -123,6 +136,8 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options:
     can run meanwhile), and the lists go into the pages before they are written. With `packages=None` the
     pages that list downloads are held back, not written (BuiltSite.held), and finish_site() gives them,
     complete, with the files they list: the build writes them once the packages and reports exist.
+    With `reuse`, the pages it keeps are left out of the build (finish_site links them in) and the site is
+    recorded for the next build (BuiltSite.record).
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException, PluginError
@@ -132,17 +147,24 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options:
     def downloads() -> dict[str, list[Download]]:
         return _downloads(catalogue, list(packages()) if packages is not None else [], scorm_dir, reports_dir)
 
-    handler = SiteWarnings()
+    handler, quiet = SiteWarnings(), _NotDirty()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
+    logging.getLogger("mkdocs.commands.build").addFilter(quiet)
+    reuse = reuse or SiteReuse()
     try:
         with site_config(catalogue.root, site_dir=str(out_dir)) as config:  # mkdocs.yml is checked here
             plugin = attach_plugin(config)
             plugin.provide(SiteInputs(catalogue, cache, downloads if packages is not None else None,
-                                      packages_built=scorm_dir is not None, reports_built=reports_dir is not None))
+                                      packages_built=scorm_dir is not None, reports_built=reports_dir is not None,
+                                      kept=reuse.kept))
+            dirty = bool(reuse.kept)  # pages left out: only those the last build made from the same inputs
+            # The plugins are told of a normal build: the site is complete. (In a --dirty build, mkdocs-material's
+            # search plugin, which mkdocs keeps from one build to the next in a process, would merge the
+            # index of the last site it built into this one's.)
             config.plugins.on_startup(command="build", dirty=False)
             try:
-                build(config, dirty=False)
+                build(config, dirty=dirty)
             finally:
                 config.plugins.on_shutdown()
     except (MkDocsException, PluginError) as exc:  # a bad mkdocs.yml, or a plugin or theme that failed
@@ -150,7 +172,32 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options:
         raise SiteBuildError(f"the site did not build: {problems}", config_file(catalogue.root)) from None
     finally:
         logger.removeHandler(handler)
-    return BuiltSite(Path(out_dir), handler.messages, dict(plugin.held))
+        logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+    site = BuiltSite(Path(out_dir), handler.messages, dict(plugin.held), dict(plugin.kept))
+    site.record = _record(site, plugin.dests, plugin.slices, reuse)
+    return site
+
+
+def _record(site: BuiltSite, pages: dict[str, str], slices: dict[str, tuple[int, int]], reuse: SiteReuse) -> dict[str, Any]:
+    """Each page the next build may keep: generated, with a key, not held back for its downloads."""
+    found: dict[str, tuple[str, str, str, int, int]] = {}
+    for uri, (dest, sha256) in _written(site, pages).items():
+        key = reuse.keys.get(uri)
+        if key is not None and uri in slices and sha256 is not None:
+            found[uri] = (key, dest, sha256, *slices[uri])
+    return recorded_site(found, file_sha256(site.out_dir / INDEX))
+
+
+def _written(site: BuiltSite, pages: dict[str, str]) -> dict[str, tuple[str, str | None]]:
+    """Generated page -> (its file in the site, that file's sha256), for pages not held back."""
+    found: dict[str, tuple[str, str | None]] = {}
+    for uri, dest in pages.items():
+        kept = site.kept.get(uri)
+        if kept is not None:
+            found[uri] = (kept.dest_uri, kept.sha256)
+        elif dest not in site.held:
+            found[uri] = (dest, file_sha256(site.out_dir / dest))
+    return found
 
 
 def finish_site(built: BuiltSite, catalogue: Catalogue, packages: list[PackageRecord], scorm_dir: Path | None,
@@ -161,6 +208,7 @@ def finish_site(built: BuiltSite, catalogue: Catalogue, packages: list[PackageRe
 
     downloads = _downloads(catalogue, packages, scorm_dir, reports_dir)
     tree: Tree = {d.src_uri: Existing(d.source) for items in downloads.values() for d in items}
+    tree.update({page.dest_uri: Existing(page.source) for page in built.kept.values()})
     for path, (page_url, text) in built.held.items():
         filled = fill_later(text, downloads, functools.partial(_relative, page_url=page_url),
                             scorm_dir is not None, reports_dir is not None)

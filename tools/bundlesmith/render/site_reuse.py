@@ -1,0 +1,163 @@
+"""Which pages of a view's site this build keeps from the last one, because their inputs are unchanged.
+
+Every page of a site has a key derived from the build's input set (inputs.InputSet.derive):
+
+- every page shares the site's key: the view, the catalogue as any page can show it (every module's front
+  matter, headings and knowledge check, the bundles, frameworks, glossary, crosswalks, publisher), and
+  every input file that is not a module's source (mkdocs.yml and what it names, the site's own pages,
+  frameworks, bundles, variants), and the tool itself;
+- a module's page adds its own source file: a body edit changes that page's key alone.
+
+A title, a summary, an alignment, a bundle or a standard changed changes the site's key, so every page is
+rendered again: the navigation every page shows names modules and standards by title.
+
+The build state records, per site, each page it wrote with its key, its file's sha256 and where its entries
+sit in the site's search index (state.BuildState.sites). A page is kept when its key is the recorded one,
+its file in the last build still has the recorded sha256 (never read through a symlink) and so has the
+last search index, which gives the page's entries back. A page that lists downloads (SCORM packages,
+reports: they exist only once the packages do) is never recorded, so it is rendered every build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bundlesmith.inputs import InputSet
+from bundlesmith.model import Catalogue, Module
+from bundlesmith.render.site_plan import plan
+from bundlesmith.signing import file_sha256
+
+INDEX = "search/search_index.json"  # where mkdocs-material's search plugin writes the site's index
+# A module's fields that only its own page shows (its body, as text and as tokens, and what is read from it).
+_BODY_FIELDS = frozenset({"body", "body_line", "prose", "raw_html", "file"})
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """A page of the last build's site kept as it is: its file there and its entries in the search index."""
+
+    dest_uri: str
+    source: Path
+    sha256: str
+    entries: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class SiteReuse:
+    """One site's page keys (generated pages, by source path) and the pages of the last build it keeps."""
+
+    keys: Mapping[str, str] = field(default_factory=dict)
+    kept: Mapping[str, KeptPage] = field(default_factory=dict)
+
+
+def page_keys(catalogue: Catalogue, known: InputSet, module_files: Iterable[str], flags: Mapping[str, bool]) -> dict[str, str]:
+    """Each generated page's key (see the module's docstring). `module_files`: every view's module sources;
+    `flags`: what else the build makes that the pages mention (packages, reports)."""
+    sources = set(module_files)
+    shared = {path: digest for path, digest in known.files.items() if path not in sources}
+    site = known.derive("site", catalogue.variant.id if catalogue.variant else None, dict(flags),
+                        face(catalogue), sorted(shared.items()))
+    keys: dict[str, str] = {}
+    for page in plan(catalogue, ""):
+        if page.kind == "module":
+            module = catalogue.modules[page.key]
+            keys[page.src_uri] = known.derive("site-module", site, module.path, known.files.get(module.path))
+        else:
+            keys[page.src_uri] = site
+    return keys
+
+
+def face(catalogue: Catalogue) -> str:
+    """The catalogue as every page may show it, as one JSON string: everything but the modules' bodies."""
+    modules = {mid: _module_face(catalogue.modules[mid]) for mid in sorted(catalogue.modules)}
+    rest = {f.name: _plain(getattr(catalogue, f.name)) for f in dataclasses.fields(catalogue)
+            if f.repr and f.name != "modules"}
+    return json.dumps({"modules": modules, "catalogue": rest}, sort_keys=True, ensure_ascii=False)
+
+
+def _module_face(module: Module) -> dict[str, Any]:
+    found = {f.name: _plain(getattr(module, f.name)) for f in dataclasses.fields(module)
+             if f.repr and f.name not in _BODY_FIELDS and f.name != "prepared"}
+    if module.prepared is not None:  # its headings and check's title: prior-learning pages name sections
+        parsed = module.prepared
+        found["prepared"] = [_plain(parsed.headings), parsed.quiz_title, parsed.quiz_anchor]
+    return found
+
+
+def _plain(value: object) -> object:
+    """A value as plain JSON data in a stable order (sets sorted), for hashing."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.repr}
+    if isinstance(value, Mapping):
+        return [[_plain(k), _plain(v)] for k, v in sorted(value.items(), key=lambda item: repr(item[0]))]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(v) for v in value), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (Path, date)):
+        return str(value)
+    return repr(value)
+
+
+def kept_pages(recorded: object, folder: Path, keys: Mapping[str, str]) -> dict[str, KeptPage]:
+    """The pages of the last build's site (`folder`) this build keeps: recorded with the same key, their
+    file and the search index still what the state records. Anything else in build/ is not trusted."""
+    if not isinstance(recorded, Mapping) or folder.is_symlink() or not folder.is_dir():
+        return {}
+    pages, index = recorded.get("pages"), recorded.get("index")
+    if not isinstance(pages, Mapping) or not isinstance(index, str):
+        return {}
+    wanted = {uri: entry for uri, entry in pages.items()
+              if _entry(entry) is not None and keys.get(uri) == entry[0]}
+    if not wanted:
+        return {}
+    docs = _index_docs(folder / INDEX, index)
+    if docs is None:
+        return {}
+    kept: dict[str, KeptPage] = {}
+    for uri, (_, dest, sha256, start, count) in wanted.items():
+        source = folder / dest
+        if start + count > len(docs) or ".." in Path(dest).parts or file_sha256(source) != sha256:
+            continue
+        kept[uri] = KeptPage(dest, source, sha256, tuple(docs[start:start + count]))
+    return kept
+
+
+def _entry(entry: object) -> tuple[str, str, str, int, int] | None:
+    """A recorded page: [key, file in the site, its sha256, first entry in the index, number of entries]."""
+    if not isinstance(entry, list) or len(entry) != 5:
+        return None
+    key, dest, sha256, start, count = entry
+    if not all(isinstance(v, str) for v in (key, dest, sha256)) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (start, count)):
+        return None
+    return key, dest, sha256, start, count
+
+
+def _index_docs(path: Path, sha256: str) -> list[dict[str, Any]] | None:
+    """The last search index's entries, when the file is the one the state records."""
+    if file_sha256(path) != sha256:
+        return None
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    docs = data.get("docs") if isinstance(data, dict) else None
+    if not isinstance(docs, list) or not all(isinstance(d, dict) for d in docs):
+        return None
+    return docs
+
+
+def recorded_site(pages: Mapping[str, tuple[str, str, str, int, int]], index: str | None) -> dict[str, Any]:
+    """What the build state records of a site this build wrote (see kept_pages)."""
+    if index is None:
+        return {}
+    return {"index": index, "pages": {uri: list(entry) for uri, entry in sorted(pages.items())}}
