@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bundlesmith import inputs, state
 from bundlesmith.diagnostics import Diagnostic
-from bundlesmith.model import Bundle, Catalogue
+from bundlesmith.model import Bundle, Catalogue, Module
 from bundlesmith.render.packages import PackageRecord, is_package_of, package_filename, provenance_filename, read_record
 from bundlesmith.signing import file_sha256
 
@@ -166,6 +166,7 @@ def plan(options: BuildOptions, catalogues: list[Catalogue], known: inputs.Input
     sources = known.known()  # packaging reads no source again to hash it
     packages = _Packages(options, previous, known.tool, sources, modules) if "scorm" in options.only else None
     module_files = {m.path for catalogue in catalogues for m in catalogue.modules.values()}
+    faces: dict[int, tuple[Module, str]] = {}  # each module's face, worked out once for every view showing it
     views = []
     for k, catalogue in enumerate(catalogues):
         bundles = chosen_bundles(catalogue, options)
@@ -174,19 +175,19 @@ def plan(options: BuildOptions, catalogues: list[Catalogue], known: inputs.Input
         views.append(ViewPlan(
             catalogue, bundles,
             packages=packages.slots(k, catalogue, bundles) if packages is not None else (),
-            site=site, pages=_pages(options, catalogue, known, previous, site, module_files) if site else None,
+            site=site, pages=_pages(options, catalogue, known, previous, site, module_files, faces) if site else None,
             reports=reports_dirname(variant) if "reports" in options.only else None))
     carried = packages.carried() if packages is not None and options.bundles else ()
     return BuildPlan(options, known, previous, tuple(views), modules, carried, sources)
 
 
 def _pages(options: BuildOptions, catalogue: Catalogue, known: inputs.InputSet, previous: state.BuildState,
-           site: str, module_files: set[str]) -> SiteReuse:
+           site: str, module_files: set[str], faces: dict[int, tuple[Module, str]]) -> SiteReuse:
     """A site's page keys, and the pages of the last build's site kept because theirs are unchanged."""
     from bundlesmith.render.site_reuse import SiteReuse, kept_pages, page_keys
 
     keys = page_keys(catalogue, known, module_files, {"packages": "scorm" in options.only,
-                                                      "reports": "reports" in options.only})
+                                                      "reports": "reports" in options.only}, faces)
     folder = options.out / site
     if options.force or not _real_folder(folder, options.out):
         return SiteReuse(keys)

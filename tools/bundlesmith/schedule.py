@@ -81,7 +81,7 @@ def render(plan: BuildPlan, stage: Staging, echo: Callable[[str], None], progres
     with Pool(work, min(options.workers, tasks)) as pool:
         built = {k: pool.submit(_site, k) for k in sites}
         if sites:
-            kept = sum(len(views[k].pages.kept) for k in sites if views[k].pages is not None)
+            kept = sum(len(pages.kept) for pages in (views[k].pages for k in sites) if pages is not None)
             echo(f"site: {', '.join(views[k].label for k in sites)}"
                  + (f" (side by side, in {pool.processes} processes)" if pool.processes > 1 and len(sites) > 1 else "")
                  + (f"; {kept} page(s) unchanged since the last build, kept" if kept else ""))

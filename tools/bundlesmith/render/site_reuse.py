@@ -21,6 +21,7 @@ reports: they exist only once the packages do) is never recorded, so it is rende
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -56,13 +57,15 @@ class SiteReuse:
     kept: Mapping[str, KeptPage] = field(default_factory=dict)
 
 
-def page_keys(catalogue: Catalogue, known: InputSet, module_files: Iterable[str], flags: Mapping[str, bool]) -> dict[str, str]:
+def page_keys(catalogue: Catalogue, known: InputSet, module_files: Iterable[str], flags: Mapping[str, bool],
+              faces: dict[int, tuple[Module, str]] | None = None) -> dict[str, str]:
     """Each generated page's key (see the module's docstring). `module_files`: every view's module sources;
-    `flags`: what else the build makes that the pages mention (packages, reports)."""
+    `flags`: what else the build makes that the pages mention (packages, reports); `faces`: module faces
+    already worked out for another view of the same build (a national module is in every view)."""
     sources = set(module_files)
-    shared = {path: digest for path, digest in known.files.items() if path not in sources}
+    shared = sorted((path, digest) for path, digest in known.files.items() if path not in sources)
     site = known.derive("site", catalogue.variant.id if catalogue.variant else None, dict(flags),
-                        face(catalogue), sorted(shared.items()))
+                        face(catalogue, faces), shared)
     keys: dict[str, str] = {}
     for page in plan(catalogue, ""):
         if page.kind == "module":
@@ -73,31 +76,39 @@ def page_keys(catalogue: Catalogue, known: InputSet, module_files: Iterable[str]
     return keys
 
 
-def face(catalogue: Catalogue) -> str:
-    """The catalogue as every page may show it, as one JSON string: everything but the modules' bodies."""
-    modules = {mid: _module_face(catalogue.modules[mid]) for mid in sorted(catalogue.modules)}
-    rest = {f.name: _plain(getattr(catalogue, f.name)) for f in dataclasses.fields(catalogue)
-            if f.repr and f.name != "modules"}
-    return json.dumps({"modules": modules, "catalogue": rest}, sort_keys=True, ensure_ascii=False)
+def face(catalogue: Catalogue, faces: dict[int, tuple[Module, str]] | None = None) -> str:
+    """A digest of the catalogue as every page may show it: everything but the modules' bodies."""
+    faces = {} if faces is None else faces
+    digest = hashlib.sha256(repr(_plain(catalogue, skip={"modules"})).encode())
+    for mid in sorted(catalogue.modules):
+        module = catalogue.modules[mid]
+        held = faces.get(id(module))
+        if held is None or held[0] is not module:
+            held = faces[id(module)] = (module, _module_face(module))
+        digest.update(f"{mid}\0{held[1]}\n".encode())
+    return digest.hexdigest()
 
 
-def _module_face(module: Module) -> dict[str, Any]:
-    found = {f.name: _plain(getattr(module, f.name)) for f in dataclasses.fields(module)
-             if f.repr and f.name not in _BODY_FIELDS and f.name != "prepared"}
-    if module.prepared is not None:  # its headings and check's title: prior-learning pages name sections
-        parsed = module.prepared
-        found["prepared"] = [_plain(parsed.headings), parsed.quiz_title, parsed.quiz_anchor]
-    return found
+def _module_face(module: Module) -> str:
+    """A module's front matter, headings and knowledge check, as text. Its values are strings, numbers,
+    dates, tuples and frozen dataclasses of them (no set or dict, whose repr has no fixed order)."""
+    shown = [(f.name, getattr(module, f.name)) for f in dataclasses.fields(module)
+             if f.repr and f.name not in _BODY_FIELDS and f.name != "prepared"]
+    parsed = module.prepared  # its headings and check's title: prior-learning pages name sections
+    if parsed is not None:
+        shown.append(("prepared", (parsed.headings, parsed.quiz_title, parsed.quiz_anchor)))
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
-def _plain(value: object) -> object:
-    """A value as plain JSON data in a stable order (sets sorted), for hashing."""
+def _plain(value: object, skip: frozenset[str] | set[str] = frozenset()) -> object:
+    """A value as plain data in a stable order (a set or dict sorted), for hashing."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.repr}
+        return [(f.name, _plain(getattr(value, f.name))) for f in dataclasses.fields(value)
+                if f.repr and f.name not in skip]
     if isinstance(value, Mapping):
-        return [[_plain(k), _plain(v)] for k, v in sorted(value.items(), key=lambda item: repr(item[0]))]
+        return sorted(((repr(k), _plain(v)) for k, v in value.items()), key=lambda item: item[0])
     if isinstance(value, (set, frozenset)):
-        return sorted((_plain(v) for v in value), key=repr)
+        return sorted(repr(_plain(v)) for v in value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if value is None or isinstance(value, (str, int, float, bool)):

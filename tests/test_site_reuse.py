@@ -1,0 +1,114 @@
+"""A co-creator edits one module and builds again: the site keeps every page whose inputs did not change,
+renders the rest, and build/ ends up exactly as a build from scratch would leave it. Nothing found in
+build/ is trusted: a page or a search index changed there is never kept."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from bundlesmith import build, state
+from bundlesmith.build_plan import BuildOptions
+from test_build_plan import plan_of
+
+TODAY = date(2026, 6, 1)
+SITE = frozenset({"site", "scorm", "reports"})
+MODULE = "content/modules/induction/speaking-up-and-listening-up.md"
+PAGE = "modules/speaking-up-and-listening-up/index.html"
+
+
+def built(project: Path, out: Path, force: bool = False) -> None:
+    result = build.run(BuildOptions(root=project, out=out, only=SITE, today=TODAY, force=force))
+    assert result.ok, [d.format() for d in result.diagnostics]
+
+
+def files(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".bundlesmith" not in p.as_posix()}
+
+
+def edit_body(project: Path, text: str = "One more sentence.") -> None:
+    module = project / MODULE
+    module.write_text(module.read_text() + f"\n{text}\n")
+
+
+def kept(project: Path, out: Path, site: str = "site") -> set[str]:
+    view = next(v for v in plan_of(project, out, only=SITE).views if v.site == site)
+    assert view.pages is not None
+    return set(view.pages.kept)
+
+
+def test_a_body_edit_keeps_every_page_but_that_module_s_and_those_listing_downloads(project, tmp_path):
+    out = tmp_path / "build"
+    built(project, out)
+    recorded = state.read(out).sites["site"]["pages"]
+    assert "modules/speaking-up-and-listening-up/index.md" in recorded
+    assert not any((uri.startswith("bundles/") and uri.endswith("-curriculum/index.md")) or uri == "index.md"
+                   for uri in recorded), "a page that lists downloads is rendered every build"
+
+    edit_body(project)
+    keeping = kept(project, out)
+    assert "modules/speaking-up-and-listening-up/index.md" not in keeping
+    assert keeping == set(recorded) - {"modules/speaking-up-and-listening-up/index.md"}
+
+    built(project, out)
+    fresh = tmp_path / "fresh"
+    built(project, fresh, force=True)
+    assert files(out) == files(fresh)
+    assert "One more sentence." in (out / "site" / PAGE).read_text()
+
+
+def test_a_title_edit_renders_every_page_again(project, tmp_path):
+    """Every page's navigation names the modules by title."""
+    out = tmp_path / "build"
+    built(project, out)
+    module = project / MODULE
+    module.write_text(module.read_text().replace("title: Speaking up and listening up",
+                                                 "title: Speaking up, and listening up", 1))
+    assert kept(project, out) == set()
+
+
+def test_a_page_changed_in_build_is_rendered_again_and_the_others_kept(project, tmp_path):
+    out = tmp_path / "build"
+    built(project, out)
+    other = out / "site" / "modules/welcome-to-health-and-social-care/index.html"
+    other.write_text(other.read_text().replace("</main>", "<script>alert(1)</script></main>"))
+    edit_body(project)
+    keeping = kept(project, out)
+    assert "modules/welcome-to-health-and-social-care/index.md" not in keeping and len(keeping) > 20
+    built(project, out)
+    assert "alert(1)" not in other.read_text()
+    fresh = tmp_path / "fresh"
+    built(project, fresh, force=True)
+    assert files(out) == files(fresh)
+
+
+def test_a_search_index_changed_in_build_keeps_no_page(project, tmp_path):
+    """The kept pages' search entries come from the last index: only while it is what the state records."""
+    out = tmp_path / "build"
+    built(project, out)
+    index = out / "site" / "search" / "search_index.json"
+    data = json.loads(index.read_text())
+    data["docs"][1]["text"] = "<img src=x onerror=alert(1)>"
+    index.write_text(json.dumps(data, separators=(",", ":")))
+    edit_body(project)
+    assert kept(project, out) == set()
+    built(project, out)
+    assert "onerror" not in index.read_text()
+
+
+def test_pages_keep_their_keys_from_one_process_to_the_next(project):
+    """The keys hash the catalogue as text: the same in every process, whatever its hash seed."""
+    script = ("import sys; from datetime import date; from pathlib import Path; from bundlesmith import inputs, pipeline;"
+              "from bundlesmith.render.site_reuse import page_keys; root = Path(sys.argv[1]);"
+              "views = pipeline.check_all(root, (), date(2026, 6, 1)); c = views[0].catalogue;"
+              "known = inputs.hash_inputs(root, {}, date(2026, 6, 1));"
+              "print(sorted(page_keys(c, known, {m.path for m in c.modules.values()}, {}).items()))")
+    runs = [subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
+    assert runs[0] == runs[1] and "modules/" in runs[0]
