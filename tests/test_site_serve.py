@@ -78,3 +78,19 @@ def test_serve_shows_content_errors_on_the_page_until_they_are_fixed(serving):
     source.write_text(original.replace("version: 1.2.0", "version: 1.3.0"), encoding="utf-8")
     fixed = _wait_for(base + PAGE, lambda text: "1.3.0" in text)
     assert "The content has errors" not in fixed
+
+
+def test_after_a_save_serve_renders_the_edited_page_and_keeps_the_search_index_whole(serving):
+    """Only the pages whose inputs changed are rendered again; the search index still has every page."""
+    import json
+
+    project, base = serving
+    _wait_for(base + PAGE, lambda text: "Consider Amira" in text)
+    before = json.loads(_wait_for(base + "search/search_index.json", lambda text: '"docs"' in text))["docs"]
+    source = project / MODULE_FILE
+    source.write_text(source.read_text(encoding="utf-8") + "\nA sentence about Zanzibarina.\n", encoding="utf-8")
+    _wait_for(base + PAGE, lambda text: "Zanzibarina" in text)
+    after = json.loads(_wait_for(base + "search/search_index.json", lambda text: "Zanzibarina" in text))["docs"]
+    assert [d["location"] for d in after] == [d["location"] for d in before]
+    changed = [d["location"] for d, was in zip(after, before, strict=True) if d != was]
+    assert changed and all(location.startswith(PAGE) for location in changed)

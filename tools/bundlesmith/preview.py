@@ -1,26 +1,33 @@
 """`bundlesmith serve`: one preview session that loads and checks the project again on every save and
 feeds the site renderer's mkdocs plugin what to show.
 
-The session keeps what lasts between rebuilds: the rendered modules (a module that did not change is not
-rendered again) and the last catalogue that had no errors (a save that breaks the content keeps showing
-it, with the errors on every page). mkdocs' live-reload server serves the pages from a temporary folder
-and calls the session's builder after each save under content/, bundles/, the site pages or mkdocs.yml.
+The session keeps what lasts between rebuilds: the parsed files (a load cache in a folder of its own),
+the rendered modules (a module that did not change is not rendered again), the last catalogue that had
+no errors (a save that breaks the content keeps showing it, with the errors on every page), and each
+page it wrote with its key (render/site_reuse.py): after a save only the pages whose inputs changed are
+rendered again, and the search index gets the other pages' entries back. mkdocs' live-reload server
+serves the pages from a temporary folder and calls the session's builder after each save under content/,
+bundles/, the site pages or mkdocs.yml.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from bundlesmith import pipeline
+from bundlesmith import inputs, pipeline
 from bundlesmith.diagnostics import Severity
-from bundlesmith.model import Catalogue
+from bundlesmith.model import Catalogue, Module
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.site import attach_plugin, site_config
-from bundlesmith.site_plugin import SiteInputs
+from bundlesmith.render.site_reuse import KeptPage, page_keys
+from bundlesmith.site_plugin import BundlesmithPlugin, SiteInputs
 
 log = logging.getLogger("mkdocs.plugins.bundlesmith")
 
@@ -28,17 +35,39 @@ log = logging.getLogger("mkdocs.plugins.bundlesmith")
 class PreviewSession:
     """One `bundlesmith serve`: the project at `root`, national or with one variant."""
 
-    def __init__(self, root: Path, variant: str | None) -> None:
+    def __init__(self, root: Path, variant: str | None, cache_dir: Path | None = None) -> None:
         self.root, self.variant = root, variant
         self.cache = RenderCache()
         self.last_good: Catalogue | None = None
+        self.cache_dir = cache_dir  # the session's load cache (never build/'s)
+        self.written: dict[str, tuple[str, str, tuple[dict[str, Any], ...]]] = {}  # page -> (key, file, entries)
+        self.faces: dict[int, tuple[Module, str]] = {}
+
+    def kept(self, site_dir: Path, shown: SiteInputs) -> tuple[SiteInputs, dict[str, str]]:
+        """What to show with the pages the last rebuild wrote from the same inputs kept, and every page's key."""
+        known = inputs.hash_inputs(self.root, {}, date.today())
+        catalogue = shown.catalogue
+        keys = page_keys(catalogue, known, [m.path for m in catalogue.modules.values()],
+                         {"problems": list(shown.problems)}, self.faces)
+        kept = {uri: KeptPage(dest, site_dir / dest, "", entries) for uri, (key, dest, entries) in self.written.items()
+                if keys.get(uri) == key and (site_dir / dest).is_file()}
+        for uri, (_, dest, _) in self.written.items():  # a page gone from the site: its file goes too
+            if uri not in keys:
+                (site_dir / dest).unlink(missing_ok=True)
+        return dataclasses.replace(shown, kept=kept), keys
+
+    def built(self, plugin: BundlesmithPlugin, keys: dict[str, str]) -> None:
+        """Note each page this rebuild wrote or kept, with its key and search entries."""
+        self.written = {uri: (keys[uri], dest, tuple(plugin.index[start:start + count]))
+                        for uri, dest in plugin.dests.items() if uri in keys
+                        for start, count in [plugin.slices.get(uri, (0, 0))]}
 
     def inputs(self) -> SiteInputs:
         """The project checked afresh: what the plugin shows now (the errors printed, and on every page
         while the last catalogue that worked is shown)."""
         from mkdocs.exceptions import PluginError
 
-        checked = pipeline.check(self.root, self.variant)
+        checked = pipeline.check(self.root, self.variant, cache_dir=self.cache_dir)
         for d in checked.diagnostics:
             (log.error if d.severity is Severity.ERROR else log.info)(d.format())
         if checked.ok:
@@ -56,6 +85,9 @@ class PreviewSession:
         from mkdocs.livereload import LiveReloadServer
 
         site_dir = tempfile.mkdtemp(prefix="bundlesmith-serve-")
+        own_cache = self.cache_dir is None
+        if self.cache_dir is None:
+            self.cache_dir = Path(tempfile.mkdtemp(prefix="bundlesmith-serve-cache-"))
         host, _, port = dev_addr.rpartition(":")
         watched: set[str] = {str(self.root / d) for d in ("content", "bundles") if (self.root / d).is_dir()}
         mount = "/"
@@ -66,14 +98,20 @@ class PreviewSession:
             with site_config(self.root, site_dir=site_dir, dev_addr=dev_addr) as config:
                 mount = urlsplit(config.site_url or "/").path or "/"
                 config.site_url = f"http://{host}:{port}{mount}"
-                attach_plugin(config).provide(self.inputs())
+                plugin = attach_plugin(config)
+                shown, keys = self.kept(Path(site_dir), self.inputs())
+                plugin.provide(shown)
+                if shown.kept:
+                    log.info(f"{len(shown.kept)} page(s) unchanged since the last save, kept")
                 if config.config_file_path:
                     watched.add(config.config_file_path)
                 if Path(config.docs_dir).is_relative_to(self.root):
                     watched.add(config.docs_dir)
-                config.plugins.on_startup(command="serve", dirty=False)
+                config.plugins.on_startup(command="serve", dirty=False)  # (see render/site.build_site)
                 try:
-                    build(config, serve_url=config.site_url, dirty=False)
+                    self.written = {}  # until this rebuild has written every page
+                    build(config, serve_url=config.site_url, dirty=bool(shown.kept))
+                    self.built(plugin, keys)
                 finally:
                     config.plugins.on_shutdown()
 
@@ -90,3 +128,5 @@ class PreviewSession:
                 server.shutdown()
         finally:
             shutil.rmtree(site_dir, ignore_errors=True)
+            if own_cache:
+                shutil.rmtree(self.cache_dir, ignore_errors=True)

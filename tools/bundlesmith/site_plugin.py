@@ -88,6 +88,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):  # type: ignore[no-untyp
         self.order: list[str] = []  # every page's source path, in the order mkdocs builds them
         self.entries: dict[str, int] = {}  # page rendered -> how many entries the search index has for it
         self.slices: dict[str, tuple[int, int]] = {}  # every page -> (first entry, entries) in the search index
+        self.index: list[dict[str, Any]] = []  # the search index's entries, as written
         self._counted = 0
 
     def provide(self, inputs: SiteInputs) -> None:
@@ -240,6 +241,7 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):  # type: ignore[no-untyp
             self.slices[uri] = (len(ordered), len(mine))
             ordered += mine
         entries[:] = ordered
+        self.index = ordered
 
     def _listed(self, output: str, page: Page) -> str:
         """A page's download lists, put in before the page is written: now, when the caller gave them, else

@@ -57,7 +57,7 @@ class SiteReuse:
     kept: Mapping[str, KeptPage] = field(default_factory=dict)
 
 
-def page_keys(catalogue: Catalogue, known: InputSet, module_files: Iterable[str], flags: Mapping[str, bool],
+def page_keys(catalogue: Catalogue, known: InputSet, module_files: Iterable[str], flags: Mapping[str, object],
               faces: dict[int, tuple[Module, str]] | None = None) -> dict[str, str]:
     """Each generated page's key (see the module's docstring). `module_files`: every view's module sources;
     `flags`: what else the build makes that the pages mention (packages, reports); `faces`: module faces
