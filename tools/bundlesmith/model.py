@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from bundlesmith.diagnostics import Span
@@ -62,6 +63,17 @@ class Framework:
 
     def permalink(self, code: str) -> str:
         return f"{self.base_uri}{code}"
+
+    def item(self, code: str) -> StandardItem | None:
+        """The domain, standard or indicator with this code (the first in file order)."""
+        return self._by_code.get(code)
+
+    @cached_property
+    def _by_code(self) -> dict[str, StandardItem]:  # worked out once: coverage asks for every alignment
+        found: dict[str, StandardItem] = {}
+        for item in self.items:
+            found.setdefault(item.code, item)
+        return found
 
     @property
     def domains(self) -> tuple[StandardItem, ...]:
@@ -560,7 +572,7 @@ class Catalogue:
         framework = self.frameworks.get(fid)
         if framework is None:
             return None
-        return next((i for i in framework.items if i.code == code), None)
+        return framework.item(code)
 
     def framework_of(self, ref: str) -> Framework | None:
         return self.frameworks.get(ref.partition(":")[0])

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -178,6 +180,8 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):  # type: ignore[no-untyp
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         self.order = [f.src_uri for f in files.documentation_pages()]
+        if env.bytecode_cache is None:  # the theme's templates are compiled once per process, not per build
+            env.bytecode_cache = _TEMPLATES
         return env
 
     # -- pages -----------------------------------------------------------------------------------
@@ -257,6 +261,25 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):  # type: ignore[no-untyp
         if self.listed is None:
             self.listed = downloads()
         return self._renderer().fill_later(output, self.listed, lambda uri: get_relative_url(uri, url))
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates compiled, kept in memory for the next site this process builds (each build has
+    a Jinja environment of its own). A template is looked up by its name and its source's checksum."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _CompiledTemplates()
 
 
 class _KeptPage(File):

@@ -126,6 +126,17 @@ class _NotDirty(logging.Filter):
         return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
+@contextmanager
+def keeping_pages() -> Iterator[None]:
+    """While a site is built with the pages it keeps left out: without mkdocs' warning about --dirty."""
+    quiet, logger = _NotDirty(), logging.getLogger("mkdocs.commands.build")
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
 def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options: object, reports_dir: Path | None = None,
                packages: Callable[[], list[PackageRecord]] | None = list, scorm_dir: Path | None = None,
                reuse: SiteReuse | None = None) -> BuiltSite:
@@ -147,13 +158,12 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options:
     def downloads() -> dict[str, list[Download]]:
         return _downloads(catalogue, list(packages()) if packages is not None else [], scorm_dir, reports_dir)
 
-    handler, quiet = SiteWarnings(), _NotDirty()
+    handler = SiteWarnings()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
-    logging.getLogger("mkdocs.commands.build").addFilter(quiet)
     reuse = reuse or SiteReuse()
     try:
-        with site_config(catalogue.root, site_dir=str(out_dir)) as config:  # mkdocs.yml is checked here
+        with site_config(catalogue.root, site_dir=str(out_dir)) as config, keeping_pages():  # mkdocs.yml is checked here
             plugin = attach_plugin(config)
             plugin.provide(SiteInputs(catalogue, cache, downloads if packages is not None else None,
                                       packages_built=scorm_dir is not None, reports_built=reports_dir is not None,
@@ -172,7 +182,6 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options:
         raise SiteBuildError(f"the site did not build: {problems}", config_file(catalogue.root)) from None
     finally:
         logger.removeHandler(handler)
-        logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
     site = BuiltSite(Path(out_dir), handler.messages, dict(plugin.held), dict(plugin.kept))
     site.record = _record(site, plugin.dests, plugin.slices, reuse)
     return site
