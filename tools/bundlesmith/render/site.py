@@ -1,8 +1,9 @@
 """The learners' site: mkdocs-material with the bundlesmith plugin, built programmatically into out_dir.
 
 `mkdocs.yml` at the project root is the configuration users edit (theme, palette, logo, extra
-plugins); a project without one gets the default that bundlesmith ships. Never a `--dirty` build:
-it leaves an incomplete search index.
+plugins); a project without one gets the default that bundlesmith ships. A site keeps the last build's
+pages whose inputs are unchanged (render/site_reuse.py): mkdocs builds it with those pages left out (a
+dirty build) and the search index gets their entries back, so the site is the one a full build makes.
 """
 
 from __future__ import annotations
