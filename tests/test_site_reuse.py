@@ -63,14 +63,23 @@ def test_a_body_edit_keeps_every_page_but_that_module_s_and_those_listing_downlo
     assert "One more sentence." in (out / "site" / PAGE).read_text()
 
 
-def test_a_title_edit_renders_every_page_again(project, tmp_path):
-    """Every page's navigation names the modules by title."""
+def test_a_title_edit_renders_the_pages_that_name_the_module_and_keeps_the_rest(project, tmp_path):
+    """With navigation.prune a page's navigation shows only its own section: a module of another folder,
+    away from the retitled one in every bundle, is kept; every page that names it is rendered again."""
     out = tmp_path / "build"
     built(project, out)
     module = project / MODULE
     module.write_text(module.read_text().replace("title: Speaking up and listening up",
                                                  "title: Speaking up, and listening up", 1))
-    assert kept(project, out) == set()
+    keeping = kept(project, out)
+    induction = {f"modules/{p.stem}/index.md" for p in (project / "content/modules/induction").glob("*.md")}
+    assert keeping and not keeping & induction, "the retitled module's section of the navigation changed"
+    assert not {"modules/index.md", "standards/index.md", "bundles/index.md"} & keeping
+    assert any(uri.startswith("modules/") and uri not in induction for uri in keeping)
+    built(project, out)
+    fresh = tmp_path / "fresh"
+    built(project, fresh, force=True)
+    assert files(out) == files(fresh)
 
 
 def test_a_page_changed_in_build_is_rendered_again_and_the_others_kept(project, tmp_path):
@@ -108,7 +117,7 @@ def test_pages_keep_their_keys_from_one_process_to_the_next(project):
               "from bundlesmith.render.site_reuse import page_keys; root = Path(sys.argv[1]);"
               "views = pipeline.check_all(root, (), date(2026, 6, 1)); c = views[0].catalogue;"
               "known = inputs.hash_inputs(root, {}, date(2026, 6, 1));"
-              "print(sorted(page_keys(c, known, {m.path for m in c.modules.values()}, {}).items()))")
+              "print(sorted(page_keys(c, known, {}, pruned=True).items()))")
     runs = [subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
     assert runs[0] == runs[1] and "modules/" in runs[0]

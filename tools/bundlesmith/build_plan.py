@@ -165,7 +165,6 @@ def plan(options: BuildOptions, catalogues: list[Catalogue], known: inputs.Input
     modules = RenderCache()
     sources = known.known()  # packaging reads no source again to hash it
     packages = _Packages(options, previous, known.tool, sources, modules) if "scorm" in options.only else None
-    module_files = {m.path for catalogue in catalogues for m in catalogue.modules.values()}
     faces: dict[int, tuple[Module, str]] = {}  # each module's face, worked out once for every view showing it
     views = []
     for k, catalogue in enumerate(catalogues):
@@ -175,19 +174,20 @@ def plan(options: BuildOptions, catalogues: list[Catalogue], known: inputs.Input
         views.append(ViewPlan(
             catalogue, bundles,
             packages=packages.slots(k, catalogue, bundles) if packages is not None else (),
-            site=site, pages=_pages(options, catalogue, known, previous, site, module_files, faces) if site else None,
+            site=site, pages=_pages(options, catalogue, known, previous, site, faces) if site else None,
             reports=reports_dirname(variant) if "reports" in options.only else None))
     carried = packages.carried() if packages is not None and options.bundles else ()
     return BuildPlan(options, known, previous, tuple(views), modules, carried, sources)
 
 
 def _pages(options: BuildOptions, catalogue: Catalogue, known: inputs.InputSet, previous: state.BuildState,
-           site: str, module_files: set[str], faces: dict[int, tuple[Module, str]]) -> SiteReuse:
+           site: str, faces: dict[int, tuple[Module, str]]) -> SiteReuse:
     """A site's page keys, and the pages of the last build's site kept because theirs are unchanged."""
-    from bundlesmith.render.site_reuse import SiteReuse, kept_pages, page_keys
+    from bundlesmith.render.site import config_file
+    from bundlesmith.render.site_reuse import SiteReuse, kept_pages, page_keys, prunes_navigation
 
-    keys = page_keys(catalogue, known, module_files, {"packages": "scorm" in options.only,
-                                                      "reports": "reports" in options.only}, faces)
+    flags = {"packages": "scorm" in options.only, "reports": "reports" in options.only}
+    keys = page_keys(catalogue, known, flags, faces, prunes_navigation(config_file(options.root)))
     folder = options.out / site
     if options.force or not _real_folder(folder, options.out):
         return SiteReuse(keys)

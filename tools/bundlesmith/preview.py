@@ -25,8 +25,8 @@ from bundlesmith import inputs, pipeline
 from bundlesmith.diagnostics import Severity
 from bundlesmith.model import Catalogue, Module
 from bundlesmith.render.cache import RenderCache
-from bundlesmith.render.site import attach_plugin, keeping_pages, site_config
-from bundlesmith.render.site_reuse import KeptPage, page_keys
+from bundlesmith.render.site import attach_plugin, config_file, keeping_pages, site_config
+from bundlesmith.render.site_reuse import KeptPage, page_keys, prunes_navigation
 from bundlesmith.site_plugin import BundlesmithPlugin, SiteInputs
 
 log = logging.getLogger("mkdocs.plugins.bundlesmith")
@@ -47,8 +47,8 @@ class PreviewSession:
         """What to show with the pages the last rebuild wrote from the same inputs kept, and every page's key."""
         known = inputs.hash_inputs(self.root, {}, date.today())
         catalogue = shown.catalogue
-        keys = page_keys(catalogue, known, [m.path for m in catalogue.modules.values()],
-                         {"problems": list(shown.problems)}, self.faces)
+        keys = page_keys(catalogue, known, {"problems": list(shown.problems)}, self.faces,
+                         prunes_navigation(config_file(self.root)))
         kept = {uri: KeptPage(dest, site_dir / dest, "", entries) for uri, (key, dest, entries) in self.written.items()
                 if keys.get(uri) == key and (site_dir / dest).is_file()}
         for uri, (_, dest, _) in self.written.items():  # a page gone from the site: its file goes too

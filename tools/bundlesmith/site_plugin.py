@@ -178,6 +178,18 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):  # type: ignore[no-untyp
             config.nav = navigation(catalogue, sorted(own))
         return files
 
+    def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
+        """A kept page is never read, so it has the title a page rendered would give itself (its
+        meta title), for the navigation the other pages show."""
+        import html
+
+        for uri in self.kept:
+            found = files.get_file_from_path(uri)
+            spec = self.pages[uri]
+            if found is not None and found.page is not None and found.page.title is None and spec.kind != "home":
+                found.page.title = html.escape(spec.title)
+        return nav
+
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         self.order = [f.src_uri for f in files.documentation_pages()]
         if env.bytecode_cache is None:  # the theme's templates are compiled once per process, not per build

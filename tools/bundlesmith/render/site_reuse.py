@@ -23,18 +23,20 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bundlesmith.inputs import InputSet
-from bundlesmith.model import Catalogue, Module
-from bundlesmith.render.site_plan import plan
+from bundlesmith.model import Bundle, Catalogue, Module
+from bundlesmith.render.module_links import module_links, module_paths
+from bundlesmith.render.site_plan import navigation, plan
 from bundlesmith.signing import file_sha256
 
-INDEX = "search/search_index.json"  # where mkdocs-material's search plugin writes the site's index
+INDEX = "search/search_index.json"
+CATALOGUE = ("content/", "bundles/")  # the files loaded into the catalogue: pages depend on what they hold  # where mkdocs-material's search plugin writes the site's index
 # A module's fields that only its own page shows (its body, as text and as tokens, and what is read from it).
 _BODY_FIELDS = frozenset({"body", "body_line", "prose", "raw_html", "file"})
 
@@ -57,23 +59,117 @@ class SiteReuse:
     kept: Mapping[str, KeptPage] = field(default_factory=dict)
 
 
-def page_keys(catalogue: Catalogue, known: InputSet, module_files: Iterable[str], flags: Mapping[str, object],
-              faces: dict[int, tuple[Module, str]] | None = None) -> dict[str, str]:
-    """Each generated page's key (see the module's docstring). `module_files`: every view's module sources;
-    `flags`: what else the build makes that the pages mention (packages, reports); `faces`: module faces
-    already worked out for another view of the same build (a national module is in every view)."""
-    sources = set(module_files)
-    shared = sorted((path, digest) for path, digest in known.files.items() if path not in sources)
-    site = known.derive("site", catalogue.variant.id if catalogue.variant else None, dict(flags),
-                        face(catalogue, faces), shared)
+def page_keys(catalogue: Catalogue, known: InputSet, flags: Mapping[str, object],
+              faces: dict[int, tuple[Module, str]] | None = None, pruned: bool = False) -> dict[str, str]:
+    """Each generated page's key (see the module's docstring). `flags`: what else the build makes that the
+    pages mention (packages, reports); `faces`: module faces already worked out for another view of the
+    same build (a national module is in every view); `pruned`: whether each page shows only its own part
+    of the navigation (mkdocs-material's navigation.prune, see `prunes_navigation`)."""
+    shared = sorted((path, digest) for path, digest in known.files.items() if not path.startswith(CATALOGUE))
+    base = known.derive("site", catalogue.variant.id if catalogue.variant else None, dict(flags), shared)
+    whole = known.derive("site-catalogue", base, face(catalogue, faces))
+    pages = plan(catalogue, "")
+    titles = {page.src_uri: page.title for page in pages}
+    navs = _navigations(navigation(catalogue, []), titles, pruned)
+    bundles_of: dict[str, list[Bundle]] = {}
+    for bundle in sorted(catalogue.bundles.values(), key=lambda b: b.id):
+        for mid in dict.fromkeys(bundle.module_ids):
+            bundles_of.setdefault(mid, []).append(bundle)
+    faces = {} if faces is None else faces
     keys: dict[str, str] = {}
-    for page in plan(catalogue, ""):
+    for page in pages:
         if page.kind == "module":
             module = catalogue.modules[page.key]
-            keys[page.src_uri] = known.derive("site-module", site, module.path, known.files.get(module.path))
+            shown = _module_page(catalogue, module, bundles_of.get(module.id, []), faces)
+            keys[page.src_uri] = known.derive("site-module", base, navs.get(page.src_uri, navs.get("")), shown)
         else:
-            keys[page.src_uri] = site
+            keys[page.src_uri] = whole
     return keys
+
+
+def _module_page(catalogue: Catalogue, module: Module, bundles: list[Bundle],
+                 faces: dict[int, tuple[Module, str]]) -> str:
+    """What a module's page shows besides the navigation: the module (its body as the view has it, with a
+    variant's slots), its prerequisites', standards' and frameworks' names, and each of its bundles with the
+    modules before and after it there; the glossary marks up its acronyms, the variant names itself."""
+    def title(mid: str | None) -> object:
+        return (mid, catalogue.modules[mid].title) if mid in catalogue.modules else mid
+
+    standards = [(a.standard, _plain(catalogue.standard(a.standard)), _plain(catalogue.standard_of(a.standard)),
+                  _plain(catalogue.framework_of(a.standard), skip={"items"})) for a in module.standards]
+    around = []
+    for bundle in bundles:
+        order = list(bundle.module_ids)
+        at = order.index(module.id)
+        around.append((bundle.id, bundle.title, title(order[at - 1] if at else None),
+                       title(order[at + 1] if at + 1 < len(order) else None)))
+    links = module_links(module, module_paths(catalogue))  # where its links lead: to which module, which file
+    shown = [_face_of(module, faces), hashlib.sha256(module.body.encode()).hexdigest(), module.local_slots,
+             _plain(links.targets),
+             [title(pid) for pid, _ in module.prerequisites], standards, around,
+             _plain(catalogue.glossary), _plain(catalogue.variant)]
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
+def _navigations(nav: list[Any], titles: Mapping[str, str], pruned: bool) -> dict[str, str]:
+    """What each page's navigation shows, as a digest, by page. Pruned, a page shows the top level and, on
+    its way down, every entry of each section it is in (a section by its title and first page); otherwise
+    every page shows the whole navigation ("" stands for every page)."""
+    def entry(item: object) -> object:
+        """A page by its title and address; a section by its title, how many entries it has, and its first
+        entries down to a page (a closed section shows its title and links to that page)."""
+        if isinstance(item, str):
+            return (titles.get(item), item)
+        (name, value), = dict(item).items()  # type: ignore[call-overload]
+        return (name, value) if isinstance(value, str) else (name, "section", len(value), entry(value[0]) if value else None)
+
+    if not pruned:
+        return {"": hashlib.sha256(repr([entry(i) for i in _leaves_and_sections(nav)]).encode()).hexdigest()}
+    found: dict[str, str] = {}
+
+    def walk(items: list[Any], path: list[object]) -> None:
+        here = [*path, [entry(item) for item in items]]
+        for item in items:
+            if isinstance(item, str):
+                found[item] = hashlib.sha256(repr(here).encode()).hexdigest()
+                continue
+            (name, value), = item.items()
+            if isinstance(value, str):
+                found[value] = hashlib.sha256(repr(here).encode()).hexdigest()
+            else:
+                walk(value, [*here, name])
+
+    walk(nav, [])
+    return found
+
+
+def _leaves_and_sections(nav: list[Any]) -> list[object]:
+    out: list[object] = []
+    for item in nav:
+        out.append(item if isinstance(item, str) else {k: (v if isinstance(v, str) else "section") for k, v in item.items()})
+        if isinstance(item, dict):
+            for value in item.values():
+                if not isinstance(value, str):
+                    out += _leaves_and_sections(value)
+    return out
+
+
+def prunes_navigation(config: Path) -> bool:
+    """Whether a site's mkdocs.yml has mkdocs-material show each page only its own part of the navigation
+    (`navigation.prune`, without `navigation.expand`). Anything unclear (INHERIT, a file mkdocs' loader
+    cannot read) counts as no: every page then depends on the whole navigation."""
+    import yaml
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    try:
+        with open(config, encoding="utf-8") as handle:
+            raw = yaml.load(handle, Loader=get_yaml_loader())
+    except (OSError, yaml.YAMLError, ValueError):
+        return False
+    theme = raw.get("theme") if isinstance(raw, dict) else None
+    features = theme.get("features") if isinstance(theme, dict) else None
+    return (isinstance(raw, dict) and "INHERIT" not in raw and isinstance(features, list)
+            and "navigation.prune" in features and "navigation.expand" not in features)
 
 
 def face(catalogue: Catalogue, faces: dict[int, tuple[Module, str]] | None = None) -> str:
@@ -81,12 +177,15 @@ def face(catalogue: Catalogue, faces: dict[int, tuple[Module, str]] | None = Non
     faces = {} if faces is None else faces
     digest = hashlib.sha256(repr(_plain(catalogue, skip={"modules"})).encode())
     for mid in sorted(catalogue.modules):
-        module = catalogue.modules[mid]
-        held = faces.get(id(module))
-        if held is None or held[0] is not module:
-            held = faces[id(module)] = (module, _module_face(module))
-        digest.update(f"{mid}\0{held[1]}\n".encode())
+        digest.update(f"{mid}\0{_face_of(catalogue.modules[mid], faces)}\n".encode())
     return digest.hexdigest()
+
+
+def _face_of(module: Module, faces: dict[int, tuple[Module, str]]) -> str:
+    held = faces.get(id(module))
+    if held is None or held[0] is not module:
+        held = faces[id(module)] = (module, _module_face(module))
+    return held[1]
 
 
 def _module_face(module: Module) -> str:
