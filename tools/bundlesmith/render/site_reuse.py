@@ -76,27 +76,38 @@ def page_keys(catalogue: Catalogue, known: InputSet, flags: Mapping[str, object]
         for mid in dict.fromkeys(bundle.module_ids):
             bundles_of.setdefault(mid, []).append(bundle)
     faces = {} if faces is None else faces
+    named: dict[str, str] = {}
     keys: dict[str, str] = {}
     for page in pages:
         if page.kind == "module":
             module = catalogue.modules[page.key]
-            shown = _module_page(catalogue, module, bundles_of.get(module.id, []), faces)
+            shown = _module_page(catalogue, module, bundles_of.get(module.id, []), faces, named)
             keys[page.src_uri] = known.derive("site-module", base, navs.get(page.src_uri, navs.get("")), shown)
         else:
             keys[page.src_uri] = whole
     return keys
 
 
-def _module_page(catalogue: Catalogue, module: Module, bundles: list[Bundle],
-                 faces: dict[int, tuple[Module, str]]) -> str:
+def _module_page(catalogue: Catalogue, module: Module, bundles: list[Bundle], faces: dict[int, tuple[Module, str]],
+                 named: dict[str, str]) -> str:
     """What a module's page shows besides the navigation: the module (its body as the view has it, with a
-    variant's slots), its prerequisites', standards' and frameworks' names, and each of its bundles with the
-    modules before and after it there; the glossary marks up its acronyms, the variant names itself."""
+    variant's slots), where its links lead, its prerequisites', standards' and frameworks' names, and each
+    of its bundles with the modules before and after it there; the glossary marks up its acronyms, the
+    variant names itself. `named`: what the view's pages show of each standard and of the glossary and
+    variant, worked out once per view."""
     def title(mid: str | None) -> object:
         return (mid, catalogue.modules[mid].title) if mid in catalogue.modules else mid
 
-    standards = [(a.standard, _plain(catalogue.standard(a.standard)), _plain(catalogue.standard_of(a.standard)),
-                  _plain(catalogue.framework_of(a.standard), skip={"items"})) for a in module.standards]
+    def standard(ref: str) -> str:
+        found = named.get(ref)
+        if found is None:
+            framework = catalogue.framework_of(ref)
+            found = named[ref] = repr((_plain(catalogue.standard(ref)), _plain(catalogue.standard_of(ref)),
+                                       _plain(framework, skip={"items"}) if framework is not None else None))
+        return found
+
+    if "" not in named:
+        named[""] = repr((_plain(catalogue.glossary), _plain(catalogue.variant)))
     around = []
     for bundle in bundles:
         order = list(bundle.module_ids)
@@ -105,9 +116,8 @@ def _module_page(catalogue: Catalogue, module: Module, bundles: list[Bundle],
                        title(order[at + 1] if at + 1 < len(order) else None)))
     links = module_links(module, module_paths(catalogue))  # where its links lead: to which module, which file
     shown = [_face_of(module, faces), hashlib.sha256(module.body.encode()).hexdigest(), module.local_slots,
-             _plain(links.targets),
-             [title(pid) for pid, _ in module.prerequisites], standards, around,
-             _plain(catalogue.glossary), _plain(catalogue.variant)]
+             repr(sorted(links.targets.items())), [title(pid) for pid, _ in module.prerequisites],
+             [(a.standard, standard(a.standard)) for a in module.standards], around, named[""]]
     return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
