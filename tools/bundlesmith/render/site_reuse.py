@@ -1,15 +1,15 @@
 """Which pages of a view's site this build keeps from the last one, because their inputs are unchanged.
 
-Every page of a site has a key derived from the build's input set (inputs.InputSet.derive):
+Every page of a site has a key derived from the build's input set (inputs.InputSet.derive), before
+anything renders:
 
-- every page shares the site's key: the view, the catalogue as any page can show it (every module's front
-  matter, headings and knowledge check, the bundles, frameworks, glossary, crosswalks, publisher), and
-  every input file that is not a module's source (mkdocs.yml and what it names, the site's own pages,
-  frameworks, bundles, variants), and the tool itself;
-- a module's page adds its own source file: a body edit changes that page's key alone.
-
-A title, a summary, an alignment, a bundle or a standard changed changes the site's key, so every page is
-rendered again: the navigation every page shows names modules and standards by title.
+- every page depends on the site's own inputs: the view, mkdocs.yml and what it names, the site's own
+  pages, bundlesmith.yml and the tool itself (every input file outside content/ and bundles/);
+- a module's page depends on what it shows (`_module_page`: the module as the view has it, where its
+  links lead, the names of its prerequisites, standards and frameworks, its bundles with the modules
+  around it, the glossary, the variant) and on the part of the navigation it shows (`_navigations`: with
+  mkdocs-material's navigation.prune, the top level and each section on its way down; without it, all);
+- every other page depends on the whole catalogue (`face`: everything but the modules' bodies).
 
 The build state records, per site, each page it wrote with its key, its file's sha256 and where its entries
 sit in the site's search index (state.BuildState.sites). A page is kept when its key is the recorded one,
