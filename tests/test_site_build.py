@@ -264,6 +264,28 @@ def test_long_navigation_sections_are_split_so_each_page_stays_small():
     assert list(leaves(nav)) == [(t.replace("<b>", "&lt;b&gt;"), u) for t, u in entries]
 
 
+def test_a_module_added_changes_only_the_navigation_sections_around_it():
+    """Sections end where their entries say, not by counting: the pages of the other sections keep their
+    navigation, so a build keeps them (render/site_reuse.py)."""
+    from bundlesmith.render.site_plan import _chunked
+
+    entries = [(f"Title {i:04d}", f"modules/m{i}/index.md") for i in range(1000)]
+    before = _chunked(entries)
+    after = _chunked([*entries[:500], ("Title 0500 new", "modules/new/index.md"), *entries[500:]])
+
+    def sections(nav):
+        for item in nav:
+            (_title, value), = item.items()
+            if isinstance(value, list):
+                if all(isinstance(next(iter(v.values())), str) for v in value):
+                    yield tuple(next(iter(v.values())) for v in value)
+                else:
+                    yield from sections(value)
+
+    old, new = set(sections(before)), set(sections(after))
+    assert len(old - new) <= 2 and len(new - old) <= 2, "only the section the module joins changes"
+
+
 def test_every_page_has_its_own_title(built):
     """WCAG 2.4.2: a learner with many tabs open, or a screen reader, tells pages apart by their title."""
     pages = [p for p in sorted((built / "site").rglob("*.html"))

@@ -6,6 +6,7 @@ The URL layout is a contract (coverage reports link to it): `modules/<id>/`, `bu
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass
@@ -128,15 +129,49 @@ def _chunked(entries: list[tuple[str, str]], limit: int | None = None) -> list[A
     """Nav items for (title, uri) pairs; past `limit`, in sections of at most `limit` named by their range.
 
     mkdocs-material renders the whole open section on every page of it, so one section of 1,000
-    modules makes the build grow with the square of the page count.
+    modules makes the build grow with the square of the page count. Where a section ends is decided by
+    its entries themselves (`_ends_section`), not by counting: a module added, removed or retitled
+    changes the sections around it only, so the pages of the other sections keep their navigation
+    (and a build keeps those pages, see render/site_reuse.py).
     """
     limit = limit or NAV_SECTION_LIMIT
     if len(entries) <= limit:
         return [{html.escape(title): uri} for title, uri in entries]
-    count = -(-len(entries) // limit)
-    size = -(-len(entries) // count)
-    chunks = [entries[i:i + size] for i in range(0, len(entries), size)]
-    return [{html.escape(f"{_first_word(c[0][0])} to {_first_word(c[-1][0])}"): _chunked(c, limit)} for c in chunks]
+    runs: list[list[tuple[str, str]]] = [[]]
+    for entry in entries:
+        runs[-1].append(entry)
+        if len(runs[-1]) == limit or _ends_section(entry[1], limit):
+            runs.append([])
+    runs = [run for run in runs if run]
+    sections = [{html.escape(f"{_first_word(r[0][0])} to {_first_word(r[-1][0])}"): _chunked(r, limit)} for r in runs]
+    return sections if len(sections) <= limit else _grouped(sections, limit)
+
+
+def _ends_section(uri: str, limit: int) -> bool:
+    """Whether a section of the navigation ends after this page: for about one page in limit / 2, by the
+    page's address alone (a hash), so the same pages end sections whatever is added or taken around them."""
+    return int(hashlib.sha256(uri.encode()).hexdigest()[:8], 16) % max(1, limit // 2) == 0
+
+
+def _grouped(sections: list[Any], limit: int) -> list[Any]:
+    """Sections in groups of sections, where there are more than `limit` of them (ending as _ends_section)."""
+    groups: list[list[Any]] = [[]]
+    for section in sections:
+        groups[-1].append(section)
+        (_, items), = section.items()
+        if len(groups[-1]) == limit or _ends_section(_first_uri(items) + "/group", limit):
+            groups.append([])
+    named = []
+    for group in (g for g in groups if g):
+        (first, _), = group[0].items()
+        (last, _), = group[-1].items()
+        named.append({f"{first.split(' to ')[0]} to {last.split(' to ')[-1]}": group})
+    return named if len(named) <= limit else _grouped(named, limit)
+
+
+def _first_uri(items: list[Any]) -> str:
+    (_, value), = items[0].items()
+    return value if isinstance(value, str) else _first_uri(value)
 
 
 def _first_word(title: str) -> str:
