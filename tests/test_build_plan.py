@@ -71,3 +71,23 @@ def test_building_one_bundle_carries_the_others_over_as_the_state_vouches(projec
     assert {b.id for view in plan.views for b in view.bundles} == {"mid-career-managers"}
     carried = sorted(r.filename for r in plan.carried)
     assert carried and not any(name.startswith("mid-career-managers-") for name in carried)
+
+
+def test_a_retitled_module_replans_only_the_packages_that_show_it(project, tmp_path):
+    """A module outside a package shows there only as the words of a link to it: retitling a module
+    leaves alone every package that neither holds it nor links to it."""
+    from bundlesmith.render.module_links import module_links, module_paths
+
+    out = tmp_path / "build"
+    assert build.run(BuildOptions(root=project, out=out, only=frozenset({"scorm"}), today=TODAY)).ok
+    module = project / "content/modules/induction/speaking-up-and-listening-up.md"
+    module.write_text(module.read_text().replace("title: Speaking up and listening up", "title: Speaking up", 1))
+    edited = plan_of(project, out, only=frozenset({"scorm"}))
+    catalogue = edited.views[0].catalogue
+    paths = module_paths(catalogue)
+    showing = {b.id for b in catalogue.bundles.values()
+               if any(mid == "speaking-up-and-listening-up"
+                      or "speaking-up-and-listening-up" in module_links(catalogue.modules[mid], paths).modules
+                      for mid in b.module_ids)}
+    assert {job.plan.bundle.id for job in edited.jobs} == showing
+    assert names(edited, KeptPackage), "the other bundles' packages are kept"

@@ -20,7 +20,8 @@ from bundlesmith.file_types import KINDS, place_refusal
 from bundlesmith.inputs import dependency_versions
 from bundlesmith.model import Bundle, Catalogue, Module
 from bundlesmith.render.cache import RenderCache
-from bundlesmith.render.module_html import module_paths, referenced_assets
+from bundlesmith.render.module_html import module_paths
+from bundlesmith.render.module_links import module_links
 from bundlesmith.render.packages import PackageRecord, package_filename, provenance_filename
 from bundlesmith.render.scorm_manifest import build_manifest
 from bundlesmith.render.scorm_pages import asset_path, render_sco, runtime_files, schema_files
@@ -138,31 +139,22 @@ def package_key(target: Target, tool: str, known: dict[str, str | None]) -> str:
 
     Worked out without planning or rendering. `tool` stands for bundlesmith's code, templates and runtime;
     the package's own sources are hashed file by file (`known` remembers file hashes across packages),
-    with every file its modules link to or show; every module's id, path, title and version are included
-    too, since a page may name or link to a module outside its package.
+    with every file its modules link to or show. A module outside the package shows on its pages only as
+    the words of a link to it (render/url_policy.py), so other modules count only where the package's
+    modules link to them (their id, path, title and version, to be safe): a module added, removed or
+    retitled elsewhere leaves the package as it is.
     """
     catalogue, bundle = target.catalogue, target.bundle
     modules = [catalogue.modules[mid] for mid in dict.fromkeys(bundle.module_ids) if mid in catalogue.modules]
     paths = module_paths(catalogue)
-    assets = [a for module in modules for a in referenced_assets(module, paths)]
-    payload = {"tool": tool, "index": _index_digest(catalogue), "bundle": bundle.id,
+    links = [module_links(module, paths) for module in modules]
+    assets = [a for found in links for a in found.assets]
+    linked = sorted({mid for found in links for mid in found.modules} - {m.id for m in modules})
+    named = [(mid, m.path, m.title, m.version) for mid in linked if (m := catalogue.modules.get(mid)) is not None]
+    payload = {"tool": tool, "linked": named, "bundle": bundle.id,
                "variant": catalogue.variant.id if catalogue.variant else None, "scorm_version": target.scorm_version,
                "inputs": _inputs(catalogue, bundle, modules, assets, known)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-_INDEX: dict[int, tuple[object, str]] = {}
-
-
-def _index_digest(catalogue: Catalogue) -> str:
-    found = _INDEX.get(id(catalogue))
-    if found is not None and found[0] is catalogue:
-        return found[1]
-    rows = sorted((m.id, m.path, m.title, m.version, m.summary) for m in catalogue.modules.values())
-    digest = hashlib.sha256(json.dumps(rows).encode()).hexdigest()
-    _INDEX.clear()
-    _INDEX[id(catalogue)] = (catalogue, digest)
-    return digest
 
 
 def _inputs(catalogue: Catalogue, bundle: Bundle, modules: Iterable[Module], assets: Iterable[str],
