@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bundlesmith import build as build_mod
-from bundlesmith import schedule
+from bundlesmith import emit, schedule
 from bundlesmith.render.packages import PackageRecord
 from bundlesmith.render.reports import ReportFiles
 
@@ -54,6 +54,7 @@ def fake_outputs(fail_at: str | None, exception: BaseException):
         (out_dir / "index.html").write_text("new site, half done")
         if fail_at == "site":
             raise exception
+        return types.SimpleNamespace(record={})  # what the build state records of the site (none here)
 
     class Printing:
         def __init__(self, views, cache, **kwargs):
@@ -316,3 +317,24 @@ def test_removing_old_records_never_reaches_through_a_symlink(monkeypatch, sampl
     assert not (previous_build / ".bundlesmith-cache.json").is_symlink()  # the link itself is gone
     assert (elsewhere / "fingerprint.json").read_text() == "not bundlesmith's either"
     assert (elsewhere / "load.pickle").read_text() == "not bundlesmith's"  # a symlinked folder is not entered
+
+
+def test_what_a_build_replaced_leaves_build_at_once_and_is_removed_soon(tmp_path):
+    """The command does not wait for the disk to delete the last build's files: they leave build/ when the
+    new outputs are swapped in, and a process of their own removes them."""
+    import os
+    import time
+
+    out = tmp_path / "build"
+    (out / "site" / "modules" / "m").mkdir(parents=True)
+    (out / "site" / "modules" / "m" / "index.html").write_text("the last build's page")
+    with emit.Staging(out) as stage:
+        stage.write("site", {"index.html": b"this build's page"})
+        stage.commit(["site"])
+    assert sorted(p.name for p in out.iterdir()) == ["site"]
+    assert [p.name for p in (out / "site").iterdir()] == ["index.html"]
+    aside = tmp_path / f".build.old-{os.getpid()}"
+    deadline = time.monotonic() + 30
+    while aside.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not aside.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["build"]

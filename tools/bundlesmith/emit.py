@@ -6,7 +6,8 @@ replaces single files atomically (the load cache that `check` keeps in build/). 
 also removes the records older versions kept in build/ (state.OBSOLETE).
 
 A build that fails at any point (bad content, a render error, a full disk, Ctrl-C) removes its staging
-folder and leaves the previous build/ exactly as it was.
+folder and leaves the previous build/ exactly as it was. A build that succeeds moves what it replaced out
+of build/ at once and leaves its removal to a process of its own (discard).
 """
 
 from __future__ import annotations
@@ -93,11 +94,48 @@ class Staging:
                     final.rename(staged)
                 if parked is not None and parked.exists():
                     parked.rename(final)
-            raise
-        finally:
             shutil.rmtree(trash, ignore_errors=True)
+            raise
         self._committed = True
+        discard(trash, self.out)
         remove_records(self.out, state.OBSOLETE)
+
+
+def discard(trash: Path, out: Path) -> None:
+    """Remove the outputs a build has replaced (parked in `trash`) without making the command wait for
+    the disk: they leave build/ at once, for a folder beside it (`.<build>.old-<pid>`), which a process of
+    its own removes. Where that cannot be done (no fork, another filesystem) they are removed here."""
+    aside = out.parent / f".{out.name}.old-{os.getpid()}"
+    try:
+        if aside.exists() or aside.is_symlink() or not hasattr(os, "fork"):
+            raise OSError("removed here")
+        trash.rename(aside)
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    if not _remove_detached(aside):
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _remove_detached(folder: Path) -> bool:
+    """Remove `folder` in a grandchild process (so that no process has to wait for it), with no file of
+    this one open: whoever reads this command's output sees it end now."""
+    try:
+        child = os.fork()
+    except OSError:
+        return False
+    if child:
+        os.waitpid(child, 0)
+        return True
+    try:  # the child: fork the remover, and end at once
+        if os.fork() == 0:
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            os.closerange(3, 4096)
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        os._exit(0)
 
 
 def remove_records(out: Path, records: Iterable[str]) -> None:
@@ -130,6 +168,9 @@ def remove_stale(out: Path) -> None:
         _remove_if_orphaned(folder, folder.name[len(".staging-"):])
     for folder in out.glob(".old-*"):
         _remove_if_orphaned(folder, folder.name[len(".old-"):])
+    prefix = f".{out.name}.old-"  # replaced outputs a removal did not finish (see discard)
+    for folder in out.parent.glob(f"{prefix}*"):
+        _remove_if_orphaned(folder, folder.name[len(prefix):])
 
 
 def _remove_if_orphaned(folder: Path, pid: str) -> None:
