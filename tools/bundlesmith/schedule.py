@@ -186,11 +186,14 @@ def _stage_kept(plan: BuildPlan, stage: Staging) -> None:
 def _site(work: Work, k: int) -> Any:
     view = work.plan.views[k]
     assert view.site is not None
+    site = _renderer("site")
     try:
-        return _renderer("site").build_site(
+        built = site.build_site(
             view.catalogue, work.plan.modules, work.stage.path / view.site, work.plan.options,
             reports_dir=work.stage.path / view.reports if view.reports is not None else None, packages=None,
             scorm_dir=work.stage.path / "scorm" if work.plan.wants("scorm") else None, reuse=view.pages)
+        work.stage.write(view.site, site.kept_files(built))  # the pages it kept, linked in by this process
+        return built
     finally:
         release_memory()
 

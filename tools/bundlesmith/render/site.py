@@ -110,12 +110,12 @@ def prepare() -> None:
 
 @dataclass
 class BuiltSite:
-    """A site whose pages are written; `finish_site` adds its downloads and the pages it kept."""
+    """A site whose pages are written; `kept_files` gives the pages it kept, `finish_site` its downloads."""
 
     out_dir: Path
     warnings: list[str]  # what mkdocs warned about (empty when clean)
     held: dict[str, tuple[str, str]]  # pages that list downloads, not written yet: path in the site -> (URL, HTML)
-    kept: dict[str, KeptPage] = field(default_factory=dict)  # the last build's pages it keeps, by source path
+    kept: dict[str, KeptPage] = field(default_factory=dict)  # the last build's pages it keeps, until linked in
     record: dict[str, Any] = field(default_factory=dict)  # what the build state records of it (site_reuse)
 
 
@@ -210,6 +210,14 @@ def _written(site: BuiltSite, pages: dict[str, str]) -> dict[str, tuple[str, str
     return found
 
 
+def kept_files(built: BuiltSite) -> Tree:
+    """The pages a site kept from the last build, to link into it (the site task does, beside the build);
+    the site's record for the next build has them already, so `built` lets go of their search entries."""
+    tree: Tree = {page.dest_uri: Existing(page.source) for page in built.kept.values()}
+    built.kept = {}
+    return tree
+
+
 def finish_site(built: BuiltSite, catalogue: Catalogue, packages: list[PackageRecord], scorm_dir: Path | None,
                 reports_dir: Path | None) -> Tree:
     """The files that finish a view's site (relative to it): its SCORM packages and reports, and the pages
@@ -218,7 +226,6 @@ def finish_site(built: BuiltSite, catalogue: Catalogue, packages: list[PackageRe
 
     downloads = _downloads(catalogue, packages, scorm_dir, reports_dir)
     tree: Tree = {d.src_uri: Existing(d.source) for items in downloads.values() for d in items}
-    tree.update({page.dest_uri: Existing(page.source) for page in built.kept.values()})
     for path, (page_url, text) in built.held.items():
         filled = fill_later(text, downloads, functools.partial(_relative, page_url=page_url),
                             scorm_dir is not None, reports_dir is not None)
