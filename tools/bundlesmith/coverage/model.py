@@ -17,6 +17,7 @@ The rules, each in one function here (docs/coverage.md, "Vocabulary", names them
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -168,25 +169,36 @@ class BundleCoverage:
         return self.gap_count("unassessed")
 
 
-def contributions(catalogue: Catalogue, modules: list[Module], item: StandardItem) -> tuple[Contribution, ...]:
+def contributions(catalogue: Catalogue, modules: list[Module], item: StandardItem,
+                  reached: Mapping[str, Mapping[int, list[Alignment]]] | None = None) -> tuple[Contribution, ...]:
     """The modules aligning to an item: to a standard directly or through its indicators; to an indicator
-    only directly."""
+    only directly. `reached`: the modules' alignments by the item each counts for (`reach`), when the
+    caller asks about many items."""
+    reached = reach(catalogue, modules) if reached is None else reached
     found = []
-    for module in modules:
-        mine = tuple(a for a in module.standards if a.strength in STRENGTHS and _reaches(catalogue, a.standard, item))
-        if mine:
-            strength = max((a.strength for a in mine), key=STRENGTHS.index)
-            found.append(Contribution(module, strength, mine))
+    for position, mine in sorted(reached.get(item.ref, {}).items()):
+        strength = max((a.strength for a in mine), key=STRENGTHS.index)
+        found.append(Contribution(modules[position], strength, tuple(mine)))
     return tuple(found)
 
 
-def _reaches(catalogue: Catalogue, ref: str, item: StandardItem) -> bool:
-    if ref == item.ref:
-        return True
-    if item.type != "standard":
-        return False
+def reach(catalogue: Catalogue, modules: list[Module]) -> dict[str, dict[int, list[Alignment]]]:
+    """Item ref -> module (its position in `modules`) -> its alignments that count for the item, in order."""
+    found: dict[str, dict[int, list[Alignment]]] = {}
+    for position, module in enumerate(modules):
+        for alignment in module.standards:
+            if alignment.strength in STRENGTHS:
+                for ref in _counts_for(catalogue, alignment.standard):
+                    found.setdefault(ref, {}).setdefault(position, []).append(alignment)
+    return found
+
+
+def _counts_for(catalogue: Catalogue, ref: str) -> tuple[str, ...]:
+    """What an alignment to `ref` counts for: that item, and the standard an indicator belongs to."""
     standard = catalogue.standard_of(ref)
-    return standard is not None and standard.ref == item.ref
+    if standard is not None and standard.type == "standard" and standard.ref != ref:
+        return (ref, standard.ref)
+    return (ref,)
 
 
 def expected(item: StandardItem, bundle: Bundle) -> bool:
@@ -224,8 +236,10 @@ def _compute(catalogue: Catalogue, bundle: Bundle) -> BundleCoverage:
     targets = targeted_items(catalogue, bundle)
     refs = {t.ref for t in targets}
     scope = _frameworks_in_scope(catalogue, bundle, modules)
-    covered = tuple(ItemCoverage(i, True, expected(i, bundle), contributions(catalogue, modules, i)) for i in targets)
-    others = tuple(ItemCoverage(i, False, expected(i, bundle), contributions(catalogue, modules, i))
+    reached = reach(catalogue, modules)
+    covered = tuple(ItemCoverage(i, True, expected(i, bundle), contributions(catalogue, modules, i, reached))
+                    for i in targets)
+    others = tuple(ItemCoverage(i, False, expected(i, bundle), contributions(catalogue, modules, i, reached))
                    for fid in scope for i in catalogue.frameworks[fid].standards if i.ref not in refs)
     level_gaps = tuple(
         [LevelGap(c.item, "expected-not-targeted", _levels(c.item, bundle)) for c in others if c.expected]
