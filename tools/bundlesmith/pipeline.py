@@ -100,16 +100,20 @@ def _loading() -> Iterator[None]:
 
 
 def check(root: Path, variant: str | None = None, today: date | None = None,
-          reject_raw_html: bool = False, *, cache_dir: Path | None = None) -> Checked:
+          reject_raw_html: bool = False, *, cache_dir: Path | None = None, cache: LoadCache | None = None) -> Checked:
     """Load and validate one view of the project: national content, or national plus one variant.
 
     With `cache_dir` (normally `build/.bundlesmith-cache`), unchanged files are not parsed again; the
-    diagnostics are the same either way. None loads every file afresh and writes nothing.
+    diagnostics are the same either way. None loads every file afresh and writes nothing. With an open
+    `cache` instead (a preview session's), what is parsed afresh is kept in it, in memory only.
     """
     with _loading():
-        cache = open_cache(cache_dir)
-        catalogue, problems = load_catalogue(root, variant, cache)
-        _save(cache)
+        opened = cache if cache is not None else open_cache(cache_dir)
+        catalogue, problems = load_catalogue(root, variant, opened)
+        if cache is not None:
+            cache.keep()
+        else:
+            _save(opened)
     problems += validate(catalogue, today, reject_raw_html)
     return Checked(catalogue, tuple(problems))
 

@@ -1,7 +1,7 @@
 """`bundlesmith serve`: one preview session that loads and checks the project again on every save and
 feeds the site renderer's mkdocs plugin what to show.
 
-The session keeps what lasts between rebuilds: the parsed files (a load cache in a folder of its own),
+The session keeps what lasts between rebuilds: the parsed files (a load cache, in memory),
 the rendered modules (a module that did not change is not rendered again), the last catalogue that had
 no errors (a save that breaks the content keeps showing it, with the errors on every page), and each
 page it wrote with its key (render/site_reuse.py): after a save only the pages whose inputs changed are
@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from bundlesmith import inputs, pipeline
 from bundlesmith.diagnostics import Severity
+from bundlesmith.load.cache import LoadCache, open_cache
 from bundlesmith.model import Catalogue, Module
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.site import attach_plugin, config_file, keeping_pages, site_config
@@ -39,7 +40,8 @@ class PreviewSession:
         self.root, self.variant = root, variant
         self.cache = RenderCache()
         self.last_good: Catalogue | None = None
-        self.cache_dir = cache_dir  # the session's load cache (never build/'s)
+        self.cache_dir = cache_dir  # where the session's load cache would live (never build/); kept in memory
+        self.loaded: LoadCache | None = None
         self.written: dict[str, tuple[str, str, tuple[dict[str, Any], ...]]] = {}  # page -> (key, file, entries)
         self.faces: dict[int, tuple[Module, str]] = {}
 
@@ -67,7 +69,9 @@ class PreviewSession:
         while the last catalogue that worked is shown)."""
         from mkdocs.exceptions import PluginError
 
-        checked = pipeline.check(self.root, self.variant, cache_dir=self.cache_dir)
+        if self.loaded is None and self.cache_dir is not None:
+            self.loaded = open_cache(self.cache_dir)
+        checked = pipeline.check(self.root, self.variant, cache=self.loaded)
         for d in checked.diagnostics:
             (log.error if d.severity is Severity.ERROR else log.info)(d.format())
         if checked.ok:

@@ -187,6 +187,12 @@ class LoadCache:
         self.remember(kind, file, path, digest, codec.encode(result), **options)
         return result
 
+    def keep(self) -> None:
+        """Keep what was parsed afresh in memory only, for the next load through this cache (a preview
+        session loads again on every save, and never writes the cache)."""
+        self.entries.update(self.fresh)
+        self.fresh = {}
+
     @property
     def file(self) -> Path:
         """Where the cache is kept (emit.replace_file writes it there)."""
