@@ -245,7 +245,8 @@ def kept_pages(recorded: object, folder: Path, keys: Mapping[str, str]) -> dict[
     kept: dict[str, KeptPage] = {}
     for uri, (_, dest, sha256, start, count) in wanted.items():
         source = folder / dest
-        if start + count > len(docs) or ".." in Path(dest).parts or file_sha256(source) != sha256:
+        if (start + count > len(docs) or Path(dest).is_absolute() or ".." in Path(dest).parts
+                or file_sha256(source) != sha256):
             continue
         kept[uri] = KeptPage(dest, source, sha256, tuple(docs[start:start + count]))
     return kept
