@@ -126,12 +126,14 @@ def _navigations(nav: list[Any], titles: Mapping[str, str], pruned: bool) -> dic
     its way down, every entry of each section it is in (a section by its title and first page); otherwise
     every page shows the whole navigation ("" stands for every page)."""
     def entry(item: object) -> object:
-        """A page by its title and address; a section by its title, how many entries it has, and its first
-        entries down to a page (a closed section shows its title and links to that page)."""
+        """A page by its title and address; a section by its title, whether it has none, one or more entries,
+        and its first entries down to a page (a closed section shows its title and links to that page; the
+        theme's partial renders it alike whatever its number of entries)."""
         if isinstance(item, str):
             return (titles.get(item), item)
         (name, value), = dict(item).items()  # type: ignore[call-overload]
-        return (name, value) if isinstance(value, str) else (name, "section", len(value), entry(value[0]) if value else None)
+        return (name, value) if isinstance(value, str) else (name, "section", min(len(value), 2),
+                                                             entry(value[0]) if value else None)
 
     if not pruned:
         return {"": hashlib.sha256(repr([entry(i) for i in _leaves_and_sections(nav)]).encode()).hexdigest()}
