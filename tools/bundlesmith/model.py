@@ -5,12 +5,16 @@ Every value a person wrote keeps its `Span` (file and line) so that any later st
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
 
 from bundlesmith.diagnostics import Span
+
+T = TypeVar("T")
 
 STRENGTHS = ("introduces", "develops", "assesses")
 STRENGTH_LETTER = {"introduces": "I", "develops": "D", "assesses": "A"}
@@ -551,9 +555,46 @@ class Crosswalk:
     local: bool = False  # from a variant's crosswalks/
 
 
+@dataclass(frozen=True, eq=False)
+class MemoKey(Generic[T]):
+    """The name of one value worked out from a whole catalogue (`Catalogue.memo`); `T` is the value's type.
+    Each is a module-level constant of the module that works the value out."""
+
+    name: str
+
+
+class Memo:
+    """Values worked out once from one catalogue, by key. A copy or a pickle of it is empty: the values
+    belong to the catalogue object that computed them, never to a copy made from its fields."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self) -> None:
+        self._values: dict[MemoKey[Any], object] = {}
+
+    def get(self, key: MemoKey[T], compute: Callable[[], T]) -> T:
+        """The value of `key`: `compute()` the first time, the same object after."""
+        if key in self._values:
+            return cast("T", self._values[key])
+        value = compute()
+        self._values[key] = value
+        return value
+
+    def __reduce__(self) -> tuple[type[Memo], tuple[()]]:
+        return Memo, ()
+
+
 @dataclass(frozen=True)
 class Catalogue:
-    """Everything loaded from one project (with one variant applied, or none)."""
+    """Everything loaded from one project (with one variant applied, or none).
+
+    A catalogue never changes once loaded, so what later stages work out from all of it (the coverage of
+    a bundle, where each module file is, the LOM facts of a module) is kept with it (`memo`), computed the
+    first time it is asked for. Its memo is no field of the catalogue's value: a catalogue made with
+    `dataclasses.replace` starts with an empty one and so never reads values worked out from another's
+    content, equality and hashing ignore it, and it is never stored (the load cache holds files' results,
+    not catalogues). Worker processes forked after a value was computed read it without computing it again.
+    """
 
     root: Path
     frameworks: dict[str, Framework]
@@ -566,6 +607,11 @@ class Catalogue:
     config: ProjectConfig = ProjectConfig()
     publisher: Publisher | None = None  # content/publisher.yml, when the project has one
     crosswalks: dict[str, Crosswalk] = field(default_factory=dict)
+    _memo: Memo = field(default_factory=Memo, init=False, repr=False, compare=False)
+
+    def memo(self, key: MemoKey[T], compute: Callable[[], T]) -> T:
+        """The value of `key` for this catalogue: `compute()` the first time it is asked for, the same after."""
+        return self._memo.get(key, compute)
 
     def standard(self, ref: str) -> StandardItem | None:
         fid, _, code = ref.partition(":")

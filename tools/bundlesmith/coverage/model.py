@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from bundlesmith.model import STRENGTHS, Alignment, Bundle, Catalogue, Module, StandardItem
+from bundlesmith.model import STRENGTHS, Alignment, Bundle, Catalogue, MemoKey, Module, StandardItem
 
 COUNTING_STATUSES = ("approved", "in-review")
 
@@ -215,20 +215,17 @@ def targeted_items(catalogue: Catalogue, bundle: Bundle) -> list[StandardItem]:
 
 
 def bundle_coverage_model(catalogue: Catalogue, bundle: Bundle) -> BundleCoverage:
-    """The coverage of one bundle in one view (catalogue). Memoised per catalogue and bundle."""
-    return _memo(catalogue).get(bundle.id) or _compute(catalogue, bundle)
+    """The coverage of one bundle in one view (catalogue), worked out once per catalogue and bundle."""
+    if catalogue.bundles.get(bundle.id) is not bundle:  # a bundle made outside the catalogue: not kept
+        return _compute(catalogue, bundle)
+    known = catalogue.memo(_COVERAGE, dict)
+    found = known.get(bundle.id)
+    if found is None:
+        found = known[bundle.id] = _compute(catalogue, bundle)
+    return found
 
 
-_MEMO: dict[int, tuple[Catalogue, dict[str, BundleCoverage]]] = {}
-
-
-def _memo(catalogue: Catalogue) -> dict[str, BundleCoverage]:
-    held = _MEMO.get(id(catalogue))
-    if held is None or held[0] is not catalogue:
-        if len(_MEMO) >= 8:
-            _MEMO.clear()
-        held = _MEMO[id(catalogue)] = (catalogue, {})
-    return held[1]
+_COVERAGE: MemoKey[dict[str, BundleCoverage]] = MemoKey("coverage")  # bundle id -> its coverage
 
 
 def _compute(catalogue: Catalogue, bundle: Bundle) -> BundleCoverage:
@@ -245,9 +242,7 @@ def _compute(catalogue: Catalogue, bundle: Bundle) -> BundleCoverage:
         [LevelGap(c.item, "expected-not-targeted", _levels(c.item, bundle)) for c in others if c.expected]
         + [LevelGap(c.item, "targeted-only-introduced", _levels(c.item, bundle)) for c in covered
            if c.met and c.strengths == ("introduces",)])
-    result = BundleCoverage(bundle, covered, others, level_gaps)
-    _memo(catalogue)[bundle.id] = result
-    return result
+    return BundleCoverage(bundle, covered, others, level_gaps)
 
 
 def _levels(item: StandardItem, bundle: Bundle) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from bundlesmith.file_types import place_refusal
-from bundlesmith.model import Catalogue, Module
+from bundlesmith.model import Catalogue, MemoKey, Module
 
 Kind = Literal["module", "asset", "address", "refused"]
 
@@ -73,12 +73,7 @@ def referenced_assets(module: Module, paths: dict[str, str]) -> tuple[str, ...]:
 def module_paths(catalogue: Catalogue) -> dict[str, str]:
     """Project-relative module file path -> module id: what a relative link to a module resolves against
     (worked out once per catalogue)."""
-    found = _PATHS.get(id(catalogue))
-    if found is None or found[0] is not catalogue:
-        found = _PATHS[id(catalogue)] = (catalogue, {m.path: m.id for m in catalogue.modules.values()})
-        while len(_PATHS) > 8:
-            del _PATHS[next(iter(_PATHS))]
-    return found[1]
+    return catalogue.memo(_PATHS, lambda: {m.path: m.id for m in catalogue.modules.values()})
 
 
-_PATHS: dict[int, tuple[Catalogue, dict[str, str]]] = {}
+_PATHS: MemoKey[dict[str, str]] = MemoKey("module paths")

@@ -15,7 +15,7 @@ from typing import cast
 
 from lxml import etree
 
-from bundlesmith.model import Catalogue, Module
+from bundlesmith.model import Catalogue, MemoKey, Module
 from bundlesmith.render.scorm_lom import Facts, bundle_facts, lom12, lom2004, module_facts
 from bundlesmith.render.scorm_plan import Node, PackagePlan, Sco
 
@@ -96,20 +96,18 @@ def _built(facts: Facts, v12: bool) -> bytes:
     return etree.tostring(metadata[0], encoding="UTF-8", xml_declaration=False)
 
 
-_FACTS: dict[int, tuple[Catalogue, dict[str, tuple[Module, Facts]]]] = {}
+_FACTS: MemoKey[dict[str, Facts]] = MemoKey("module LOM facts")  # module id -> its facts
 
 
 def _module_facts(catalogue: Catalogue, module: Module) -> Facts:
     """module_facts, once per module of a catalogue (the catalogues and modules of a build do not change)."""
-    held = _FACTS.get(id(catalogue))
-    if held is None or held[0] is not catalogue:
-        if len(_FACTS) >= 8:  # earlier builds in the same process
-            _FACTS.clear()
-        held = _FACTS[id(catalogue)] = (catalogue, {})
-    found = held[1].get(module.id)
-    if found is None or found[0] is not module:
-        found = held[1][module.id] = (module, module_facts(catalogue, module))
-    return found[1]
+    if catalogue.modules.get(module.id) is not module:  # a module made outside the catalogue: not kept
+        return module_facts(catalogue, module)
+    known = catalogue.memo(_FACTS, dict)
+    found = known.get(module.id)
+    if found is None:
+        found = known[module.id] = module_facts(catalogue, module)
+    return found
 
 
 def _item(parent: etree._Element, node: Node, plan: PackagePlan, cp: str, v12: bool) -> None:
