@@ -33,6 +33,7 @@ class Body(NamedTuple):
 
 
 KEPT_BODIES = 2  # renders kept per module: the bundles that share a module often render it alike
+RECENT_MODULES = 32  # modules kept unpacked: a bundle's (up to 30), for its package in the next SCORM version
 
 
 class _Kept(NamedTuple):
@@ -50,17 +51,42 @@ class _Kept(NamedTuple):
         return Body(self.title, zlib.decompress(self.html).decode("utf-8"))
 
 
+class Recent:
+    """The modules rendered last, which keep their tokens and bodies unpacked until RECENT_MODULES others
+    have been rendered since. A bundle's packages (one per SCORM version, built one after the other) render
+    the same modules in turn: the second finds each one's tokens and bodies here, instead of unpacking
+    the tokens and inflating the bodies again, while a process never holds more than a bundle's modules
+    unpacked."""
+
+    def __init__(self, size: int = RECENT_MODULES) -> None:
+        self.size = size
+        self._modules: list[RenderedModule] = []  # the one rendered last at the end
+
+    def touch(self, rendered: RenderedModule) -> None:
+        """`rendered` was rendered now; the module rendered longest ago packs its tokens and bodies away."""
+        for i, held in enumerate(self._modules):
+            if held is rendered:
+                del self._modules[i]
+                break
+        self._modules.append(rendered)
+        while len(self._modules) > self.size:
+            self._modules.pop(0).pack()
+
+
 @dataclass(frozen=True)
 class RenderedModule:
     """A module ready to render for any output: its tokens (packed), what its links point at, its headings."""
 
     module: Module
-    tokens: bytes  # markdown.pack_tokens: unpacked for each render, so no process holds a module's tokens
+    tokens: bytes  # markdown.pack_tokens: unpacked to render, and kept unpacked only while `recent` holds it
     links: ModuleLinks
     headings: tuple[Heading, ...]
     quiz_title: str = "Knowledge check"
     quiz_anchor: str = ""
+    recent: Recent | None = field(default=None, compare=False, repr=False)  # None: unpacked for every render
     _bodies: dict[tuple[object, ...], _Kept] = field(default_factory=dict, compare=False, repr=False)
+    _unpacked: list[list[Token]] = field(default_factory=list, compare=False, repr=False)  # while recent
+    _fresh: dict[tuple[object, ...], Body] = field(default_factory=dict, compare=False, repr=False)  # while recent
 
     @property
     def module_id(self) -> str:
@@ -83,10 +109,36 @@ class RenderedModule:
         """The body for one output (the same output gives the same bytes)."""
         state = RenderState(self.links, policy, layout, self.module.local_slots)
         key = state.key()  # with the module, the layout decides the title dropped and the headings' shift
-        kept = self._bodies.get(key)
-        if kept is not None:
-            return kept.body()
+        found = self._fresh.get(key)
+        if found is None:
+            kept = self._bodies.get(key)
+            found = kept.body() if kept is not None else self._rendered(key, state)
+            if self.recent is not None:
+                while len(self._fresh) >= KEPT_BODIES:
+                    del self._fresh[next(iter(self._fresh))]
+                self._fresh[key] = found
+        if self.recent is not None:
+            self.recent.touch(self)
+        return found
+
+    def pack(self) -> None:
+        """Let go of the unpacked tokens and bodies (the packed ones stay)."""
+        self._unpacked.clear()
+        self._fresh.clear()
+
+    def _tokens(self) -> list[Token]:
+        """The module's tokens, a list of its own for one render (the tokens themselves are never changed)."""
+        if self._unpacked:
+            return list(self._unpacked[0])
         tokens = unpack_tokens(self.tokens)
+        if self.recent is not None:
+            self._unpacked.append(tokens)
+            return list(tokens)
+        return tokens
+
+    def _rendered(self, key: tuple[object, ...], state: RenderState) -> Body:
+        layout = state.layout
+        tokens = self._tokens()
         heads = [i for i, t in enumerate(tokens) if t.type == "heading_open"]
         dropped = bool(layout.drop_title and heads and tokens[heads[0]].tag == "h1"
                        and words(tokens[heads[0] + 1].children or (), 0, "").strip() == layout.drop_title.strip())
@@ -124,11 +176,13 @@ class RenderedModule:
                                    prefix=layout.id_prefix, level=min(6, 2 + layout.demote))
 
 
-def render_module(module: Module, paths: dict[str, str], root_path: str = "") -> RenderedModule:
-    """A module ready to render; `paths` maps project-relative module file paths to module ids."""
+def render_module(module: Module, paths: dict[str, str], root_path: str = "",
+                  recent: Recent | None = None) -> RenderedModule:
+    """A module ready to render; `paths` maps project-relative module file paths to module ids; `recent`, the
+    modules rendered last that stay unpacked (a RenderCache's), or None to unpack the tokens for every render."""
     parsed = module.prepared or _parsed(module)  # None: a module made without loading (tests)
     return RenderedModule(module, parsed.tokens, module_links(module, paths), parsed.headings,
-                          parsed.quiz_title, parsed.quiz_anchor)
+                          parsed.quiz_title, parsed.quiz_anchor, recent)
 
 
 def _parsed(module: Module) -> ParsedBody:
