@@ -246,3 +246,43 @@ def test_records_survive_a_new_version_with_modules_edited_added_and_reordered(p
         for kind in before:
             assert before[kind] <= after[kind], (label, kind, before[kind] - after[kind])
         assert after["items"] - before["items"] == {"item-managing-people-well"}
+
+
+def test_a_module_s_metadata_record_is_built_once_however_many_packages_hold_it(monkeypatch):
+    """Each bundle is built in the national view and in the variant's, which share most modules: each module's
+    record is built once per SCORM version, and every manifest holding it is the one it would be if built
+    alone (the core curriculum, one SCO, holds the bundle's record only)."""
+    from collections import Counter
+
+    from bundlesmith.load.project import load_catalogue
+    from bundlesmith.render import scorm_manifest
+    from bundlesmith.render.cache import RenderCache
+    from bundlesmith.render.scorm import Target, package_entries, plan_target
+
+    built: Counter[tuple[str, bool]] = Counter()
+    used: Counter[tuple[str, bool]] = Counter()
+    real_lom, real_record = scorm_manifest._lom, scorm_manifest._record
+    monkeypatch.setattr(scorm_manifest, "_lom", lambda parent, facts, v12: built.update([(facts.urn, v12)])
+                        or real_lom(parent, facts, v12))
+    monkeypatch.setattr(scorm_manifest, "_record", lambda facts, v12: used.update([(facts.urn, v12)])
+                        or real_record(facts, v12))
+    scorm_manifest._built.cache_clear()  # what earlier tests in this process built
+    views = [load_catalogue(ROOT)[0], load_catalogue(ROOT, "riverside-ics")[0]]
+    cache = RenderCache()
+    manifests = {}
+    for local, view in enumerate(views):
+        for bundle_id in ("national-induction", "core-management-curriculum"):
+            for version in view.bundles[bundle_id].scorm.versions:
+                entries = package_entries(plan_target(Target(view, view.bundles[bundle_id], version), cache), cache)
+                manifests[(local, bundle_id, version)] = entries["imsmanifest.xml"]
+
+    typical = scorm_manifest._TYPICAL.urn  # the record the others are compressed against
+    modules = {record: n for record, n in built.items() if ":module:" in record[0] and record[0] != typical}
+    assert set(modules) == set(used) and set(modules.values()) == {1}  # built once each
+    assert sum(used.values()) > 1.5 * len(modules)  # while most are in two packages
+    for (local, bundle_id, version), data in manifests.items():
+        scorm_manifest._built.cache_clear()
+        alone = RenderCache()
+        bundle = views[local].bundles[bundle_id]
+        assert package_entries(plan_target(Target(views[local], bundle, version), alone), alone)[
+            "imsmanifest.xml"] == data, (local, bundle_id, version)

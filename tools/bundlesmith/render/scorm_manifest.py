@@ -5,7 +5,8 @@ on an item, `metadata` comes after the title and child items and before `adlcp:`
 
 A module's metadata record is the same in every package that holds it (in every view, and in every bundle
 that has the module) and makes up most of the manifest: each distinct record is built once per process
-(`_built`, kept as compressed XML bytes) and read into each manifest's tree as elements (`_record`).
+(`_built`, kept as compressed XML bytes) and read into each manifest's tree as elements (`_record`). The
+bundle's own record is in one package only: it is built straight into that manifest's tree.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def build_manifest(plan: PackagePlan, sco_files: dict[str, tuple[str, ...]], sha
     metadata = _sub(root, cp, "metadata")
     _sub(metadata, cp, "schema", "ADL SCORM")
     _sub(metadata, cp, "schemaversion", "1.2" if v12 else "2004 4th Edition")
-    metadata.append(_record(bundle_facts(plan.catalogue, plan.bundle, plan.modules), v12))
+    _lom(metadata, bundle_facts(plan.catalogue, plan.bundle, plan.modules), v12)  # one package's: not kept
 
     organizations = _sub(root, cp, "organizations", default=plan.organization_id)
     organization = _sub(organizations, cp, "organization", identifier=plan.organization_id)
@@ -101,8 +102,13 @@ def _built(facts: Facts, v12: bool) -> bytes:
 
 def _xml(facts: Facts, v12: bool) -> bytes:
     metadata = etree.Element(f"{{{CP12 if v12 else CP2004}}}metadata", nsmap=NSMAP12 if v12 else NSMAP2004)
-    (lom12 if v12 else lom2004)(metadata, facts)
+    _lom(metadata, facts, v12)
     return etree.tostring(metadata[0], encoding="UTF-8", xml_declaration=False)
+
+
+def _lom(metadata: etree._Element, facts: Facts, v12: bool) -> None:
+    """The `lom` element of `facts`, built into `metadata`."""
+    (lom12 if v12 else lom2004)(metadata, facts)
 
 
 # A record with every part a module's can have, and no content: what all records of a version share (element
@@ -143,9 +149,10 @@ def _item(parent: etree._Element, node: Node, plan: PackagePlan, cp: str, v12: b
         return
     sco = node.sco
     metadata = _sub(item, cp, "metadata")
-    facts = (_module_facts(plan.catalogue, sco.modules[0]) if len(sco.modules) == 1
-             else bundle_facts(plan.catalogue, plan.bundle, sco.modules))  # single SCO: the whole bundle
-    metadata.append(_record(facts, v12))
+    if len(sco.modules) == 1:
+        metadata.append(_record(_module_facts(plan.catalogue, sco.modules[0]), v12))
+    else:  # single SCO: the whole bundle's record
+        _lom(metadata, bundle_facts(plan.catalogue, plan.bundle, sco.modules), v12)
     if not sco.assessed:
         return
     if v12:
