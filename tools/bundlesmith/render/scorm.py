@@ -18,7 +18,7 @@ from typing import NamedTuple
 from bundlesmith import __version__
 from bundlesmith.file_types import KINDS, place_refusal
 from bundlesmith.inputs import dependency_versions
-from bundlesmith.model import Bundle, Catalogue, Module
+from bundlesmith.model import Bundle, Catalogue, MemoKey, Module
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.module_html import module_paths
 from bundlesmith.render.module_links import module_links
@@ -146,15 +146,32 @@ def package_key(target: Target, tool: str, known: dict[str, str | None]) -> str:
     """
     catalogue, bundle = target.catalogue, target.bundle
     modules = [catalogue.modules[mid] for mid in dict.fromkeys(bundle.module_ids) if mid in catalogue.modules]
-    paths = module_paths(catalogue)
-    links = [module_links(module, paths) for module in modules]
-    assets = [a for found in links for a in found.assets]
-    linked = sorted({mid for found in links for mid in found.modules} - {m.id for m in modules})
+    links = [_links(catalogue, module) for module in modules]
+    assets = [a for found in links for a in found[0]]
+    linked = sorted({mid for found in links for mid in found[1]} - {m.id for m in modules})
     named = [(mid, m.path, m.title, m.version) for mid in linked if (m := catalogue.modules.get(mid)) is not None]
     payload = {"tool": tool, "linked": named, "bundle": bundle.id,
                "variant": catalogue.variant.id if catalogue.variant else None, "scorm_version": target.scorm_version,
                "inputs": _inputs(catalogue, bundle, modules, assets, known)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+_LINKS: MemoKey[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = MemoKey("module files and links")
+
+
+def _links(catalogue: Catalogue, module: Module) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The files a module's page uses and the modules it links to, once per module of a catalogue (a module
+    is in several bundles, each in two SCORM versions)."""
+    def resolved() -> tuple[tuple[str, ...], tuple[str, ...]]:
+        found = module_links(module, module_paths(catalogue))
+        return found.assets, found.modules
+
+    if catalogue.modules.get(module.id) is not module:  # a module made outside the catalogue: not kept
+        return resolved()
+    known = catalogue.memo(_LINKS, dict)
+    if module.id not in known:
+        known[module.id] = resolved()
+    return known[module.id]
 
 
 def _inputs(catalogue: Catalogue, bundle: Bundle, modules: Iterable[Module], assets: Iterable[str],
