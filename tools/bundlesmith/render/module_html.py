@@ -32,11 +32,8 @@ class Body(NamedTuple):
     html: str
 
 
-# Renders kept per module (compressed): the bundles that share a module often render it alike, and a module's
-# links make it render one way in the packages that hold the modules it links to, another in those that do not,
-# in each SCORM version. With three, no module of the 1,000-module bench corpus is rendered twice alike.
-KEPT_BODIES = 3
-RECENT_MODULES = 32  # modules kept unpacked: a bundle's (30 at most in the bench corpora), for its next SCORM version
+KEPT_BODIES = 2  # renders kept per module: the bundles that share a module often render it alike
+RECENT_MODULES = 32  # modules kept unpacked: a bundle's (up to 30), for its package in the next SCORM version
 
 
 class _Kept(NamedTuple):
