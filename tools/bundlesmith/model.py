@@ -613,6 +613,18 @@ class Catalogue:
         """The value of `key` for this catalogue: `compute()` the first time it is asked for, the same after."""
         return self._memo.get(key, compute)
 
+    def memo_of(self, key: MemoKey[dict[str, T]], member: Bundle | Module, compute: Callable[[], T]) -> T:
+        """`compute()` for one of this catalogue's bundles or modules, once (by its id, under `key`); for a
+        bundle or module made outside the catalogue (not its own object), worked out and not kept."""
+        own = self.bundles.get(member.id) if isinstance(member, Bundle) else self.modules.get(member.id)
+        if own is not member:
+            return compute()
+        known = self._memo.get(key, dict)
+        found = known.get(member.id)
+        if found is None:
+            found = known[member.id] = compute()
+        return found
+
     def standard(self, ref: str) -> StandardItem | None:
         fid, _, code = ref.partition(":")
         framework = self.frameworks.get(fid)

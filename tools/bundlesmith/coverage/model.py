@@ -216,13 +216,7 @@ def targeted_items(catalogue: Catalogue, bundle: Bundle) -> list[StandardItem]:
 
 def bundle_coverage_model(catalogue: Catalogue, bundle: Bundle) -> BundleCoverage:
     """The coverage of one bundle in one view (catalogue), worked out once per catalogue and bundle."""
-    if catalogue.bundles.get(bundle.id) is not bundle:  # a bundle made outside the catalogue: not kept
-        return _compute(catalogue, bundle)
-    known = catalogue.memo(_COVERAGE, dict)
-    found = known.get(bundle.id)
-    if found is None:
-        found = known[bundle.id] = _compute(catalogue, bundle)
-    return found
+    return catalogue.memo_of(_COVERAGE, bundle, lambda: _compute(catalogue, bundle))
 
 
 _COVERAGE: MemoKey[dict[str, BundleCoverage]] = MemoKey("coverage")  # bundle id -> its coverage

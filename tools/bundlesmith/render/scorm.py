@@ -166,12 +166,7 @@ def _links(catalogue: Catalogue, module: Module) -> tuple[tuple[str, ...], tuple
         found = module_links(module, module_paths(catalogue))
         return found.assets, found.modules
 
-    if catalogue.modules.get(module.id) is not module:  # a module made outside the catalogue: not kept
-        return resolved()
-    known = catalogue.memo(_LINKS, dict)
-    if module.id not in known:
-        known[module.id] = resolved()
-    return known[module.id]
+    return catalogue.memo_of(_LINKS, module, resolved)
 
 
 def _inputs(catalogue: Catalogue, bundle: Bundle, modules: Iterable[Module], assets: Iterable[str],

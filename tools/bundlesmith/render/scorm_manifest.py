@@ -129,13 +129,7 @@ _FACTS: MemoKey[dict[str, Facts]] = MemoKey("module LOM facts")  # module id -> 
 
 def _module_facts(catalogue: Catalogue, module: Module) -> Facts:
     """module_facts, once per module of a catalogue (the catalogues and modules of a build do not change)."""
-    if catalogue.modules.get(module.id) is not module:  # a module made outside the catalogue: not kept
-        return module_facts(catalogue, module)
-    known = catalogue.memo(_FACTS, dict)
-    found = known.get(module.id)
-    if found is None:
-        found = known[module.id] = module_facts(catalogue, module)
-    return found
+    return catalogue.memo_of(_FACTS, module, lambda: module_facts(catalogue, module))
 
 
 def _item(parent: etree._Element, node: Node, plan: PackagePlan, cp: str, v12: bool) -> None:
