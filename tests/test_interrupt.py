@@ -22,8 +22,11 @@ def _interrupt(tmp_path, send) -> tuple[int, str, Path, Path]:
     (out / "keep.txt").write_text("the previous build")
     log = tmp_path / "log"
     with open(log, "w") as stream:
+        # As from a terminal: Ctrl-C's default action, whatever the test runner's process was started with
+        # (a process started in the background of a shell inherits SIGINT ignored).
         process = subprocess.Popen([sys.executable, "-m", "bundlesmith", "-C", str(corpus), "build", "-o", str(out),
-                                    "--jobs", "2"], stdout=stream, stderr=subprocess.STDOUT, start_new_session=True)
+                                    "--jobs", "2"], stdout=stream, stderr=subprocess.STDOUT, start_new_session=True,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.monotonic() + 120
         while "site:" not in log.read_text() and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
