@@ -121,3 +121,19 @@ def test_pages_keep_their_keys_from_one_process_to_the_next(project):
     runs = [subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
     assert runs[0] == runs[1] and "modules/" in runs[0]
+
+
+def test_without_navigation_prune_a_title_edit_renders_every_module_page(project, tmp_path):
+    """Every page then shows the whole navigation, so a retitled module's name is on every module page."""
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("    - navigation.prune\n", ""))
+    out = tmp_path / "build"
+    built(project, out)
+    module = project / MODULE
+    module.write_text(module.read_text().replace("title: Speaking up and listening up",
+                                                 "title: Speaking up, and listening up", 1))
+    assert not any(uri.startswith("modules/") for uri in kept(project, out))
+    built(project, out)
+    fresh = tmp_path / "fresh"
+    built(project, fresh, force=True)
+    assert files(out) == files(fresh)
