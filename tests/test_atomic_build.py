@@ -69,7 +69,7 @@ def fake_outputs(fail_at: str | None, exception: BaseException):
                "scorm": types.SimpleNamespace(make_package=make_package),
                "reports": types.SimpleNamespace(report_files=report_files),
                "site": types.SimpleNamespace(build_site=build_site, prepare=lambda: None, kept_files=lambda built: {},
-                                             finish_site=lambda *args: {})}
+                                             finish_site=lambda *args: {}, held_copies=lambda built: {})}
     return lambda name: modules[name]
 
 

@@ -43,24 +43,51 @@ def kept(project: Path, out: Path, site: str = "site") -> set[str]:
     return set(view.pages.kept)
 
 
-def test_a_body_edit_keeps_every_page_but_that_module_s_and_those_listing_downloads(project, tmp_path):
+def zips(out: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((out / "scorm").glob("*.zip"))}
+
+
+def test_a_body_edit_keeps_every_page_but_that_module_s_and_the_download_lists_are_this_build_s(project, tmp_path):
+    """The pages that list downloads (the home page, the bundles') are kept too, as mkdocs rendered them
+    before their lists went in (build/.bundlesmith-held/): each gets the lists of this build's packages."""
     out = tmp_path / "build"
     built(project, out)
-    recorded = state.read(out).sites["site"]["pages"]
-    assert "modules/speaking-up-and-listening-up/index.md" in recorded
-    assert not any((uri.startswith("bundles/") and uri.endswith("-curriculum/index.md")) or uri == "index.md"
-                   for uri in recorded), "a page that lists downloads is rendered every build"
+    recorded = state.read(out).sites["site"]
+    assert "modules/speaking-up-and-listening-up/index.md" in recorded["pages"]
+    assert "index.md" in recorded["held"] and any(uri.endswith("-curriculum/index.md") for uri in recorded["held"])
+    assert (out / ".bundlesmith-held" / "site" / "index.html").is_file()
+    assert "<!--bs-later:" in (out / ".bundlesmith-held" / "site" / "index.html").read_text()
+    before = zips(out)
 
     edit_body(project)
     keeping = kept(project, out)
-    assert "modules/speaking-up-and-listening-up/index.md" not in keeping
-    assert keeping == set(recorded) - {"modules/speaking-up-and-listening-up/index.md"}
+    assert keeping == set(recorded["pages"]) - {"modules/speaking-up-and-listening-up/index.md"}
 
     built(project, out)
+    changed = {name: sha for name, sha in zips(out).items() if before.get(name) != sha}
+    assert changed, "the module is in a package, whose bytes change with its body"
+    bundle_pages = "".join(p.read_text() for p in out.glob("site*/bundles/*/index.html"))  # every view's site
+    for name, sha in changed.items():
+        assert f"sha256 {sha[:12]}" in bundle_pages and f"sha256 {before[name][:12]}" not in bundle_pages
     fresh = tmp_path / "fresh"
     built(project, fresh, force=True)
     assert files(out) == files(fresh)
     assert "One more sentence." in (out / "site" / PAGE).read_text()
+
+
+def test_a_kept_copy_of_a_page_that_lists_downloads_changed_in_build_is_rendered_again(project, tmp_path):
+    out = tmp_path / "build"
+    built(project, out)
+    copy = out / ".bundlesmith-held" / "site" / "index.html"
+    copy.write_text(copy.read_text().replace("</main>", "<script>alert(1)</script></main>"))
+    edit_body(project)
+    keeping = kept(project, out)
+    assert "index.md" not in keeping and len(keeping) > 20
+    built(project, out)
+    assert "alert(1)" not in (out / "site" / "index.html").read_text() and "alert(1)" not in copy.read_text()
+    fresh = tmp_path / "fresh"
+    built(project, fresh, force=True)
+    assert files(out) == files(fresh)
 
 
 def test_a_title_edit_renders_the_pages_that_name_the_module_and_keeps_the_rest(project, tmp_path):

@@ -184,14 +184,14 @@ def _pages(options: BuildOptions, catalogue: Catalogue, known: inputs.InputSet, 
            site: str, faces: dict[int, tuple[Module, str]]) -> SiteReuse:
     """A site's page keys, and the pages of the last build's site kept because theirs are unchanged."""
     from bundlesmith.render.site import config_file
-    from bundlesmith.render.site_reuse import SiteReuse, kept_pages, page_keys, prunes_navigation
+    from bundlesmith.render.site_reuse import SiteReuse, held_folder, kept_pages, page_keys, prunes_navigation
 
     flags = {"packages": "scorm" in options.only, "reports": "reports" in options.only}
     keys = page_keys(catalogue, known, flags, faces, prunes_navigation(config_file(options.root)))
     folder = options.out / site
     if options.force or not _real_folder(folder, options.out):
         return SiteReuse(keys)
-    return SiteReuse(keys, kept_pages(previous.sites.get(site), folder, keys))
+    return SiteReuse(keys, kept_pages(previous.sites.get(site), folder, keys, options.out / held_folder(site)))
 
 
 class _Packages:

@@ -56,10 +56,13 @@ class Staging:
                 (staged / rel).parent.mkdir(parents=True, exist_ok=True)
                 link_or_copy(source, staged / rel)
 
-    def write(self, name: str, files: Mapping[str, bytes | Existing]) -> None:
+    def write(self, name: str, files: Mapping[str, bytes | Existing], even_empty: bool = False) -> None:
         """Put rendered files (relative path -> bytes, or an Existing file to link) into the staged
-        build/<name>/, in name order."""
+        build/<name>/, in name order; with `even_empty`, that folder is staged even when there are none
+        (the commit then replaces the last build's folder with an empty one)."""
         folder = self.path / name
+        if even_empty:
+            folder.mkdir(parents=True, exist_ok=True)
         for rel in sorted(files):
             target = folder / rel
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,7 @@ from bundlesmith.diagnostics import Diagnostic
 from bundlesmith.emit import Staging
 from bundlesmith.output_files import Existing
 from bundlesmith.render.packages import PackageRecord, provenance_filename
+from bundlesmith.render.site_reuse import held_folder
 from bundlesmith.workers import ignore_interrupts
 
 if TYPE_CHECKING:  # imported where handbooks are printed, not by every build
@@ -124,7 +125,9 @@ def render(plan: BuildPlan, stage: Staging, echo: Callable[[str], None], progres
             stage.write(view.site, _renderer("site").finish_site(
                 site, view.catalogue, records[k], stage.path / "scorm" if plan.wants("scorm") else None,
                 stage.path / view.reports if view.reports is not None else None))
-            made.written.append(view.site)
+            copies = held_folder(view.site)  # what the next build fills again, if it keeps those pages
+            stage.write(copies, _renderer("site").held_copies(site), even_empty=True)
+            made.written += [view.site, copies]
         if reports:
             made.written.append("reports")
         if printing is not None:
@@ -195,7 +198,8 @@ def _site(work: Work, k: int) -> Any:
         work.stage.write(view.site, site.kept_files(built))  # the pages it kept, linked in by this process
         return built
     finally:
-        release_memory()
+        if view.pages is None or 2 * len(view.pages.kept) < len(view.pages.keys):  # most pages rendered
+            release_memory()
 
 
 def _groups(jobs: tuple[PackageJob, ...]) -> list[tuple[int, ...]]:

@@ -9,6 +9,7 @@ dirty build) and the search index gets their entries back, so the site is the on
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import tempfile
 from collections.abc import Callable, Iterator
@@ -184,30 +185,48 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options:
     finally:
         logger.removeHandler(handler)
     site = BuiltSite(Path(out_dir), handler.messages, dict(plugin.held), dict(plugin.kept))
+    for uri, page in list(site.kept.items()):  # a kept page that lists downloads gets this build's lists
+        if page.url is not None:
+            site.held[page.dest_uri] = (page.url, _held_copy(page))
+            del site.kept[uri]
     site.record = _record(site, plugin.dests, plugin.slices, reuse)
     return site
 
 
+def _held_copy(page: KeptPage) -> str:
+    """The last build's copy of a page that lists downloads, as rendered before its lists went in."""
+    data = page.source.read_bytes() if not page.source.is_symlink() else b""
+    if hashlib.sha256(data).hexdigest() != page.sha256:
+        raise SiteBuildError(f"the site did not build: {page.source} changed during the build")
+    return data.decode("utf-8")
+
+
 def _record(site: BuiltSite, pages: dict[str, str], slices: dict[str, tuple[int, int]], reuse: SiteReuse) -> dict[str, Any]:
-    """Each page the next build may keep: generated, with a key, not held back for its downloads."""
+    """Each page the next build may keep: generated, with a key (a page that lists downloads by its copy
+    without them, see held_copies)."""
     found: dict[str, tuple[str, str, str, int, int]] = {}
-    for uri, (dest, sha256) in _written(site, pages).items():
-        key = reuse.keys.get(uri)
+    held: dict[str, str] = {}
+    for uri, dest in pages.items():
+        key, kept = reuse.keys.get(uri), site.kept.get(uri)
+        if dest in site.held:
+            url, text = site.held[dest]
+            sha256: str | None = hashlib.sha256(_page_bytes(text)).hexdigest()
+            held[uri] = url
+        else:
+            sha256 = kept.sha256 if kept is not None else file_sha256(site.out_dir / dest)
         if key is not None and uri in slices and sha256 is not None:
             found[uri] = (key, dest, sha256, *slices[uri])
-    return recorded_site(found, file_sha256(site.out_dir / INDEX))
+    return recorded_site(found, file_sha256(site.out_dir / INDEX), held)
 
 
-def _written(site: BuiltSite, pages: dict[str, str]) -> dict[str, tuple[str, str | None]]:
-    """Generated page -> (its file in the site, that file's sha256), for pages not held back."""
-    found: dict[str, tuple[str, str | None]] = {}
-    for uri, dest in pages.items():
-        kept = site.kept.get(uri)
-        if kept is not None:
-            found[uri] = (kept.dest_uri, kept.sha256)
-        elif dest not in site.held:
-            found[uri] = (dest, file_sha256(site.out_dir / dest))
-    return found
+def _page_bytes(text: str) -> bytes:
+    return text.encode("utf-8", errors="xmlcharrefreplace")  # as mkdocs writes pages
+
+
+def held_copies(built: BuiltSite) -> Tree:
+    """The site's pages that list downloads, as rendered before their lists went in (relative to the
+    site's held_folder): what the next build fills again when it keeps them."""
+    return {path: _page_bytes(text) for path, (_, text) in built.held.items()}
 
 
 def kept_files(built: BuiltSite) -> Tree:
@@ -229,7 +248,7 @@ def finish_site(built: BuiltSite, catalogue: Catalogue, packages: list[PackageRe
     for path, (page_url, text) in built.held.items():
         filled = fill_later(text, downloads, functools.partial(_relative, page_url=page_url),
                             scorm_dir is not None, reports_dir is not None)
-        tree[path] = filled.encode("utf-8", errors="xmlcharrefreplace")  # as mkdocs writes pages
+        tree[path] = _page_bytes(filled)
     return tree
 
 

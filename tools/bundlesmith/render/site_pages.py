@@ -187,8 +187,10 @@ def _later_template() -> jinja2.Template:
     return environment().get_template("_later.html")
 
 
+@lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The site templates' Jinja environment: autoescaped, strict, with the site's filters."""
+    """The site templates' Jinja environment: autoescaped, strict, with the site's filters (one per process:
+    its templates are compiled once)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.tests["match"] = lambda value, prefix: str(value).startswith(prefix)

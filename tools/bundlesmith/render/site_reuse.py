@@ -14,8 +14,13 @@ anything renders:
 The build state records, per site, each page it wrote with its key, its file's sha256 and where its entries
 sit in the site's search index (state.BuildState.sites). A page is kept when its key is the recorded one,
 its file in the last build still has the recorded sha256 (never read through a symlink) and so has the
-last search index, which gives the page's entries back. A page that lists downloads (SCORM packages,
-reports: they exist only once the packages do) is never recorded, so it is rendered every build.
+last search index, which gives the page's entries back.
+
+A page that lists downloads (SCORM packages, reports) is written only once they exist, so its lists go
+into it last (render/site.finish_site). Its file in the site is the page with its lists in; what mkdocs
+rendered before the lists went in is kept beside the sites, in `build/.bundlesmith-held/<site>/` (`HELD`),
+and recorded like any page. Kept, that copy gets this build's lists: a body edit renders again only the
+pages of the module, whatever its packages' new sizes and hashes.
 """
 
 from __future__ import annotations
@@ -35,8 +40,9 @@ from bundlesmith.render.module_links import module_links, module_paths
 from bundlesmith.render.site_plan import navigation, plan
 from bundlesmith.signing import file_sha256
 
-INDEX = "search/search_index.json"
-CATALOGUE = ("content/", "bundles/")  # the files loaded into the catalogue: pages depend on what they hold  # where mkdocs-material's search plugin writes the site's index
+INDEX = "search/search_index.json"  # where mkdocs-material's search plugin writes the site's index
+CATALOGUE = ("content/", "bundles/")  # the files loaded into the catalogue: pages depend on what they hold
+HELD = ".bundlesmith-held"  # in build/: each site's pages that list downloads, as rendered before their lists
 # A module's fields that only its own page shows (its body, as text and as tokens, and what is read from it).
 _BODY_FIELDS = frozenset({"body", "body_line", "prose", "raw_html", "file"})
 
@@ -49,6 +55,12 @@ class KeptPage:
     source: Path
     sha256: str
     entries: tuple[dict[str, Any], ...] = ()
+    url: str | None = None  # a page that lists downloads: its URL; `source` is then its copy without them
+
+
+def held_folder(site: str) -> str:
+    """Where, in build/, a site's pages that list downloads are kept as rendered before their lists."""
+    return f"{HELD}/{site}"
 
 
 @dataclass(frozen=True)
@@ -229,16 +241,19 @@ def _plain(value: object, skip: frozenset[str] | set[str] = frozenset()) -> obje
     return repr(value)
 
 
-def kept_pages(recorded: object, folder: Path, keys: Mapping[str, str]) -> dict[str, KeptPage]:
+def kept_pages(recorded: object, folder: Path, keys: Mapping[str, str], held: Path | None = None) -> dict[str, KeptPage]:
     """The pages of the last build's site (`folder`) this build keeps: recorded with the same key, their
-    file and the search index still what the state records. Anything else in build/ is not trusted."""
+    file and the search index still what the state records. A page that lists downloads is read from its
+    copy in `held` (the site's held_folder). Anything else in build/ is not trusted."""
     if not isinstance(recorded, Mapping) or folder.is_symlink() or not folder.is_dir():
         return {}
-    pages, index = recorded.get("pages"), recorded.get("index")
-    if not isinstance(pages, Mapping) or not isinstance(index, str):
+    pages, index, urls = recorded.get("pages"), recorded.get("index"), recorded.get("held", {})
+    if not isinstance(pages, Mapping) or not isinstance(index, str) or not isinstance(urls, Mapping):
         return {}
+    copies = held if held is not None and not (held.is_symlink() or held.parent.is_symlink()) and held.is_dir() else None
     wanted = {uri: entry for uri, entry in pages.items()
-              if _entry(entry) is not None and keys.get(uri) == entry[0]}
+              if _entry(entry) is not None and keys.get(uri) == entry[0]
+              and (uri not in urls or (isinstance(urls[uri], str) and copies is not None))}
     if not wanted:
         return {}
     docs = _index_docs(folder / INDEX, index)
@@ -246,11 +261,12 @@ def kept_pages(recorded: object, folder: Path, keys: Mapping[str, str]) -> dict[
         return {}
     kept: dict[str, KeptPage] = {}
     for uri, (_, dest, sha256, start, count) in wanted.items():
-        source = folder / dest
+        url = urls.get(uri)
+        source = (copies if url is not None and copies is not None else folder) / dest
         if (start + count > len(docs) or Path(dest).is_absolute() or ".." in Path(dest).parts
                 or file_sha256(source) != sha256):
             continue
-        kept[uri] = KeptPage(dest, source, sha256, tuple(docs[start:start + count]))
+        kept[uri] = KeptPage(dest, source, sha256, tuple(docs[start:start + count]), url)
     return kept
 
 
@@ -279,8 +295,11 @@ def _index_docs(path: Path, sha256: str) -> list[dict[str, Any]] | None:
     return docs
 
 
-def recorded_site(pages: Mapping[str, tuple[str, str, str, int, int]], index: str | None) -> dict[str, Any]:
-    """What the build state records of a site this build wrote (see kept_pages)."""
+def recorded_site(pages: Mapping[str, tuple[str, str, str, int, int]], index: str | None,
+                  held: Mapping[str, str]) -> dict[str, Any]:
+    """What the build state records of a site this build wrote (see kept_pages); `held`: the URL of each
+    page that lists downloads (its sha256 is its copy's in the held folder)."""
     if index is None:
         return {}
-    return {"index": index, "pages": {uri: list(entry) for uri, entry in sorted(pages.items())}}
+    return {"index": index, "pages": {uri: list(entry) for uri, entry in sorted(pages.items())},
+            "held": {uri: url for uri, url in sorted(held.items()) if uri in pages}}
