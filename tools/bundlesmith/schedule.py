@@ -230,8 +230,10 @@ def _reports(work: Work, k: int, records: list[PackageRecord]) -> dict[str, Any]
         recorded=plan.previous.reports.get(view.reports), derive=plan.inputs.derive)
     work.stage.write(view.reports, made.files)
     keys: dict[str, Any] = made.keys
+    remade = sum(not isinstance(data, Existing) for data in made.files.values())
     del made
-    release_memory()
+    if 2 * remade >= len(keys):  # most bundles' reports made again (not kept)
+        release_memory()
     return keys
 
 

@@ -31,7 +31,7 @@ from mkdocs.utils import get_relative_url
 
 from bundlesmith.model import Catalogue
 from bundlesmith.render.cache import RenderCache
-from bundlesmith.render.module_links import module_paths, referenced_assets
+from bundlesmith.render.module_links import links_of
 from bundlesmith.render.site_pages import Download, PageRenderer, SiteContext
 from bundlesmith.render.site_plan import SitePage, navigation, plan
 from bundlesmith.render.site_reuse import KeptPage
@@ -157,9 +157,8 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):  # type: ignore[no-untyp
             SHIM: _shim_source(catalogue.root),
             f"{SITE_ASSETS}/iframe-worker/LICENSE": ASSETS / "iframe-worker" / "LICENSE",
         }
-        paths = module_paths(catalogue)
         for module in catalogue.modules.values():  # images and files the modules use, at their project path
-            for asset in referenced_assets(module, paths):
+            for asset in links_of(catalogue, module).assets:
                 source = catalogue.root / asset
                 if source.is_file():
                     static[asset] = source

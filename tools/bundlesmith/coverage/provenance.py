@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bundlesmith.model import Bundle, Catalogue, Module
-from bundlesmith.render.module_links import module_paths, referenced_assets
+from bundlesmith.render.module_links import links_of
 
 
 class PackageRecord(Protocol):
@@ -62,7 +62,7 @@ def _linked(module: Module, catalogue: Catalogue) -> set[str]:
     """The project files (not Markdown) a module links to or shows, relative to the root: the files its
     pages use (resolved once, render/module_links.py) that exist. Content symlinks are refused at load."""
     root = catalogue.root
-    return {path for path in referenced_assets(module, module_paths(catalogue))
+    return {path for path in links_of(catalogue, module).assets
             if not path.endswith(".md") and (root / path).is_file()}
 
 

@@ -70,6 +70,11 @@ def referenced_assets(module: Module, paths: dict[str, str]) -> tuple[str, ...]:
     return module_links(module, paths).assets
 
 
+def links_of(catalogue: Catalogue, module: Module) -> ModuleLinks:
+    """module_links() of one of the catalogue's modules, resolved once for every output that asks."""
+    return catalogue.memo_of(_LINKS, module, lambda: module_links(module, module_paths(catalogue)))
+
+
 def module_paths(catalogue: Catalogue) -> dict[str, str]:
     """Project-relative module file path -> module id: what a relative link to a module resolves against
     (worked out once per catalogue)."""
@@ -77,3 +82,4 @@ def module_paths(catalogue: Catalogue) -> dict[str, str]:
 
 
 _PATHS: MemoKey[dict[str, str]] = MemoKey("module paths")
+_LINKS: MemoKey[dict[str, ModuleLinks]] = MemoKey("module links")

@@ -18,10 +18,9 @@ from typing import NamedTuple
 from bundlesmith import __version__
 from bundlesmith.file_types import KINDS, place_refusal
 from bundlesmith.inputs import dependency_versions
-from bundlesmith.model import Bundle, Catalogue, MemoKey, Module
+from bundlesmith.model import Bundle, Catalogue, Module
 from bundlesmith.render.cache import RenderCache
-from bundlesmith.render.module_html import module_paths
-from bundlesmith.render.module_links import module_links
+from bundlesmith.render.module_links import links_of
 from bundlesmith.render.packages import PackageRecord, package_filename, provenance_filename
 from bundlesmith.render.scorm_manifest import build_manifest
 from bundlesmith.render.scorm_pages import asset_path, render_sco, runtime_files, schema_files
@@ -156,17 +155,11 @@ def package_key(target: Target, tool: str, known: dict[str, str | None]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-_LINKS: MemoKey[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = MemoKey("module files and links")
-
-
 def _links(catalogue: Catalogue, module: Module) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The files a module's page uses and the modules it links to, once per module of a catalogue (a module
-    is in several bundles, each in two SCORM versions)."""
-    def resolved() -> tuple[tuple[str, ...], tuple[str, ...]]:
-        found = module_links(module, module_paths(catalogue))
-        return found.assets, found.modules
-
-    return catalogue.memo_of(_LINKS, module, resolved)
+    """The files a module's page uses and the modules it links to (resolved once per module of a catalogue:
+    a module is in several bundles, each in two SCORM versions)."""
+    found = links_of(catalogue, module)
+    return found.assets, found.modules
 
 
 def _inputs(catalogue: Catalogue, bundle: Bundle, modules: Iterable[Module], assets: Iterable[str],

@@ -36,7 +36,7 @@ from typing import Any
 
 from bundlesmith.inputs import InputSet
 from bundlesmith.model import Bundle, Catalogue, Module
-from bundlesmith.render.module_links import module_links, module_paths
+from bundlesmith.render.module_links import links_of
 from bundlesmith.render.site_plan import navigation, plan
 from bundlesmith.signing import file_sha256
 
@@ -126,7 +126,7 @@ def _module_page(catalogue: Catalogue, module: Module, bundles: list[Bundle], fa
         at = order.index(module.id)
         around.append((bundle.id, bundle.title, title(order[at - 1] if at else None),
                        title(order[at + 1] if at + 1 < len(order) else None)))
-    links = module_links(module, module_paths(catalogue))  # where its links lead: to which module, which file
+    links = links_of(catalogue, module)  # where its links lead: to which module, which file
     shown = [_face_of(module, faces), hashlib.sha256(module.body.encode()).hexdigest(), module.local_slots,
              repr(sorted(links.targets.items())), [title(pid) for pid, _ in module.prerequisites],
              [(a.standard, standard(a.standard)) for a in module.standards], around, named[""]]
