@@ -40,7 +40,7 @@ def edit_body(project: Path, text: str = "One more sentence.") -> None:
 def kept(project: Path, out: Path, site: str = "site") -> set[str]:
     view = next(v for v in plan_of(project, out, only=SITE).views if v.site == site)
     assert view.pages is not None
-    return set(view.pages.kept)
+    return set(view.pages.verified().kept)  # as the process that builds the site checks them
 
 
 def zips(out: Path) -> dict[str, str]:

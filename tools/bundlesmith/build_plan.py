@@ -166,6 +166,7 @@ def plan(options: BuildOptions, catalogues: list[Catalogue], known: inputs.Input
     sources = known.known()  # packaging reads no source again to hash it
     packages = _Packages(options, previous, known.tool, sources, modules) if "scorm" in options.only else None
     faces: dict[int, tuple[Module, str]] = {}  # each module's face, worked out once for every view showing it
+    pruned = _prunes_navigation(options) if "site" in options.only else False
     views = []
     for k, catalogue in enumerate(catalogues):
         bundles = chosen_bundles(catalogue, options)
@@ -174,24 +175,31 @@ def plan(options: BuildOptions, catalogues: list[Catalogue], known: inputs.Input
         views.append(ViewPlan(
             catalogue, bundles,
             packages=packages.slots(k, catalogue, bundles) if packages is not None else (),
-            site=site, pages=_pages(options, catalogue, known, previous, site, faces) if site else None,
+            site=site, pages=_pages(options, catalogue, known, previous, site, faces, pruned) if site else None,
             reports=reports_dirname(variant) if "reports" in options.only else None))
     carried = packages.carried() if packages is not None and options.bundles else ()
     return BuildPlan(options, known, previous, tuple(views), modules, carried, sources)
 
 
 def _pages(options: BuildOptions, catalogue: Catalogue, known: inputs.InputSet, previous: state.BuildState,
-           site: str, faces: dict[int, tuple[Module, str]]) -> SiteReuse:
+           site: str, faces: dict[int, tuple[Module, str]], pruned: bool) -> SiteReuse:
     """A site's page keys, and the pages of the last build's site kept because theirs are unchanged."""
-    from bundlesmith.render.site import config_file
-    from bundlesmith.render.site_reuse import SiteReuse, held_folder, kept_pages, page_keys, prunes_navigation
+    from bundlesmith.render.site_reuse import SiteReuse, held_folder, page_keys, reuse
 
     flags = {"packages": "scorm" in options.only, "reports": "reports" in options.only}
-    keys = page_keys(catalogue, known, flags, faces, prunes_navigation(config_file(options.root)))
+    keys = page_keys(catalogue, known, flags, faces, pruned)
     folder = options.out / site
     if options.force or not _real_folder(folder, options.out):
         return SiteReuse(keys)
-    return SiteReuse(keys, kept_pages(previous.sites.get(site), folder, keys, options.out / held_folder(site)))
+    return reuse(previous.sites.get(site), folder, keys, options.out / held_folder(site))
+
+
+def _prunes_navigation(options: BuildOptions) -> bool:
+    """Whether the project's sites show each page only its own part of the navigation (site_reuse)."""
+    from bundlesmith.render.site import config_file
+    from bundlesmith.render.site_reuse import prunes_navigation
+
+    return prunes_navigation(config_file(options.root))
 
 
 class _Packages:

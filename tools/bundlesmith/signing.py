@@ -16,7 +16,9 @@ import json
 import os
 import secrets
 import stat
+from collections.abc import Iterator
 from functools import lru_cache
+from io import BufferedReader
 from pathlib import Path
 
 KEY_BYTES = 32
@@ -94,9 +96,24 @@ def unseal(kind: str, file: Path) -> object:
 def file_sha256(path: Path) -> str | None:
     """The sha256 of a regular file (never through a symlink), or None."""
     try:
-        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return None
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+        with _open_regular(path) as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest() if handle is not None else None
     except OSError:
         return None
+
+
+def regular_file_bytes(path: Path) -> bytes | None:
+    """The bytes of a regular file (never through a symlink), or None."""
+    try:
+        with _open_regular(path) as handle:
+            return handle.read() if handle is not None else None
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def _open_regular(path: Path) -> Iterator[BufferedReader | None]:
+    """The file open for reading when it is a regular file, else None (a FIFO is not waited on)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    with open(os.open(path, flags), "rb") as handle:
+        yield handle if stat.S_ISREG(os.fstat(handle.fileno()).st_mode) else None

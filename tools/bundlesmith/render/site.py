@@ -163,7 +163,7 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options:
     handler = SiteWarnings()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
-    reuse = reuse or SiteReuse()
+    reuse = reuse.verified() if reuse is not None else SiteReuse()  # its kept pages' files, checked here
     try:
         with site_config(catalogue.root, site_dir=str(out_dir)) as config, keeping_pages():  # mkdocs.yml is checked here
             plugin = attach_plugin(config)

@@ -27,18 +27,19 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from bundlesmith.inputs import InputSet
 from bundlesmith.model import Bundle, Catalogue, Module
 from bundlesmith.render.module_links import links_of
 from bundlesmith.render.site_plan import navigation, plan
-from bundlesmith.signing import file_sha256
+from bundlesmith.signing import file_sha256, regular_file_bytes
 
 INDEX = "search/search_index.json"  # where mkdocs-material's search plugin writes the site's index
 CATALOGUE = ("content/", "bundles/")  # the files loaded into the catalogue: pages depend on what they hold
@@ -56,6 +57,7 @@ class KeptPage:
     sha256: str
     entries: tuple[dict[str, Any], ...] = ()
     url: str | None = None  # a page that lists downloads: its URL; `source` is then its copy without them
+    slot: tuple[int, int] = (0, 0)  # (first entry, entries) in the last search index
 
 
 def held_folder(site: str) -> str:
@@ -69,6 +71,23 @@ class SiteReuse:
 
     keys: Mapping[str, str] = field(default_factory=dict)
     kept: Mapping[str, KeptPage] = field(default_factory=dict)
+    index: tuple[Path, str] | None = None  # the last search index and its recorded sha256, until `verified`
+
+    def verified(self) -> SiteReuse:
+        """The pages kept whose files still have their recorded sha256, each with its entries from the last
+        search index, while that too is what the state records (none otherwise). Worked out by the process
+        that builds the site, beside the other sites: the plan kept the pages by their keys alone."""
+        if self.index is None:
+            return self
+        docs = _index_docs(*self.index)
+        if docs is None:
+            return SiteReuse(self.keys)
+        kept = {}
+        for uri, page in self.kept.items():
+            start, count = page.slot
+            if start + count <= len(docs) and file_sha256(page.source) == page.sha256:
+                kept[uri] = dataclasses.replace(page, entries=tuple(docs[start:start + count]))
+        return SiteReuse(self.keys, kept)
 
 
 def page_keys(catalogue: Catalogue, known: InputSet, flags: Mapping[str, object],
@@ -153,13 +172,14 @@ def _navigations(nav: list[Any], titles: Mapping[str, str], pruned: bool) -> dic
 
     def walk(items: list[Any], path: list[object]) -> None:
         here = [*path, [entry(item) for item in items]]
+        shown = hashlib.sha256(repr(here).encode()).hexdigest()  # the same for every page of this section
         for item in items:
             if isinstance(item, str):
-                found[item] = hashlib.sha256(repr(here).encode()).hexdigest()
+                found[item] = shown
                 continue
             (name, value), = item.items()
             if isinstance(value, str):
-                found[value] = hashlib.sha256(repr(here).encode()).hexdigest()
+                found[value] = shown
             else:
                 walk(value, [*here, name])
 
@@ -241,33 +261,28 @@ def _plain(value: object, skip: frozenset[str] | set[str] = frozenset()) -> obje
     return repr(value)
 
 
-def kept_pages(recorded: object, folder: Path, keys: Mapping[str, str], held: Path | None = None) -> dict[str, KeptPage]:
-    """The pages of the last build's site (`folder`) this build keeps: recorded with the same key, their
-    file and the search index still what the state records. A page that lists downloads is read from its
-    copy in `held` (the site's held_folder). Anything else in build/ is not trusted."""
+def reuse(recorded: object, folder: Path, keys: Mapping[str, str], held: Path | None = None) -> SiteReuse:
+    """The site's keys and the pages of the last build's site (`folder`) it keeps: recorded with the same
+    key (a page that lists downloads, by its copy in `held`, the site's held_folder). Their files and the
+    search index are checked against the state by `SiteReuse.verified`: nothing in build/ is trusted."""
     if not isinstance(recorded, Mapping) or folder.is_symlink() or not folder.is_dir():
-        return {}
+        return SiteReuse(keys)
     pages, index, urls = recorded.get("pages"), recorded.get("index"), recorded.get("held", {})
     if not isinstance(pages, Mapping) or not isinstance(index, str) or not isinstance(urls, Mapping):
-        return {}
+        return SiteReuse(keys)
     copies = held if held is not None and not (held.is_symlink() or held.parent.is_symlink()) and held.is_dir() else None
-    wanted = {uri: entry for uri, entry in pages.items()
-              if _entry(entry) is not None and keys.get(uri) == entry[0]
-              and (uri not in urls or (isinstance(urls[uri], str) and copies is not None))}
-    if not wanted:
-        return {}
-    docs = _index_docs(folder / INDEX, index)
-    if docs is None:
-        return {}
     kept: dict[str, KeptPage] = {}
-    for uri, (_, dest, sha256, start, count) in wanted.items():
+    for uri, entry in pages.items():
+        found = _entry(entry)
         url = urls.get(uri)
-        source = (copies if url is not None and copies is not None else folder) / dest
-        if (start + count > len(docs) or Path(dest).is_absolute() or ".." in Path(dest).parts
-                or file_sha256(source) != sha256):
+        if found is None or keys.get(uri) != found[0] or (uri in urls and (not isinstance(url, str) or copies is None)):
             continue
-        kept[uri] = KeptPage(dest, source, sha256, tuple(docs[start:start + count]), url)
-    return kept
+        _, dest, sha256, start, count = found
+        if dest.startswith("/") or ".." in dest.split("/"):  # a file of the site, never outside it
+            continue
+        source = (copies if url is not None and copies is not None else folder) / dest
+        kept[uri] = KeptPage(dest, source, sha256, (), url, (start, count))
+    return SiteReuse(keys, kept, (folder / INDEX, index) if kept else None)
 
 
 def _entry(entry: object) -> tuple[str, str, str, int, int] | None:
@@ -283,11 +298,12 @@ def _entry(entry: object) -> tuple[str, str, str, int, int] | None:
 
 def _index_docs(path: Path, sha256: str) -> list[dict[str, Any]] | None:
     """The last search index's entries, when the file is the one the state records."""
-    if file_sha256(path) != sha256:
+    raw = regular_file_bytes(path)
+    if raw is None or hashlib.sha256(raw).hexdigest() != sha256:
         return None
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
         return None
     docs = data.get("docs") if isinstance(data, dict) else None
     if not isinstance(docs, list) or not all(isinstance(d, dict) for d in docs):
