@@ -411,3 +411,25 @@ def test_temporary_files_left_by_a_killed_check_are_swept_away(tmp_path):
     assert not old.exists()
     assert recent.exists()
     assert (root / CACHE).is_file()
+
+
+def test_a_preview_session_gets_the_same_modules_back_until_a_file_changes(tmp_path):
+    """`serve` checks the project on every save through one cache kept in memory: an unchanged file gives
+    the very objects it gave before (so what was worked out for them is found again), an edited one a
+    module of its own."""
+    from bundlesmith.load.cache import open_cache
+
+    root = make_project(tmp_path, {})
+    cache = open_cache(tmp_path / "session-cache")
+    assert cache is not None
+    first = pipeline.check(root, None, cache=cache)
+    cache.keep()
+    module = root / "content/modules/listening.md"
+    module.write_text(module.read_text() + "\nOne more sentence.\n")
+    second = pipeline.check(root, None, cache=cache)
+    assert first.catalogue is not None and second.catalogue is not None
+    unchanged = [mid for mid in first.catalogue.modules if first.catalogue.modules[mid].path != "content/modules/listening.md"]
+    assert unchanged and all(second.catalogue.modules[mid] is first.catalogue.modules[mid] for mid in unchanged)
+    edited = next(m for m in second.catalogue.modules.values() if m.path == "content/modules/listening.md")
+    assert "One more sentence." in edited.body
+    assert edited is not next(m for m in first.catalogue.modules.values() if m.path == edited.path)

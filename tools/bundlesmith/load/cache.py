@@ -106,6 +106,12 @@ def _key(kind: str, file: Path, path: str, options: dict[str, Any]) -> str:
     return json.dumps([kind, str(file), path, sorted(options.items())], separators=(",", ":"))
 
 
+def _fresh_lists(result: Any) -> Any:
+    """A load result (a tuple of frozen values and a list of diagnostics) with a list of its own: the
+    caller may add to it."""
+    return tuple(list(part) if isinstance(part, list) else part for part in result) if isinstance(result, tuple) else result
+
+
 class LoadCache:
     """Results of loading single files, reused while the file's bytes and bundlesmith are unchanged."""
 
@@ -116,6 +122,9 @@ class LoadCache:
         self.fresh: dict[str, _Entry] = {}
         self.hits = 0
         self.misses = 0
+        # What this cache gave for each key, with the digest of the bytes it was for: given again, the same
+        # objects (frozen), while the file's bytes are the same (a preview session loads on every save).
+        self.given: dict[str, tuple[str, Any]] = {}
         # What every file's result depends on besides its bytes (the glossary, which module pages mark up):
         # part of each entry's digest, so a change to it is a miss for every file.
         self.context = ""
@@ -142,6 +151,10 @@ class LoadCache:
 
     def _stored(self, kind: str, key: str, digest: str) -> Any:
         """The stored result for this key and file digest, if its signature and its data are sound."""
+        given = self.given.get(key)
+        if given is not None and given[0] == digest:
+            self.hits += 1
+            return _fresh_lists(given[1])
         entry = self.entries.get(key)
         if entry is None or entry.digest != digest:
             return None
@@ -153,7 +166,8 @@ class LoadCache:
         except codec.Undecodable:
             return None
         self.hits += 1
-        return result
+        self.given[key] = (digest, result)
+        return _fresh_lists(result)
 
     def cached(self, kind: str, file: Path, path: str, **options: Any) -> Any:
         """What loading the file gave last time for the same bytes, or None (then parse it, and remember())."""
@@ -185,7 +199,8 @@ class LoadCache:
             return stored
         result = loader(file, path, raw=raw, **options)
         self.remember(kind, file, path, digest, codec.encode(result), **options)
-        return result
+        self.given[_key(kind, file, path, options)] = (digest, result)
+        return _fresh_lists(result)
 
     def keep(self) -> None:
         """Keep what was parsed afresh in memory only, for the next load through this cache (a preview
