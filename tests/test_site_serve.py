@@ -94,3 +94,26 @@ def test_after_a_save_serve_renders_the_edited_page_and_keeps_the_search_index_w
     assert [d["location"] for d in after] == [d["location"] for d in before]
     changed = [d["location"] for d, was in zip(after, before, strict=True) if d != was]
     assert changed and all(location.startswith(PAGE) for location in changed)
+
+
+def test_after_a_save_serve_says_the_warnings_it_said_before_once_in_a_line(project, caplog):
+    """A national repository has warnings nobody fixes today: a save prints what is new, not all of them."""
+    import logging
+
+    from bundlesmith.preview import PreviewSession
+
+    settings = project / "bundlesmith.yml"
+    settings.write_text(settings.read_text().replace("max_reading_age: 15", "max_reading_age: 6"))
+    session = PreviewSession(project, None, None)
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.bundlesmith"):
+        session.inputs()
+        first = [r.getMessage() for r in caplog.records if "[reading-age]" in r.getMessage()]
+        caplog.clear()
+        source = project / MODULE_FILE
+        source.write_text(source.read_text() + "\nThis sentence is one that goes on, with words that are long "
+                          "and complicated, considerably beyond any reasonable expectation of readability.\n")
+        session.inputs()
+        again = [r.getMessage() for r in caplog.records]
+    said_again = [m for m in again if "[reading-age]" in m]
+    assert len(first) > 3 and all(m.startswith(MODULE_FILE) for m in said_again)  # only the edited module's
+    assert f"{len(first) - len(said_again)} warning(s) as after the last save, not repeated" in again

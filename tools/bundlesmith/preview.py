@@ -44,6 +44,7 @@ class PreviewSession:
         self.loaded: LoadCache | None = None
         self.written: dict[str, tuple[str, str, tuple[dict[str, Any], ...]]] = {}  # page -> (key, file, entries)
         self.faces: dict[int, tuple[Module, str]] = {}
+        self.said: set[str] = set()  # the warnings the last check printed
 
     def kept(self, site_dir: Path, shown: SiteInputs) -> tuple[SiteInputs, dict[str, str]]:
         """What to show with the pages the last rebuild wrote from the same inputs kept, and every page's key."""
@@ -72,8 +73,17 @@ class PreviewSession:
         if self.loaded is None and self.cache_dir is not None:
             self.loaded = open_cache(self.cache_dir)
         checked = pipeline.check(self.root, self.variant, cache=self.loaded)
+        said = {d.format() for d in checked.diagnostics}
+        repeated = 0
         for d in checked.diagnostics:
-            (log.error if d.severity is Severity.ERROR else log.info)(d.format())
+            text = d.format()
+            if d.severity is not Severity.ERROR and text in self.said:
+                repeated += 1  # said after an earlier save: not said again on every save
+                continue
+            (log.error if d.severity is Severity.ERROR else log.info)(text)
+        if repeated:
+            log.info(f"{repeated} warning(s) as after the last save, not repeated")
+        self.said = said
         if checked.ok:
             self.last_good = checked.catalogue
             return SiteInputs(checked.catalogue, self.cache)
