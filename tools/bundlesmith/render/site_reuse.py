@@ -313,7 +313,7 @@ def _index_docs(path: Path, sha256: str) -> list[dict[str, Any]] | None:
 
 def recorded_site(pages: Mapping[str, tuple[str, str, str, int, int]], index: str | None,
                   held: Mapping[str, str]) -> dict[str, Any]:
-    """What the build state records of a site this build wrote (see kept_pages); `held`: the URL of each
+    """What the build state records of a site this build wrote (see reuse); `held`: the URL of each
     page that lists downloads (its sha256 is its copy's in the held folder)."""
     if index is None:
         return {}
