@@ -164,3 +164,24 @@ def test_without_navigation_prune_a_title_edit_renders_every_module_page(project
     fresh = tmp_path / "fresh"
     built(project, fresh, force=True)
     assert files(out) == files(fresh)
+
+
+def test_a_kept_copy_changed_while_the_site_builds_stops_the_build_rather_than_fill_it(tmp_path):
+    """The plan keeps a page by its key; the copy it fills is read once more, and must still be the one
+    the state records (a change between the two is refused, not published)."""
+    import pytest
+
+    from bundlesmith.render.site import SiteBuildError, _held_copy
+    from bundlesmith.render.site_reuse import KeptPage
+
+    copy = tmp_path / "index.html"
+    copy.write_text("<p>recorded</p>")
+    page = KeptPage("index.html", copy, hashlib.sha256(b"<p>recorded</p>").hexdigest(), url="./")
+    assert _held_copy(page) == "<p>recorded</p>"
+    copy.write_text("<p>changed</p><script>alert(1)</script>")
+    with pytest.raises(SiteBuildError, match="changed during the build"):
+        _held_copy(page)
+    copy.unlink()
+    copy.symlink_to(tmp_path / "elsewhere.html")
+    with pytest.raises(SiteBuildError):
+        _held_copy(page)

@@ -48,12 +48,18 @@ def resolve(url: str, base: str, paths: dict[str, str]) -> Target:
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not parts.path:
         return Target("address", url)
-    target = os.path.normpath(os.path.join(base, unquote(parts.path))).replace(os.sep, "/")
+    target = project_path(base, parts.path)
     if target in paths:
         return Target("module", paths[target], parts.fragment)
     if target.startswith("..") or os.path.isabs(target) or place_refusal(target) is not None:
         return Target("refused", target)  # never point outside content/ or at a hidden file
     return Target("asset", target, parts.fragment)
+
+
+def project_path(base: str, path: str) -> str:
+    """Where a relative path (as written, %-escaped) in a file of folder `base` leads, as a project path
+    (it may start with '..': outside the project)."""
+    return os.path.normpath(os.path.join(base, unquote(path))).replace(os.sep, "/")
 
 
 def module_links(module: Module, paths: dict[str, str]) -> ModuleLinks:

@@ -24,7 +24,7 @@ from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.packages import PackageRecord
 from bundlesmith.render.site_pages import Download
 from bundlesmith.render.site_reuse import INDEX, KeptPage, SiteReuse, recorded_site
-from bundlesmith.signing import file_sha256
+from bundlesmith.signing import file_sha256, regular_file_bytes
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -195,8 +195,8 @@ def build_site(catalogue: Catalogue, cache: RenderCache, out_dir: Path, options:
 
 def _held_copy(page: KeptPage) -> str:
     """The last build's copy of a page that lists downloads, as rendered before its lists went in."""
-    data = page.source.read_bytes() if not page.source.is_symlink() else b""
-    if hashlib.sha256(data).hexdigest() != page.sha256:
+    data = regular_file_bytes(page.source)
+    if data is None or hashlib.sha256(data).hexdigest() != page.sha256:
         raise SiteBuildError(f"the site did not build: {page.source} changed during the build")
     return data.decode("utf-8")
 

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 from bundlesmith.diagnostics import Diagnostic, did_you_mean, error
 from bundlesmith.file_types import Refusal, place_refusal, type_refusal
 from bundlesmith.model import Catalogue, Module, Reference
+from bundlesmith.render.module_links import project_path as link_target
 from bundlesmith.validate.memo import Memo
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -102,7 +103,7 @@ def check_reference(reference: Reference, module: Module, root: Path,
         return []
     if parts.path.startswith("/") or parts.path.startswith("\\") or ":" in parts.path.split("/")[0]:
         return [error(span, "absolute-path", f"{what} '{target}' is an absolute path; use a path relative to this file")]
-    if reference.kind == "link" and module_files and _project_path(span.path, parts.path) in module_files:
+    if reference.kind == "link" and module_files and link_target(os.path.dirname(span.path), parts.path) in module_files:
         return []  # a module's page: that module was loaded from this very file, inside the project
     file = resolve_reference(reference, root)
     assert file is not None, "a relative path resolves to a file"
@@ -126,11 +127,6 @@ def check_reference(reference: Reference, module: Module, root: Path,
     if refusal is not None:
         return [error(span, refusal.code, f"{what} '{target}' {refusal.message}")]
     return []
-
-
-def _project_path(source: str, path: str) -> str:
-    """Where a relative path written in the project file `source` leads, as a project path."""
-    return os.path.normpath(os.path.join(os.path.dirname(source), unquote(path))).replace(os.sep, "/")
 
 
 def _in_modules_folder(project_path: str) -> bool:
