@@ -93,7 +93,8 @@ def _interrupted(work, k: int) -> str:
 def test_a_worker_that_dies_or_is_interrupted_stops_the_build_instead_of_leaving_it_waiting():
     import os
 
-    from bundlesmith.schedule import Pool, WorkerLost
+    from bundlesmith.schedule import Pool
+    from bundlesmith.workers import WorkerLost
 
     with pytest.raises(WorkerLost, match="stopped unexpectedly"), Pool(os.getpid(), 2) as pool:  # type: ignore[arg-type]
         pool.submit(_killed, 0).get()

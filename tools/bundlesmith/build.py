@@ -14,11 +14,15 @@ Layout of build/:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bundlesmith import pipeline
-from bundlesmith.build_plan import BuildOptions, BuildResult, reports_dirname, site_dirname
+from bundlesmith.build_options import BuildOptions, BuildResult, reports_dirname, site_dirname
 from bundlesmith.diagnostics import Span, error
-from bundlesmith.schedule import Progress, WorkerLost
+from bundlesmith.workers import WorkerLost
+
+if TYPE_CHECKING:
+    from bundlesmith.schedule import Progress
 
 __all__ = ["BuildOptions", "BuildResult", "reports_dirname", "run", "site_dirname"]
 
@@ -27,7 +31,7 @@ def run(options: BuildOptions, echo: Callable[[str], None] = lambda line: None,
         progress: Progress | None = None) -> BuildResult:
     """Build `options.out` from `options.root`; problems come back as diagnostics, never as exceptions
     (Ctrl-C and SIGTERM apart: build/ is left as it was either way)."""
-    from bundlesmith.render.site import SiteBuildError
+    from bundlesmith.render.site_error import SiteBuildError
 
     try:
         return pipeline.build(options, echo, progress or (lambda stage, done, total: None))

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bundlesmith import inputs, state
-from bundlesmith.diagnostics import Diagnostic
+from bundlesmith.build_options import BuildOptions, reports_dirname, site_dirname
 from bundlesmith.model import Bundle, Catalogue, Module
 from bundlesmith.render.packages import PackageRecord, is_package_of, package_filename, provenance_filename, read_record
 from bundlesmith.signing import file_sha256
@@ -26,44 +25,7 @@ if TYPE_CHECKING:  # the renderers are imported only by a build that gets past t
     from bundlesmith.render.scorm_plan import PackagePlan
     from bundlesmith.render.site_reuse import SiteReuse
 
-OUTPUTS = ("site", "scorm", "reports", "lms", "badges", "case", "print")
 KITS = ("lms", "badges")  # small files per view, made in the main process after the rest
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    root: Path
-    out: Path
-    only: frozenset[str] = frozenset(OUTPUTS)
-    bundles: tuple[str, ...] = ()
-    variants: tuple[str, ...] | None = None  # None: national and every variant; (): national only
-    jobs: int | None = None
-    today: date | None = None
-    dry_run: bool = False
-    force: bool = False  # rebuild even when nothing changed
-
-    @property
-    def workers(self) -> int:
-        from bundlesmith.workers import job_count
-
-        return job_count(self.jobs)
-
-
-@dataclass
-class BuildResult:
-    diagnostics: list[Diagnostic] = field(default_factory=list)  # errors
-    warnings: list[Diagnostic] = field(default_factory=list)
-    summary: list[str] = field(default_factory=list)
-    outputs: list[str] = field(default_factory=list)  # the folders of build/ this build wrote
-    ok: bool = True
-
-
-def site_dirname(variant: str | None) -> str:
-    return "site" if variant is None else f"site-{variant}"
-
-
-def reports_dirname(variant: str | None) -> str:
-    return "reports" if variant is None else f"reports/{variant}"
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def _catalogue_for_report(ctx: click.Context, root: Path, variant: str | None, t
 
 
 def _validate_variant(root: Path, variant: str | None) -> None:
-    from bundlesmith.load.project import available_variants
+    from bundlesmith.load.layout import available_variants
 
     if variant is not None and variant not in available_variants(root):
         from bundlesmith.diagnostics import did_you_mean
@@ -93,7 +93,7 @@ def _validate_variant(root: Path, variant: str | None) -> None:
 def _validate_bundles(root: Path, bundles: Iterable[str]) -> None:
     """Every --bundle names a bundle file (a bundle's id is its file name): a usage error otherwise."""
     from bundlesmith.diagnostics import did_you_mean
-    from bundlesmith.load.project import BUNDLES_DIR
+    from bundlesmith.load.layout import BUNDLES_DIR
 
     known = sorted(p.stem for p in (root / BUNDLES_DIR).glob("*.y*ml")) if (root / BUNDLES_DIR).is_dir() else []
     for bundle in bundles:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -83,16 +84,34 @@ def _hash_file(root: Path, path: Path, files: dict[str, str], key: str = "") -> 
 def _hash_tree(root: Path, folder: Path, files: dict[str, str], key: str = "") -> None:
     if not folder.is_dir():
         return
-    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
-        _hash_file(root, file, files, key)
+    prefix = _name(root, folder, key)
+    for name, path in _files_under(folder):
+        with open(path, "rb") as handle:
+            files[f"{prefix}/{name}"] = hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _tree_digest(folder: Path, update: Callable[[bytes], object]) -> None:
     if not folder.is_dir():
         return
-    for file in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        update(file.relative_to(folder).as_posix().encode() + b"\0")
-        update(hashlib.sha256(file.read_bytes()).digest())
+    for name, path in _files_under(folder, skip="__pycache__"):
+        update(name.encode() + b"\0")
+        with open(path, "rb") as handle:
+            update(hashlib.file_digest(handle, "sha256").digest())
+
+
+def _files_under(folder: Path, skip: str = "") -> list[tuple[str, str]]:
+    """Every file under `folder` as (its path from there, its path), symlinked folders followed and in the
+    order of sorted `Path`s, as `sorted(folder.rglob("*"))` gives them; no folder named `skip` is entered.
+    Paths stay strings: pathlib's cost per file would outweigh the hashing."""
+    found: list[tuple[list[str], str]] = []
+    for where, folders, names in os.walk(folder, followlinks=True):
+        folders[:] = [name for name in folders if name != skip]
+        inside = os.path.relpath(where, folder)
+        for name in names:
+            path = os.path.join(where, name)
+            if os.path.isfile(path):
+                found.append(([name] if inside == "." else [*inside.split(os.sep), name], path))
+    return [("/".join(parts), path) for parts, path in sorted(found)]
 
 
 def site_inputs(config: Path) -> list[tuple[str, Path]]:
@@ -144,9 +163,15 @@ def dependency_versions() -> dict[str, str]:
     versions = {}
     for name in OUTPUT_LIBRARIES:
         try:
-            versions[name] = metadata.version(name)
+            text = metadata.distribution(name).read_text("METADATA") or ""
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
+            continue
+        # The core metadata's `Version:` header, read from the headers alone: metadata.version() parses
+        # the whole file (a long description included) as an e-mail message, a tenth of a no-op build.
+        headers = text.split("\n\n", 1)[0].splitlines()
+        versions[name] = next((line[len("Version:"):].strip() for line in headers if line.startswith("Version:")),
+                              "unknown")
     try:
         runtime = runtime_dir()
         digest = hashlib.sha256()

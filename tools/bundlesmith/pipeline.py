@@ -13,16 +13,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bundlesmith import build_plan, inputs, schedule, state
-from bundlesmith.build_plan import BuildOptions, BuildResult
+from bundlesmith import inputs, state
+from bundlesmith.build_options import BuildOptions, BuildResult
 from bundlesmith.diagnostics import Diagnostic, Severity, Span, error
-from bundlesmith.emit import Staging, replace_file
-from bundlesmith.load.cache import FOLDER as LOAD_CACHE
-from bundlesmith.load.cache import OBSOLETE, LoadCache, open_cache
-from bundlesmith.load.project import apply_variant, available_variants, load_catalogue, load_national
-from bundlesmith.model import Catalogue
-from bundlesmith.validate import validate
+from bundlesmith.load.layout import available_variants
+
+if TYPE_CHECKING:
+    from bundlesmith import schedule
+    from bundlesmith.load.cache import LoadCache
+    from bundlesmith.model import Catalogue
+
+# The stages past the no-op check are imported where they run: a build with nothing to do reads only the
+# input set and the state file, and answers in a fraction of the time the imports would take.
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,10 @@ def build(options: BuildOptions, echo: Callable[[str], None], progress: schedule
     previous = state.BuildState() if options.force else state.read(options.out)
     if not options.dry_run and not options.force and previous.up_to_date(options.out, known.key):
         return BuildResult(summary=["nothing changed since the last build; build/ is up to date (use --force to rebuild)"])
+    from bundlesmith import build_plan, schedule
+    from bundlesmith.emit import Staging
+    from bundlesmith.load.cache import FOLDER as LOAD_CACHE
+
     views = check_all(options.root, names, options.today, jobs=options.workers,                # load, validate
                       cache_dir=None if options.force or options.dry_run else options.out / LOAD_CACHE)
     result = _checked(views, options)
@@ -66,6 +74,8 @@ def build(options: BuildOptions, echo: Callable[[str], None], progress: schedule
 
 def _checked(views: list[Checked], options: BuildOptions) -> BuildResult:
     """The check's verdict on a build: its errors and warnings, and with --dry-run what would be built."""
+    from bundlesmith import build_plan
+
     diagnostics = merged_diagnostics(views)
     result = BuildResult([d for d in diagnostics if d.severity is Severity.ERROR],
                          [d for d in diagnostics if d.severity is Severity.WARNING])
@@ -107,6 +117,10 @@ def check(root: Path, variant: str | None = None, today: date | None = None,
     diagnostics are the same either way. None loads every file afresh and writes nothing. With an open
     `cache` instead (a preview session's), what is parsed afresh is kept in it, in memory only.
     """
+    from bundlesmith.load.cache import open_cache
+    from bundlesmith.load.project import load_catalogue
+    from bundlesmith.validate import validate
+
     with _loading():
         opened = cache if cache is not None else open_cache(cache_dir)
         catalogue, problems = load_catalogue(root, variant, opened)
@@ -125,6 +139,10 @@ def check_all(root: Path, variants: tuple[str, ...] | None = None, today: date |
     `cache_dir` as for `check`: each file's load is cached there; cross-file rules always run. With
     `jobs` > 1 many modules to parse are parsed in forked processes (only from a process without threads).
     """
+    from bundlesmith.load.cache import open_cache
+    from bundlesmith.load.project import apply_variant, load_national
+    from bundlesmith.validate import validate
+
     names = available_variants(root) if variants is None else variants
     with _loading():
         cache = open_cache(cache_dir)
@@ -138,6 +156,9 @@ def check_all(root: Path, variants: tuple[str, ...] | None = None, today: date |
 
 def _save(cache: LoadCache | None) -> None:
     """Keep what was parsed afresh for the next check (through the one writer; a failure only loses the cache)."""
+    from bundlesmith.emit import replace_file
+    from bundlesmith.load.cache import OBSOLETE
+
     data = cache.snapshot() if cache is not None else None
     if cache is not None and data is not None:
         replace_file(cache.file, data, OBSOLETE)

@@ -219,7 +219,7 @@ def _build(root: Path, bundle_id: str, version: str, today: date, jobs: int | No
         for made in sorted((out / folder).iterdir()) if (out / folder).is_dir() else ():
             if made.name.startswith(f"{bundle_id}-{version}-") and made.is_file():
                 files[f"{prefix}/{made.name}"] = made.read_bytes()
-    from bundlesmith.load.project import available_variants
+    from bundlesmith.load.layout import available_variants
 
     for variant in (None, *available_variants(root)):
         source = out / build.reports_dirname(variant) / bundle_id

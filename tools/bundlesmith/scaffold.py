@@ -16,7 +16,8 @@ class ScaffoldError(Exception):
 
 def _file_with_id(root: Path, kind: str, ident: str) -> Path | None:
     """The file that already declares this module or bundle id (national or a variant's), if any."""
-    from bundlesmith.load.project import available_variants, load_national
+    from bundlesmith.load.layout import available_variants
+    from bundlesmith.load.project import load_national
 
     catalogue, _ = load_national(root)
     found = catalogue.modules.get(ident) if kind == "module" else catalogue.bundles.get(ident)

@@ -36,7 +36,7 @@ from bundlesmith.emit import Staging
 from bundlesmith.output_files import Existing
 from bundlesmith.render.packages import PackageRecord, provenance_filename
 from bundlesmith.render.site_reuse import held_folder
-from bundlesmith.workers import ignore_interrupts
+from bundlesmith.workers import WorkerLost, ignore_interrupts
 
 if TYPE_CHECKING:  # imported where handbooks are printed, not by every build
     from bundlesmith.render.handbooks import Printing
@@ -303,10 +303,6 @@ def _glibc() -> Any:
 
 class Interrupted(Exception):
     """A task stopped by KeyboardInterrupt in a worker: the build stops as if Ctrl-C reached it here."""
-
-
-class WorkerLost(RuntimeError):
-    """A worker process ended without finishing its task (killed, or out of memory)."""
 
 
 class Pending(Generic[T]):

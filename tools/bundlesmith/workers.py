@@ -20,3 +20,7 @@ def ignore_interrupts() -> None:
     process's handler, inherited by fork, would turn it into an exception here)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+class WorkerLost(RuntimeError):
+    """A worker process ended without finishing its task (killed, or out of memory)."""

@@ -16,6 +16,14 @@ from bundlesmith.load.bundles import load_bundle
 from bundlesmith.load.cache import LoadCache
 from bundlesmith.load.crosswalks import load_crosswalk
 from bundlesmith.load.frameworks import load_framework
+from bundlesmith.load.layout import (
+    BUNDLES_DIR,
+    CROSSWALKS_DIR,
+    MODULES_DIR,
+    STANDARDS_DIR,
+    VARIANTS_DIR,
+    available_variants,
+)
 from bundlesmith.load.markdown_scan import scan_body
 from bundlesmith.load.modules import load_module
 from bundlesmith.load.publisher import PUBLISHER_FILE, load_publisher
@@ -36,20 +44,9 @@ from bundlesmith.model import (
     Variant,
 )
 
-STANDARDS_DIR = "content/standards"
-MODULES_DIR = "content/modules"
-VARIANTS_DIR = "content/variants"
-CROSSWALKS_DIR = "content/crosswalks"
-BUNDLES_DIR = "bundles"
-
 
 class UnknownVariant(ValueError):
     """The variant asked for has no folder under content/variants/."""
-
-
-def available_variants(root: Path) -> tuple[str, ...]:
-    folder = root / VARIANTS_DIR
-    return tuple(sorted(p.name for p in folder.iterdir() if p.is_dir())) if folder.is_dir() else ()
 
 
 def _files(root: Path, folder: Path, patterns: tuple[str, ...], problems: list[Diagnostic]) -> list[Path]:

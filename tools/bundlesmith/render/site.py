@@ -22,6 +22,7 @@ from bundlesmith.model import Catalogue
 from bundlesmith.output_files import Existing, Tree
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.packages import PackageRecord
+from bundlesmith.render.site_error import SiteBuildError
 from bundlesmith.render.site_pages import Download
 from bundlesmith.render.site_reuse import INDEX, KeptPage, SiteReuse, recorded_site
 from bundlesmith.signing import file_sha256, regular_file_bytes
@@ -50,17 +51,6 @@ def _report_label(name: str) -> str:
         stem, _, ext = name.rpartition(".")
         return f"Prior-learning map for holders of {stem[4:]} ({FORMAT_WORDS.get(ext, ext)})"
     return REPORT_LABELS.get(name, f"Coverage data ({name})")
-
-
-class SiteBuildError(Exception):
-    """mkdocs stopped: the message lists what it logged; `config` is the configuration it used."""
-
-    def __init__(self, message: str, config: Path | None = None):
-        super().__init__(message, config)
-        self.message, self.config = message, config
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class SiteWarnings(logging.Handler):
