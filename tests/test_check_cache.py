@@ -433,3 +433,29 @@ def test_a_preview_session_gets_the_same_modules_back_until_a_file_changes(tmp_p
     edited = next(m for m in second.catalogue.modules.values() if m.path == "content/modules/listening.md")
     assert "One more sentence." in edited.body
     assert edited is not next(m for m in first.catalogue.modules.values() if m.path == edited.path)
+
+
+def test_views_share_what_a_national_module_says_but_a_filled_slot_is_checked_in_its_own_view(project):
+    """The national view and a variant's share the modules the variant leaves alone, so what those modules
+    alone show (alternative text, sentence length) is worked out once; a module whose slot the variant
+    fills is another module, and what the fill brings is reported, from the variant's file, in the
+    variant's view only."""
+    national = next(p for p in sorted((project / "content" / "modules").rglob("*.md"))
+                    if p.stem not in ("welcome-to-health-and-social-care", "speaking-up-and-listening-up"))
+    national.write_text(national.read_text(encoding="utf-8") + "\n![](picture-without-words.png)\n", encoding="utf-8")
+    fill = project / "content" / "variants" / "riverside-ics" / "slots" / "welcome-local-organisation.md"
+    fill.write_text(fill.read_text(encoding="utf-8") + "\n![](local-picture.png)\n", encoding="utf-8")
+
+    views = pipeline.check_all(project)
+    found = pipeline.merged_diagnostics(views)
+    no_alt = [d for d in found if d.code == "image-no-alt" and "picture-without-words" in d.message]
+    assert len(no_alt) == 1, "a national module's problem is reported once, whatever the views"
+    assert all(any(d.code == "image-no-alt" and "picture-without-words" in d.message for d in v.diagnostics)
+               for v in views), "and every view that has the module says so"
+    local = [d for d in views[1].diagnostics if d.code == "image-no-alt" and "local-picture" in d.message]
+    assert [d.span.path for d in local] == ["content/variants/riverside-ics/slots/welcome-local-organisation.md"]
+    assert not [d for d in views[0].diagnostics if "local-picture" in d.message], \
+        "the national view does not have the variant's fill"
+    fresh = [pipeline.check(project, None), pipeline.check(project, "riverside-ics")]
+    assert [sorted(map(str, v.diagnostics)) for v in views] == [sorted(map(str, v.diagnostics)) for v in fresh], \
+        "views checked together say what each says alone"

@@ -18,16 +18,19 @@ from urllib.parse import unquote, urlsplit
 from bundlesmith.diagnostics import Diagnostic, error, warning
 from bundlesmith.file_types import IMAGES
 from bundlesmith.model import Catalogue, Module, Reference
+from bundlesmith.validate.memo import Memo
 
 MAX_ALT = 150
 MEDIA = {".mp4": "video", ".mp3": "audio"}
 CODES = ("image-no-alt", "alt-is-file-name", "alt-too-long", "decorative-with-alt", "media-no-captions")
 
 
-def check_accessibility(catalogue: Catalogue) -> list[Diagnostic]:
+def check_accessibility(catalogue: Catalogue, memo: Memo | None = None) -> list[Diagnostic]:
+    """`memo` carries each module's findings to the next view that has the same module."""
+    shared = memo if memo is not None else Memo()
     problems: list[Diagnostic] = []
     for module in catalogue.modules.values():
-        problems += check_module(module)
+        problems += shared.of_module("accessibility", module, check_module)
     return problems
 
 

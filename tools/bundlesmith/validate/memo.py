@@ -3,6 +3,7 @@ links to, so that each is worked out once however many variants are checked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,19 @@ class Memo:
     folders: dict[Path, Path] = field(default_factory=dict)  # a folder -> its resolved path
     places: dict[tuple[Path, Path], tuple[bool, bool]] = field(default_factory=dict)  # exists, stays inside
     types: dict[tuple[Path, str], Refusal | None] = field(default_factory=dict)  # why a file may not be used
+    # (rule, module object id) -> the module and what the rule found in it alone
+    findings: dict[tuple[Hashable, int], tuple[Module, list[Diagnostic]]] = field(default_factory=dict)
+
+    def of_module(self, rule: Hashable, module: Module, check: Callable[[Module], list[Diagnostic]]) -> list[Diagnostic]:
+        """What `check` finds in `module`, a rule that reads nothing but the module (and `rule`, which names
+        the rule and any setting it reads): worked out once per module object, which the views share
+        unless a variant fills the module's slots."""
+        found = self.findings.get((rule, id(module)))
+        if found is not None and found[0] is module:  # the module is kept in the entry: its id stays its own
+            return found[1]
+        problems = check(module)
+        self.findings[(rule, id(module))] = (module, problems)
+        return problems
 
 
 def shared(seen: dict[str, object] | None) -> Memo:

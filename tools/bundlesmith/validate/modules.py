@@ -16,8 +16,8 @@ def check_modules(catalogue: Catalogue, memo: Memo | None = None) -> list[Diagno
     levels = {level for f in catalogue.frameworks.values() for level in f.levels}
     frameworks = tuple(catalogue.frameworks.items())
     key = tuple((fid, id(f)) for fid, f in frameworks)
-    earlier = (memo.alignments.setdefault(key, Alignments(frameworks)) if memo is not None
-               else Alignments(frameworks)).modules
+    shared = memo if memo is not None else Memo()
+    earlier = shared.alignments.setdefault(key, Alignments(frameworks)).modules
     for module in catalogue.modules.values():
         found = earlier.get(id(module))
         if found is not None and found[0] is module:
@@ -26,9 +26,7 @@ def check_modules(catalogue: Catalogue, memo: Memo | None = None) -> list[Diagno
             alignment_problems = _check_alignments(catalogue, module, all_refs)
             earlier[id(module)] = (module, alignment_problems)
             problems += alignment_problems
-        problems += _check_outcomes(module)
-        problems += _check_answer_positions(module)
-        problems += _check_quiz_place(module)
+        problems += shared.of_module("module", module, _check_module)
         for level in module.levels:
             if levels and level not in levels:
                 problems.append(error(module.span, "unknown-level",
@@ -100,6 +98,11 @@ def _check_alignments(catalogue: Catalogue, module: Module, all_refs: list[str])
                         problems.append(error(alignment.assessment.span, "unknown-quiz-item",
                                               f"unknown quiz question '{qid}'", did_you_mean(qid, quiz_ids)))
     return problems
+
+
+def _check_module(module: Module) -> list[Diagnostic]:
+    """The rules that read the module alone."""
+    return _check_outcomes(module) + _check_answer_positions(module) + _check_quiz_place(module)
 
 
 def _check_outcomes(module: Module) -> list[Diagnostic]:
