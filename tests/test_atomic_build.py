@@ -47,7 +47,7 @@ def fake_outputs(fail_at: str | None, exception: BaseException):
     def report_files(catalogue, packages, options, **kwargs):
         if fail_at == "reports":
             raise exception
-        return ReportFiles([], {"coverage.json": b"{}"}, {})
+        return ReportFiles({"coverage.json": b"{}"}, {})
 
     def build_site(catalogue, cache, out_dir, options, **kwargs):
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -179,7 +179,7 @@ def test_building_one_bundle_keeps_the_other_bundles_packages(monkeypatch, sampl
     (out / state.FILE).write_bytes(state.encode(state.BuildState(packages=sealed)))
 
     def record_reports(catalogue, packages, options, **kwargs):  # what the reports were given, as a file
-        return ReportFiles([], {"seen.txt": "\n".join(sorted(p.filename for p in packages)).encode()}, {})
+        return ReportFiles({"seen.txt": "\n".join(sorted(p.filename for p in packages)).encode()}, {})
 
     renderers = fake_outputs(None, RuntimeError())
     monkeypatch.setattr(schedule, "_renderer", lambda name: types.SimpleNamespace(report_files=record_reports)

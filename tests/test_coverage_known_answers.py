@@ -19,7 +19,7 @@ import pytest
 
 from bundlesmith import pipeline
 from bundlesmith.coverage.compute import bundle_coverage
-from bundlesmith.coverage.framework import framework_coverage
+from bundlesmith.coverage.framework import bundle_summary, framework_coverage
 from bundlesmith.render.reports import documents
 
 FIXTURE = Path(__file__).parent / "fixtures" / "coverage" / "project"
@@ -198,7 +198,7 @@ def test_package_hashes_come_from_the_build_records(root):
 
 def test_framework_view_shows_each_standard_per_bundle_and_level(root):
     catalogue = pipeline.check(root, None, TODAY).catalogue
-    view = framework_coverage(catalogue, documents(catalogue, catalogue.bundles, (), TODAY))
+    view = framework_coverage(catalogue, [bundle_summary(d) for d in documents(catalogue, catalogue.bundles, (), TODAY)])
     assert [b["id"] for b in view["bundles"]] == ["alpha", "beta", "clean"]
     rows = {s["ref"]: s for s in view["standards"]}
     assert [(c["bundle"], c["letter"], c["targeted"]) for c in rows["tf:D1.2"]["bundles"]] == [

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # the renderers are imported only by a build that gets past t
 KITS = ("lms", "badges")  # small files per view, made in the main process after the rest
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PackageJob:
     """A package this build makes: what it is (planned), its file name and its reuse key."""
 
@@ -38,7 +38,7 @@ class PackageJob:
     key: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeptPackage:
     """A package of the last build kept as it is: its record, read from its verified provenance file."""
 

@@ -88,21 +88,21 @@ class Framework:
         return tuple(i for i in self.items if i.type == "standard")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     id: str
     text: str
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     method: str
     items: tuple[str, ...]
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alignment:
     """A module's claim that it introduces, develops or assesses one standard."""
 
@@ -114,7 +114,7 @@ class Alignment:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoCreation:
     role: str
     contribution: str
@@ -122,7 +122,7 @@ class CoCreation:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Review:
     status: str
     reviewed: date | None
@@ -131,14 +131,14 @@ class Review:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Choice:
     text: str
     correct: bool
     feedback: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Question:
     id: str
     prompt: str
@@ -151,7 +151,7 @@ class Question:
         return sum(c.correct for c in self.choices) > 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quiz:
     questions: tuple[Question, ...]
     span: Span
@@ -162,7 +162,7 @@ class Quiz:
         return next((q for q in self.questions if q.id == qid), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slot:
     """A named section of a national module that a local variant may replace or extend."""
 
@@ -171,7 +171,7 @@ class Slot:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A link or image in a module's Markdown."""
 
@@ -182,7 +182,7 @@ class Reference:
     decorative: bool = False  # an image marked `{ .decorative }`
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence of a module's prose (paragraphs and list items; headings, tables and code aside)."""
 
@@ -191,7 +191,7 @@ class Sentence:
     syllables: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AcronymUse:
     """An acronym-shaped word (2-6 capitals, perhaps a plural s) in a module: where it is first used, and
     where it is first used in the text (headings aside) with the words of that paragraph or list item."""
@@ -202,7 +202,7 @@ class AcronymUse:
     context: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prose:
     """What the plain-English and glossary rules read from a module's Markdown, found when it is loaded."""
 
@@ -252,7 +252,7 @@ class ProjectConfig:
     path: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     level: int
     id: str
@@ -262,7 +262,7 @@ class Heading:
 QUIZ_TOKEN = "bs_quiz"  # the token that stands for a module's knowledge check
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedBody:
     """A module body as its load parsed it (the Markdown is parsed once per build): its tokens, its
     headings, and the knowledge check's title and anchor (the author's heading right above the check,

@@ -225,12 +225,14 @@ def _reports(work: Work, k: int, records: list[PackageRecord]) -> dict[str, Any]
     plan = work.plan
     view = plan.views[k]
     assert view.reports is not None
+    folder = view.reports
     made = _renderer("reports").report_files(
-        view.catalogue, records, plan.options, previous=None if plan.options.force else plan.options.out / view.reports,
-        recorded=plan.previous.reports.get(view.reports), derive=plan.inputs.derive)
-    work.stage.write(view.reports, made.files)
+        view.catalogue, records, plan.options, previous=None if plan.options.force else plan.options.out / folder,
+        recorded=plan.previous.reports.get(folder), derive=plan.inputs.derive,
+        sink=lambda files: work.stage.write(folder, files))  # each bundle's files as soon as they are made
+    work.stage.write(folder, made.files)
     keys: dict[str, Any] = made.keys
-    remade = sum(not isinstance(data, Existing) for data in made.files.values())
+    remade = made.remade
     del made
     if 2 * remade >= len(keys):  # most bundles' reports made again (not kept)
         release_memory()

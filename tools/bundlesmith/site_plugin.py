@@ -236,6 +236,10 @@ class BundlesmithPlugin(BasePlugin[BundlesmithConfig]):  # type: ignore[no-untyp
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         entries = _search_entries(config)
         self.entries[page.file.src_uri] = (len(entries) if entries is not None else 0) - self._counted
+        # The page is complete (the search plugin indexed it at on_page_context): its HTML and source are
+        # not read again, and mkdocs would keep them for every page until the build ends (a fifth of a
+        # site worker's memory at 1,000 modules).
+        page.content = page.markdown = None
         return self._listed(output, page)
 
     @event_priority(100)  # before the search plugin writes its index

@@ -332,6 +332,16 @@ class Coverage(TypedDict):
     provenance: dict[str, Any]  # coverage/provenance.py's record of the sources and packages (JSON)
 
 
+class BundleSummary(TypedDict):
+    """What the framework view and the reports' index read of one bundle's coverage.json (framework.py's
+    `bundle_summary`), so that a reports folder never holds every bundle's whole document at once."""
+
+    bundle: BundleInfo
+    summary: Summary
+    content_hash: str
+    standards: dict[str, tuple[bool, str | None]]  # ref -> (targeted, the strongest counting strength, if any)
+
+
 # ---- the framework view: framework.json
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bundlesmith.coverage import SCHEMA_VERSION
 from bundlesmith.coverage.document import (
     BundleCell,
+    BundleSummary,
     Coverage,
     FrameworkCoverage,
     FrameworkLevelGap,
@@ -21,20 +22,30 @@ from bundlesmith.model import STRENGTH_LETTER, STRENGTHS, Catalogue
 STANDARD_URL = "../standards/{framework}/{code}/"
 
 
-def framework_coverage(catalogue: Catalogue, documents: list[Coverage]) -> FrameworkCoverage:
-    bundles = [d["bundle"] for d in documents]
-    indexes = [{s["ref"]: s for s in d["standards"] + d["not_targeted"]} for d in documents]
+def bundle_summary(doc: Coverage) -> BundleSummary:
+    """What the framework view reads of one bundle's coverage document: for each standard it lists, whether
+    the bundle targets it and the strongest strength among the modules that count."""
+    standards: dict[str, tuple[bool, str | None]] = {}
+    for found in doc["standards"] + doc["not_targeted"]:
+        counting = [m for m in found["modules"] if m["counts"]]
+        strongest = max((m["strength"] for m in counting), key=STRENGTHS.index) if counting else None
+        standards[found["ref"]] = (bool(found["targeted"]), strongest)
+    return {"bundle": doc["bundle"], "summary": doc["summary"], "content_hash": doc["provenance"]["content_hash"],
+            "standards": standards}
+
+
+def framework_coverage(catalogue: Catalogue, summaries: list[BundleSummary]) -> FrameworkCoverage:
+    """The framework view of every bundle's coverage (`bundle_summary` of each coverage document)."""
+    bundles = [d["bundle"] for d in summaries]
     rows: list[FrameworkStandard] = []
     for framework in catalogue.frameworks.values():
         for item in framework.standards:
             cells: list[BundleCell] = []
-            for doc, index in zip(documents, indexes):
-                found = index.get(item.ref)
-                counting = [m for m in found["modules"] if m["counts"]] if found else []
-                strength = max((m["strength"] for m in counting), key=STRENGTHS.index) if counting else None
-                cells.append({"bundle": doc["bundle"]["id"], "targeted": bool(found and found["targeted"]),
+            for doc in summaries:
+                targeted, strength = doc["standards"].get(item.ref, (False, None))
+                cells.append({"bundle": doc["bundle"]["id"], "targeted": targeted,
                               "strength": strength, "letter": STRENGTH_LETTER.get(strength) if strength else None,
-                              "met": bool(counting), "assessed": strength == "assesses"})
+                              "met": strength is not None, "assessed": strength == "assesses"})
             levels: list[LevelCoverage] = []
             for level in item.levels:
                 serving = [b["id"] for b in bundles if level in b["levels"]]
@@ -56,7 +67,7 @@ def framework_coverage(catalogue: Catalogue, documents: list[Coverage]) -> Frame
         "variant": {"id": catalogue.variant.id, "title": catalogue.variant.title} if catalogue.variant else None,
         "bundles": [{"id": b["id"], "title": b["title"], "version": b["version"], "levels": b["levels"],
                      "report": f"{b['id']}/coverage.html",
-                     "content_hash": d["provenance"]["content_hash"]} for b, d in zip(bundles, documents)],
+                     "content_hash": d["content_hash"]} for b, d in zip(bundles, summaries, strict=True)],
         "frameworks": [{"id": f.id, "title": f.title, "version": f.version, "local": f.local,
                         "levels": list(f.levels)} for f in catalogue.frameworks.values()],
         "summary": {"standards": len(rows), "met_by_any": sum(r["met_by_any"] for r in rows),

@@ -9,7 +9,7 @@ import jinja2
 from markupsafe import Markup
 
 from bundlesmith.coverage import heatmap
-from bundlesmith.coverage.document import Coverage, FrameworkCoverage, VariantInfo
+from bundlesmith.coverage.document import BundleSummary, Coverage, FrameworkCoverage, VariantInfo
 from bundlesmith.coverage.markdown import GAP_TITLES
 from bundlesmith.coverage.model import LEVEL_GAP_WORDS, STATUSES
 
@@ -47,6 +47,6 @@ def render_framework(doc: FrameworkCoverage) -> bytes:
     return _render("framework.html.j2", doc=doc)
 
 
-def render_index(documents: list[Coverage], variant: VariantInfo | None) -> bytes:
+def render_index(documents: list[BundleSummary], variant: VariantInfo | None) -> bytes:
     return _render("index.html.j2", documents=documents, variant=variant, files=BUNDLE_FILES,
                    framework_files=FRAMEWORK_FILES)

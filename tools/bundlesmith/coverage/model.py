@@ -54,7 +54,7 @@ def counts(module: Module) -> bool:
     return module.review.status in COUNTING_STATUSES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contribution:
     """One module of the bundle aligning to an item: its strongest strength and the alignments behind it."""
 
@@ -72,7 +72,7 @@ class Contribution:
         return tuple(dict.fromkeys(a.standard for a in self.alignments))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemCoverage:
     """How one bundle covers one standard or indicator."""
 
@@ -134,7 +134,7 @@ def gaps(cov: ItemCoverage) -> tuple[str, ...]:
     return tuple(found)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LevelGap:
     item: StandardItem
     kind: str  # LEVEL_GAP_KINDS

@@ -16,7 +16,7 @@ from bundlesmith.model import Catalogue, MemoKey, Module
 Kind = Literal["module", "asset", "address", "refused"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """Where one link or image leads: a module (its id), a file (its path from the project root), an
     address as written (`https:`, `mailto:`, `#part`), or nowhere (a path outside the project or a hidden
@@ -27,7 +27,7 @@ class Target:
     fragment: str = ""  # the part after '#' of a link to a module or a file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModuleLinks:
     """A module's links and images by what its Markdown wrote (the token's href or src)."""
 

@@ -24,8 +24,8 @@ from bundlesmith.coverage import csv as csv_view
 from bundlesmith.coverage import html, markdown, rpl_report, xlsx
 from bundlesmith.coverage import json as json_view
 from bundlesmith.coverage.compute import bundle_coverage
-from bundlesmith.coverage.document import Coverage, FrameworkCoverage
-from bundlesmith.coverage.framework import framework_coverage
+from bundlesmith.coverage.document import BundleSummary, Coverage, FrameworkCoverage
+from bundlesmith.coverage.framework import bundle_summary, framework_coverage
 from bundlesmith.coverage.provenance import Sources
 from bundlesmith.coverage.rpl import rpl_map
 from bundlesmith.inputs import tool_digest
@@ -79,16 +79,17 @@ def report_tree(catalogue: Catalogue, docs: list[Coverage], formats: Collection[
     for doc in docs:
         for name, data in bundle_files(doc, formats).items():
             tree[f"{doc['bundle']['id']}/{name}"] = data
-    tree.update(summary_files(catalogue, docs, formats))
+    tree.update(summary_files(catalogue, [bundle_summary(doc) for doc in docs], formats))
     return tree
 
 
-def summary_files(catalogue: Catalogue, docs: list[Coverage], formats: Collection[str] = FORMATS) -> dict[str, bytes]:
-    """The files across bundles: the framework view and the index."""
-    tree = framework_files(framework_coverage(catalogue, docs), formats)
+def summary_files(catalogue: Catalogue, summaries: list[BundleSummary],
+                  formats: Collection[str] = FORMATS) -> dict[str, bytes]:
+    """The files across bundles (each bundle's coverage as `bundle_summary` has it): the framework view and the index."""
+    tree = framework_files(framework_coverage(catalogue, summaries), formats)
     if "html" in formats:
-        variant = docs[0]["bundle"]["variant"] if docs else None
-        tree["index.html"] = html.render_index(docs, variant)
+        variant = summaries[0]["bundle"]["variant"] if summaries else None
+        tree["index.html"] = html.render_index(summaries, variant)
     return tree
 
 
@@ -104,16 +105,17 @@ def rpl_files(catalogue: Catalogue, bundle: Bundle, formats: Collection[str] = r
 
 @dataclass(frozen=True)
 class ReportFiles:
-    """A reports folder: its coverage documents, its files (relative path -> bytes, or a file of the last
-    build kept as it is) and, for the build state, what each bundle's files were made from."""
+    """A reports folder: its files (relative path -> bytes, or a file of the last build kept as it is) and,
+    for the build state, what each bundle's files were made from."""
 
-    docs: list[Coverage]
-    files: Tree
+    files: Tree  # what was not handed to the sink (everything, without one)
     keys: dict[str, Any]
+    remade: int = 0  # bundles (and the summary) whose files were made again, not kept
 
 
 def report_files(catalogue: Catalogue, packages: Sequence[PackageRecord], options: object, previous: Path | None = None,
-                 recorded: Mapping[str, Any] | None = None, derive: Callable[..., str] | None = None) -> ReportFiles:
+                 recorded: Mapping[str, Any] | None = None, derive: Callable[..., str] | None = None,
+                 sink: Callable[[Tree], None] | None = None) -> ReportFiles:
     """The reports of every bundle.
 
     Reports always cover every bundle, even when --bundle limits packaging: the build carries the other
@@ -123,6 +125,9 @@ def report_files(catalogue: Catalogue, packages: Sequence[PackageRecord], option
     files were made from: a bundle whose key did not change (`derive`d from the build's input set: its
     provenance, which hashes every file it is made from, its packages; the date; this tool's code) keeps
     its files from there, while each still has its recorded sha256, instead of being made again.
+
+    With a `sink` (the build's writer for the reports folder), each bundle's files are handed to it as soon
+    as they are made, so that a folder's files are never all in memory at once.
     """
     from bundlesmith.coverage.provenance import content_hash, provenance
 
@@ -133,8 +138,16 @@ def report_files(catalogue: Catalogue, packages: Sequence[PackageRecord], option
     old = recorded if recorded is not None and previous is not None and previous.is_dir() \
         and not previous.is_symlink() else {}
     keys: dict[str, Any] = {}
-    docs = []
+    summaries: list[BundleSummary] = []  # what the summary files read of each bundle's document
     tree: Tree = {}
+    remade = 0
+
+    def hand(files: Mapping[str, bytes | Existing]) -> None:
+        if sink is None:
+            tree.update(files)
+        else:
+            sink(dict(files))
+
     for bid in sorted(catalogue.bundles):
         bundle = catalogue.bundles[bid]
         made_from = provenance(catalogue, bundle, packages, sources)
@@ -144,24 +157,28 @@ def report_files(catalogue: Catalogue, packages: Sequence[PackageRecord], option
         if kept is None or doc is None:
             doc = bundle_coverage(catalogue, bundle, packages, today, None, sources, made_from)
             files = bundle_files(doc) | rpl_files(catalogue, bundle)
-            tree.update({f"{bid}/{name}": data for name, data in files.items()})
+            hand({f"{bid}/{name}": data for name, data in files.items()})
             keys[bid] = {"key": key, "files": _hashes(files)}
+            remade += 1
+            del files
         else:
-            tree.update({f"{bid}/{name}": file for name, file in kept.items()})
+            hand({f"{bid}/{name}": file for name, file in kept.items()})
             keys[bid] = old[bid]
-        docs.append(doc)
+        summaries.append(bundle_summary(doc))
+        del doc
     # The framework view lists every standard of every framework, targeted or not.
     frameworks = sorted(f.span.path for f in catalogue.frameworks.values())
     key = key_of("summary", content_hash(catalogue.root, frameworks), [keys[b]["key"] for b in sorted(catalogue.bundles)])
     kept = _reuse(old.get(""), key, previous)
     if kept is None:
-        files = summary_files(catalogue, docs)
-        tree.update(files)
+        files = summary_files(catalogue, summaries)
+        hand(files)
         keys[""] = {"key": key, "files": _hashes(files)}
+        remade += 1
     else:
-        tree.update(kept)
+        hand(dict(kept))
         keys[""] = old[""]
-    return ReportFiles(docs, tree, keys)
+    return ReportFiles(tree, keys, remade)
 
 
 def _hashes(files: dict[str, bytes]) -> dict[str, str]:

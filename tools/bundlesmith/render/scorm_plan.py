@@ -17,7 +17,7 @@ SHARED_JS = "shared/bundlesmith-scorm.js"
 PROVENANCE = "bundlesmith-provenance.json"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Objective:
     """A standard a module assesses: its run-time id and the knowledge-check questions that assess it."""
 
@@ -26,7 +26,7 @@ class Objective:
     items: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sco:
     identifier: str  # item id
     resource: str  # resource id
@@ -41,7 +41,7 @@ class Sco:
         return self.mastery is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     """An organisation item: a bundle section (children) or a SCO (sco)."""
 
@@ -51,7 +51,7 @@ class Node:
     sco: Sco | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PackagePlan:
     catalogue: Catalogue
     bundle: Bundle

@@ -55,7 +55,7 @@ def standard_uri(ref: str) -> str:
     return f"standards/{framework_id}/{code}/index.md"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SitePage:
     """One generated page: its virtual source path, its plain-text title, what it shows and of what."""
 
@@ -202,7 +202,7 @@ HeatmapCell = tuple[str, bool] | None  # a strength's letter and whether it coun
 HeatmapRow = tuple[str, str, list[HeatmapCell]]  # standard ref, its title, one cell per module
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heatmap:
     """What a bundle's heatmap shows (coverage/heatmap.py draws it)."""
 
@@ -210,7 +210,7 @@ class Heatmap:
     rows: list[HeatmapRow]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Met:
     """One module meeting one standard, directly or through one of its indicators."""
 

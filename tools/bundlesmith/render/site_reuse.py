@@ -48,7 +48,7 @@ HELD = ".bundlesmith-held"  # in build/: each site's pages that list downloads, 
 _BODY_FIELDS = frozenset({"body", "body_line", "prose", "raw_html", "file"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeptPage:
     """A page of the last build's site kept as it is: its file there and its entries in the search index."""
 

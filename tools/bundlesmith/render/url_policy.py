@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from bundlesmith.file_types import IMAGES, place_refusal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """What one link becomes: a link to `href`, or (href None) its words in a span, with a note."""
 
