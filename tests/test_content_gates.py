@@ -13,9 +13,12 @@ import pytest
 from click.testing import CliRunner
 from lxml import html
 
+from bundlesmith import pipeline
 from bundlesmith.cli import cli
+from bundlesmith.model import Prose, Sentence
 from bundlesmith.readability import flesch_kincaid_grade, reading_level, syllables
 from site_support import ROOT, sample_build
+from test_check_bad_input import make_project, parse_case
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WELCOME = "content/modules/induction/welcome-to-health-and-social-care.md"
@@ -155,3 +158,30 @@ def test_a_glossary_edit_reaches_packages_kept_from_the_last_build(project, tmp_
     glossary.write_text(glossary.read_text().replace("expansion: National Health Service",
                                                      "expansion: National Health Service (England)"))
     assert b'<abbr title="National Health Service (England)">' in sco_page()
+
+
+def test_a_variants_slot_fill_is_read_for_plain_english_from_its_own_file(tmp_path):
+    """A co-creator in an integrated care system writes the local part of a national module: its long
+    sentence is reported at its own file and line, in the variant's view only, and the module keeps its
+    national reading age (the figure the national content was accredited with)."""
+    files, _expected, _code = parse_case((FIXTURES / "bad-input/plain-english-slot-fill.case").read_text())
+    root = make_project(tmp_path, files)
+    national, north = pipeline.check(root, None), pipeline.check(root, "north")
+
+    def long_sentences(view: pipeline.Checked) -> list[str]:
+        return sorted(f"{d.span.path}:{d.span.line}" for d in view.diagnostics if d.code == "long-sentence")
+
+    assert long_sentences(national) == ["content/modules/listening.md:35"]
+    assert long_sentences(north) == ["content/modules/listening.md:35", "content/variants/north/slots/help.md:5"]
+    local = north.catalogue.modules["listening"].prose
+    national_prose = national.catalogue.modules["listening"].prose
+    assert local is not None and national_prose is not None
+    assert [(s.path, s.line, s.words) for s in local.sentences] == [
+        *((s.path, s.line, s.words) for s in national_prose.sentences),
+        ("content/variants/north/slots/contacts.md", 1, 4),
+        ("content/variants/north/slots/help.md", 3, 6), ("content/variants/north/slots/help.md", 5, 31)]
+    national_text = (Sentence(10, 60, 80), Sentence(11, 50, 70))
+    level = reading_level(Prose(national_text))
+    assert level is not None and level.words == 110
+    assert reading_level(Prose((*national_text, Sentence(3, 40, 200, path="content/variants/north/slots/help.md")))) == level
+    assert sum(s.words for s in local.sentences) > sum(s.words for s in national_prose.sentences)

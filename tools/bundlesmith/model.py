@@ -189,6 +189,7 @@ class Sentence:
     line: int  # file line where it starts
     words: int
     syllables: int
+    path: str = ""  # the file it is in, when not the module's own (a variant's slot fill)
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,13 +92,16 @@ def flesch_kincaid_grade(words: int, sentences: int, syllable_count: int) -> flo
 
 
 def reading_level(prose: Prose) -> ReadingLevel | None:
-    """The reading figures of a module's prose; None when it has fewer than MIN_WORDS words to measure."""
-    words = sum(s.words for s in prose.sentences)
+    """The reading figures of a module's prose; None when it has fewer than MIN_WORDS words to measure.
+    They are the national text's: a variant's slot text (sentences read from a file of their own) is
+    checked for length where it is written, and does not change the module's reading age."""
+    sentences = [s for s in prose.sentences if not s.path]
+    words = sum(s.words for s in sentences)
     if words < MIN_WORDS:
         return None
-    count = sum(s.syllables for s in prose.sentences)
-    grade = round(max(0.0, flesch_kincaid_grade(words, len(prose.sentences), count)), 1)
-    return ReadingLevel(words, len(prose.sentences), count, grade, int(grade + 0.5) + UK_AGE_OFFSET)
+    count = sum(s.syllables for s in sentences)
+    grade = round(max(0.0, flesch_kincaid_grade(words, len(sentences), count)), 1)
+    return ReadingLevel(words, len(sentences), count, grade, int(grade + 0.5) + UK_AGE_OFFSET)
 
 
 def module_reading_level(module: Module) -> ReadingLevel | None:

@@ -38,6 +38,7 @@ from bundlesmith.model import (
     Framework,
     Module,
     ParsedBody,
+    Prose,
     Section,
     Slot,
     SlotFill,
@@ -339,6 +340,9 @@ def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], proble
         references = [r for r in module.references
                       if not any(s.body_lines[0] <= r.span.line - module.body_line - 1 < s.body_lines[1]
                                  for s, _, _ in items)]
+        # The fills' sentences are read from their own files, and checked for length there; the national
+        # sentences stay, for the module's reading age (readability.reading_level reads only those).
+        sentences = list(module.prose.sentences if module.prose else ())
         # Bottom-up, so the earlier slots' line numbers stay valid.
         for slot, fill, text in sorted(items, key=lambda i: -i[0].body_lines[0]):
             start, end = slot.body_lines
@@ -349,11 +353,13 @@ def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], proble
             scan, scan_problems = scan_body(text, fill.file, 0, abbr)
             problems += list(scan_problems)
             references += scan.references
+            sentences += [dataclasses.replace(t, path=fill.file) for t in (scan.prose.sentences if scan.prose else ())]
         body = "\n".join(lines)
         rescan, _ = scan_body(body, module.path, module.body_line, abbr)
         modules[mid] = dataclasses.replace(
             module, body=body, anchors=rescan.anchors, slots=rescan.slots, quiz=rescan.quiz, prepared=rescan.prepared if isinstance(rescan.prepared, ParsedBody) else None,
             references=tuple(references), local_slots=tuple(sorted(f.slot for _, f, _ in items)),
+            prose=dataclasses.replace(module.prose or Prose(), sentences=tuple(sentences)),
         )
 
 

@@ -27,7 +27,7 @@ def check_plain_english(catalogue: Catalogue, memo: Memo | None = None) -> list[
                                     "use shorter sentences and everyday words"))
         for sentence in module.prose.sentences if module.prose else ():
             if sentence.words > limits.max_sentence_words:
-                problems.append(warning(Span(module.path, sentence.line), "long-sentence",
+                problems.append(warning(Span(sentence.path or module.path, sentence.line), "long-sentence",
                                         f"sentence of {sentence.words} words (at most {limits.max_sentence_words})",
                                         "split it in two"))
         return problems
