@@ -32,7 +32,9 @@ class Body(NamedTuple):
     html: str
 
 
-KEPT_BODIES = 2  # renders kept per module: the bundles that share a module often render it alike
+KEPT_BODIES = 3  # renders kept per module: the bundles that share a module often render it alike (with
+# links to other modules, a module has about two distinct bodies across packages; with two kept, one render in
+# eight was a body rendered before and let go)
 RECENT_MODULES = 32  # modules kept unpacked: a bundle's (up to 30), for its package in the next SCORM version
 
 

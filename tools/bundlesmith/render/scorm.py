@@ -25,6 +25,7 @@ from bundlesmith.render.packages import PackageRecord, package_filename, provena
 from bundlesmith.render.scorm_manifest import build_manifest
 from bundlesmith.render.scorm_pages import asset_path, render_sco, runtime_files, schema_files
 from bundlesmith.render.scorm_plan import PROVENANCE, PackagePlan, plan_package
+from bundlesmith.render.url_policy import UrlPolicy
 from bundlesmith.render.zips import zip_bytes
 
 
@@ -77,8 +78,9 @@ def package_entries(plan: PackagePlan, cache: RenderCache, known: dict[str, str 
     root = plan.catalogue.root
     entries: dict[str, bytes] = {**runtime_files(), **schema_files(plan.scorm_version)}
     sco_files: dict[str, tuple[str, ...]] = {}
+    policies: dict[bool, UrlPolicy] = {}  # how links resolve is the same for every SCO of the package
     for sco in plan.scos:
-        entries[sco.href] = render_sco(plan, sco, cache).encode("utf-8")
+        entries[sco.href] = render_sco(plan, sco, cache, policies).encode("utf-8")
         files = [sco.href]
         for asset in sco.assets:
             source = root / asset

@@ -17,7 +17,7 @@ from typing import cast
 
 from lxml import etree
 
-from bundlesmith.model import STRENGTHS, Catalogue, MemoKey, Module
+from bundlesmith.model import STRENGTHS, Bundle, Catalogue, MemoKey, Module
 from bundlesmith.render.scorm_lom import Facts, Taxon, TaxonPath, bundle_facts, lom12, lom2004, module_facts
 from bundlesmith.render.scorm_plan import Node, PackagePlan, Sco
 
@@ -52,7 +52,7 @@ def build_manifest(plan: PackagePlan, sco_files: dict[str, tuple[str, ...]], sha
     metadata = _sub(root, cp, "metadata")
     _sub(metadata, cp, "schema", "ADL SCORM")
     _sub(metadata, cp, "schemaversion", "1.2" if v12 else "2004 4th Edition")
-    _lom(metadata, bundle_facts(plan.catalogue, plan.bundle, plan.modules), v12)  # one package's: not kept
+    _lom(metadata, _bundle_facts(plan.catalogue, plan.bundle, plan.modules), v12)  # one package's: not kept
 
     organizations = _sub(root, cp, "organizations", default=plan.organization_id)
     organization = _sub(organizations, cp, "organization", identifier=plan.organization_id)
@@ -132,6 +132,17 @@ def _module_facts(catalogue: Catalogue, module: Module) -> Facts:
     return catalogue.memo_of(_FACTS, module, lambda: module_facts(catalogue, module))
 
 
+_BUNDLE_FACTS: MemoKey[dict[str, tuple[tuple[Module, ...], Facts]]] = MemoKey("bundle LOM facts")
+
+
+def _bundle_facts(catalogue: Catalogue, bundle: Bundle, modules: tuple[Module, ...]) -> Facts:
+    """bundle_facts, once for the packages of a bundle in both SCORM versions (the same modules: the same facts)."""
+    held = catalogue.memo_of(_BUNDLE_FACTS, bundle, lambda: (modules, bundle_facts(catalogue, bundle, modules)))
+    if len(held[0]) == len(modules) and all(a is b for a, b in zip(held[0], modules, strict=True)):
+        return held[1]
+    return bundle_facts(catalogue, bundle, modules)
+
+
 def _item(parent: etree._Element, node: Node, plan: PackagePlan, cp: str, v12: bool) -> None:
     item = _sub(parent, cp, "item", identifier=node.identifier)
     if node.sco is not None:
@@ -146,7 +157,7 @@ def _item(parent: etree._Element, node: Node, plan: PackagePlan, cp: str, v12: b
     if len(sco.modules) == 1:
         metadata.append(_record(_module_facts(plan.catalogue, sco.modules[0]), v12))
     else:  # single SCO: the whole bundle's record
-        _lom(metadata, bundle_facts(plan.catalogue, plan.bundle, sco.modules), v12)
+        _lom(metadata, _bundle_facts(plan.catalogue, plan.bundle, sco.modules), v12)
     if not sco.assessed:
         return
     if v12:

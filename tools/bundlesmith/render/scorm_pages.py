@@ -54,11 +54,15 @@ def asset_path(project_path: str) -> str:
     return ASSET_DIR + project_path
 
 
-def render_sco(plan: PackagePlan, sco: Sco, cache: RenderCache) -> str:
-    """The launch page of one SCO."""
+def render_sco(plan: PackagePlan, sco: Sco, cache: RenderCache, policies: dict[bool, UrlPolicy] | None = None) -> str:
+    """The launch page of one SCO. `policies` keeps the package's link policies (one for a page of several
+    modules, one for a module's own page) across its SCOs."""
     catalogue = plan.catalogue
     single = len(sco.modules) > 1 or plan.bundle.scorm.packaging == "single-sco"
-    policy = links_policy(plan, single)
+    known = policies if policies is not None else {}
+    policy = known.get(single)
+    if policy is None:
+        policy = known[single] = links_policy(plan, single)
     modules, toc, config_modules = [], [], []
     for module in sco.modules:
         rendered = cache.get(module, catalogue)
