@@ -201,6 +201,7 @@ class AcronymUse:
     line: int
     text_line: int = 0  # 0 when it appears only in headings
     context: str = ""
+    path: str = ""  # the file it is in, when not the module's own (a variant's slot fill)
 
 
 @dataclass(frozen=True, slots=True)

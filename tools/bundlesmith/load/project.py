@@ -341,8 +341,14 @@ def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], proble
                       if not any(s.body_lines[0] <= r.span.line - module.body_line - 1 < s.body_lines[1]
                                  for s, _, _ in items)]
         # The fills' sentences are read from their own files, and checked for length there; the national
-        # sentences stay, for the module's reading age (readability.reading_level reads only those).
+        # sentences stay, for the module's reading age (readability.reading_level reads only those). An
+        # acronym the national text no longer uses first (its first use was in a slot a fill replaces) is
+        # first used in a fill, and checked there.
         sentences = list(module.prose.sentences if module.prose else ())
+        replaced = [s.body_lines for s, f, _ in items if f.mode != "append"]
+        acronyms = [a for a in (module.prose.acronyms if module.prose else ())
+                    if not any(start <= a.line - module.body_line - 1 < end for start, end in replaced)]
+        used = {a.word for a in acronyms}
         # Bottom-up, so the earlier slots' line numbers stay valid.
         for slot, fill, text in sorted(items, key=lambda i: -i[0].body_lines[0]):
             start, end = slot.body_lines
@@ -354,12 +360,16 @@ def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], proble
             problems += list(scan_problems)
             references += scan.references
             sentences += [dataclasses.replace(t, path=fill.file) for t in (scan.prose.sentences if scan.prose else ())]
+            for use in scan.prose.acronyms if scan.prose else ():
+                if use.word not in used:
+                    used.add(use.word)
+                    acronyms.append(dataclasses.replace(use, path=fill.file))
         body = "\n".join(lines)
         rescan, _ = scan_body(body, module.path, module.body_line, abbr)
         modules[mid] = dataclasses.replace(
             module, body=body, anchors=rescan.anchors, slots=rescan.slots, quiz=rescan.quiz, prepared=rescan.prepared if isinstance(rescan.prepared, ParsedBody) else None,
             references=tuple(references), local_slots=tuple(sorted(f.slot for _, f, _ in items)),
-            prose=dataclasses.replace(module.prose or Prose(), sentences=tuple(sentences)),
+            prose=Prose(tuple(sentences), tuple(acronyms)),
         )
 
 

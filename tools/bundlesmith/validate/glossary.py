@@ -18,11 +18,11 @@ def check_glossary(catalogue: Catalogue) -> list[Diagnostic]:
         for use in module.prose.acronyms if module.prose else ():
             entry = glossary.find(use.word)
             if entry is None:
-                problems.append(warning(Span(module.path, use.line), "unknown-acronym",
+                problems.append(warning(Span(use.path or module.path, use.line), "unknown-acronym",
                                         f"'{use.word}' is not in the glossary",
                                         f"add it to {GLOSSARY_FILE} with its expansion, or write the words out"))
             elif use.text_line and not expanded(entry.expansion, use.context):
-                problems.append(warning(Span(module.path, use.text_line), "acronym-not-expanded",
+                problems.append(warning(Span(use.path or module.path, use.text_line), "acronym-not-expanded",
                                         f"'{use.word}' is not spelt out where it is first used",
                                         f"write '{entry.expansion} ({use.word})'"))
     return problems
