@@ -337,17 +337,14 @@ def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], proble
     for mid, items in fills.items():
         module = modules[mid]
         lines = module.body.split("\n")
-        references = [r for r in module.references
-                      if not any(s.body_lines[0] <= r.span.line - module.body_line - 1 < s.body_lines[1]
-                                 for s, _, _ in items)]
+        references = [r for r in module.references if not _in_slots(module, r.span.line, [s for s, _, _ in items])]
         # The fills' sentences are read from their own files, and checked for length there; the national
         # sentences stay, for the module's reading age (readability.reading_level reads only those). An
         # acronym the national text no longer uses first (its first use was in a slot a fill replaces) is
         # first used in a fill, and checked there.
         sentences = list(module.prose.sentences if module.prose else ())
-        replaced = [s.body_lines for s, f, _ in items if f.mode != "append"]
-        acronyms = [a for a in (module.prose.acronyms if module.prose else ())
-                    if not any(start <= a.line - module.body_line - 1 < end for start, end in replaced)]
+        replaced = [s for s, f, _ in items if f.mode != "append"]
+        acronyms = [a for a in (module.prose.acronyms if module.prose else ()) if not _in_slots(module, a.line, replaced)]
         used = {a.word for a in acronyms}
         # Bottom-up, so the earlier slots' line numbers stay valid.
         for slot, fill, text in sorted(items, key=lambda i: -i[0].body_lines[0]):
@@ -371,6 +368,11 @@ def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], proble
             references=tuple(references), local_slots=tuple(sorted(f.slot for _, f, _ in items)),
             prose=Prose(tuple(sentences), tuple(acronyms)),
         )
+
+
+def _in_slots(module: Module, line: int, slots: list[Slot]) -> bool:
+    """Whether a line of the module's file is inside one of these slots (their lines count from the body)."""
+    return any(slot.body_lines[0] <= line - module.body_line - 1 < slot.body_lines[1] for slot in slots)
 
 
 def _add_to_bundles(variant: Variant, bundles: dict[str, Bundle], problems: list[Diagnostic]) -> None:
