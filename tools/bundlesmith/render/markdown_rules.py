@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import html
 from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, overload
@@ -296,10 +297,28 @@ def renderer() -> MarkdownIt:
 
 def sanitise(fragment: str, state: RenderState | None = None) -> str:
     """Co-created HTML made safe (`state`: the render it comes from, whose own attributes may pass)."""
-    schemes = URL_SCHEMES | {state.policy.scheme} if state is not None and state.policy.scheme else URL_SCHEMES
-    return nh3.clean(
-        fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=schemes,
-        attribute_filter=(state or _NO_STATE).attribute_filter, clean_content_tags=CLEAN_CONTENT_TAGS,
+    state = state or _NO_STATE
+    token = _SANITISING.set(state)
+    try:
+        return _cleaner(state.policy.scheme).clean(fragment)
+    finally:
+        _SANITISING.reset(token)
+
+
+_SANITISING: ContextVar[RenderState] = ContextVar("the render whose HTML is being sanitised")
+
+
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    return _SANITISING.get().attribute_filter(element, attribute, value)
+
+
+@lru_cache(maxsize=4)
+def _cleaner(scheme: str) -> nh3.Cleaner:
+    """The allow-list, built once (per extra URL scheme) rather than for every fragment: its attribute filter
+    is the one of the render being sanitised."""
+    return nh3.Cleaner(
+        tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES | {scheme} if scheme else URL_SCHEMES,
+        attribute_filter=_attribute_filter, clean_content_tags=CLEAN_CONTENT_TAGS,
         filter_style_properties=STYLE_PROPERTIES, link_rel="noopener noreferrer", strip_comments=True,
     )
 
