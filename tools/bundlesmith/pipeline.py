@@ -53,23 +53,39 @@ def build(options: BuildOptions, echo: Callable[[str], None], progress: schedule
     from bundlesmith.emit import Staging
     from bundlesmith.load.cache import FOLDER as LOAD_CACHE
 
-    views = check_all(options.root, names, options.today, jobs=options.workers,                # load, validate
-                      cache_dir=None if options.force or options.dry_run else options.out / LOAD_CACHE)
-    result = _checked(views, options)
-    if not result.ok or options.dry_run:
-        return result
-    echo(f"check: {len(result.warnings)} warning(s); building {', '.join(sorted(options.only))} for "
-         f"{'national content' + (' and ' + ', '.join(names) if names else '')}")
-    plan = build_plan.plan(options, [view.catalogue for view in views], known, previous)      # plan
-    with Staging(options.out) as stage:
-        made = schedule.render(plan, stage, echo, progress)                                     # render
-        stage.write("", {state.FILE: state.encode(made.state)})                                 # emit
-        stage.commit([*dict.fromkeys(made.written), state.FILE])
+    with _lasting() as keep:
+        views = check_all(options.root, names, options.today, jobs=options.workers,            # load, validate
+                          cache_dir=None if options.force or options.dry_run else options.out / LOAD_CACHE)
+        result = _checked(views, options)
+        if not result.ok or options.dry_run:
+            return result
+        echo(f"check: {len(result.warnings)} warning(s); building {', '.join(sorted(options.only))} for "
+             f"{'national content' + (' and ' + ', '.join(names) if names else '')}")
+        plan = build_plan.plan(options, [view.catalogue for view in views], known, previous)  # plan
+        keep()
+        with Staging(options.out) as stage:
+            made = schedule.render(plan, stage, echo, progress)                                 # render
+            stage.write("", {state.FILE: state.encode(made.state)})                             # emit
+            stage.commit([*dict.fromkeys(made.written), state.FILE])
     result.warnings += made.warnings
     result.outputs = list(dict.fromkeys(made.written))
     shown = options.out.relative_to(options.root) if options.out.is_relative_to(options.root) else options.out
     result.summary += [f"wrote {shown / output}/" for output in result.outputs]
     return result
+
+
+@contextmanager
+def _lasting() -> Iterator[Callable[[], None]]:
+    """What the build loads and plans lives until the build ends: the cyclic garbage collector leaves it alone
+    until then (frozen as loading ends, and again by the call this gives once the plan is made), instead of
+    going through all of it again in each full collection while the catalogues are validated and the outputs
+    made (a tenth of a second of a one-module edit's build at 1,000 modules). Loading leaves next to no
+    cyclic garbage behind; everything is collectable again once the build is over."""
+    gc.freeze()
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
 
 
 def _checked(views: list[Checked], options: BuildOptions) -> BuildResult:
@@ -97,14 +113,16 @@ def _loading() -> Iterator[None]:
     """Loading builds many long-lived objects and no reference cycles to speak of: the cyclic garbage
     collector only slows it down (by a third when reading the cache), so it pauses while loading, and
     what was loaded then joins the oldest generation at once rather than being examined again and
-    again on its way there (freeze, then unfreeze: everything stays collectable)."""
-    was_enabled = gc.isenabled()
+    again on its way there (freeze, then unfreeze: everything stays collectable). Within a build's
+    `_lasting`, it stays frozen until the build ends."""
+    was_enabled, lasting = gc.isenabled(), gc.get_freeze_count() > 0  # a build's own freeze stays (_lasting)
     gc.disable()
     try:
         yield
     finally:
         gc.freeze()
-        gc.unfreeze()
+        if not lasting:
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 

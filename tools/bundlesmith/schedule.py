@@ -229,7 +229,8 @@ def _reports(work: Work, k: int, records: list[PackageRecord]) -> dict[str, Any]
     made = _renderer("reports").report_files(
         view.catalogue, records, plan.options, previous=None if plan.options.force else plan.options.out / folder,
         recorded=plan.previous.reports.get(folder), derive=plan.inputs.derive,
-        sink=lambda files: work.stage.write(folder, files))  # each bundle's files as soon as they are made
+        sink=lambda files: work.stage.write(folder, files),  # each bundle's files as soon as they are made
+        known=plan.sources)
     work.stage.write(folder, made.files)
     keys: dict[str, Any] = made.keys
     remade = made.remade
@@ -362,11 +363,13 @@ class Pool:
         if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self.started = context.Value("i", 0)
+            lasting = gc.get_freeze_count() > 0  # the build's own (pipeline._lasting) stays frozen here
             gc.freeze()  # what exists now is shared with the workers: their collector leaves it untouched
             try:
                 self.pool = context.Pool(processes, initializer=_adopt, initargs=(work, self.started))
             finally:
-                gc.unfreeze()
+                if not lasting:
+                    gc.unfreeze()
             self.processes = processes
 
     def lost(self) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -89,10 +89,14 @@ def source_revision(root: Path, files: list[str]) -> dict[str, Any] | None:
 
 class Sources:
     """What a report run reads from the project once for all its bundles: git's view of the checkout
-    (`git rev-parse` and `git status`), the files each module links to, and each file's bytes and hash."""
+    (`git rev-parse` and `git status`), the files each module links to, and each file's bytes and hash.
 
-    def __init__(self, root: Path):
+    `known` (a build's input set: project path -> sha256) gives the hashes of the files it holds without
+    reading them again; a file's bytes are read only for a content hash."""
+
+    def __init__(self, root: Path, known: Mapping[str, str | None] | None = None):
         self.root = root
+        self._known = known or {}
         self._state: tuple[str, set[str] | None] | bool | None = False  # False: not asked yet
         self._links: dict[str, set[str]] = {}
         self._files: dict[str, tuple[bytes, str]] = {}
@@ -107,7 +111,8 @@ class Sources:
         return self._file(rel)[0]
 
     def sha256(self, rel: str) -> str:
-        return self._file(rel)[1]
+        known = self._known.get(rel)
+        return known if known is not None else self._file(rel)[1]
 
     def linked(self, module: Module, catalogue: Catalogue) -> set[str]:
         if module.path not in self._links:
@@ -147,16 +152,29 @@ class Sources:
 def provenance(catalogue: Catalogue, bundle: Bundle, packages: Iterable[PackageRecord],
                sources: Sources | None = None) -> dict[str, Any]:
     sources = sources or Sources(catalogue.root)
+    return with_content_hash(made_from(catalogue, bundle, packages, sources), catalogue.root, sources)
+
+
+def made_from(catalogue: Catalogue, bundle: Bundle, packages: Iterable[PackageRecord], sources: Sources) -> dict[str, Any]:
+    """The provenance without its content hash: every file with its sha256 (from `sources`, which need not
+    read a file its input set has hashed), the packages, the source revision. It names the same inputs as
+    the whole provenance, so it is what a kept report's key is made from; only a report made again reads
+    its files for the content hash (with_content_hash)."""
     files = source_files(catalogue, bundle, sources)
-    root = catalogue.root
+    variant = catalogue.variant.id if catalogue.variant else None
     return {
         "bundle_version": bundle.version,
-        "variant": catalogue.variant.id if catalogue.variant else None,
-        "content_hash": content_hash(root, files, sources.read),
+        "variant": variant,
         "files": [{"path": f, "sha256": sources.sha256(f)} for f in files],
         "packages": sorted(({"filename": p.filename, "scorm_version": p.scorm_version, "sha256": p.sha256,
-                             "size": p.size} for p in packages
-                            if p.bundle == bundle.id and p.variant == (catalogue.variant.id if catalogue.variant else None)),
+                             "size": p.size} for p in packages if p.bundle == bundle.id and p.variant == variant),
                            key=lambda p: p["filename"]),
         "source": sources.revision(files),
     }
+
+
+def with_content_hash(made: dict[str, Any], root: Path, sources: Sources) -> dict[str, Any]:
+    """The whole provenance of what made_from() gave: the content hash over its files' bytes joins it."""
+    return {"bundle_version": made["bundle_version"], "variant": made["variant"],
+            "content_hash": content_hash(root, [f["path"] for f in made["files"]], sources.read),
+            "files": made["files"], "packages": made["packages"], "source": made["source"]}

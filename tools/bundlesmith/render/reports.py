@@ -115,7 +115,8 @@ class ReportFiles:
 
 def report_files(catalogue: Catalogue, packages: Sequence[PackageRecord], options: object, previous: Path | None = None,
                  recorded: Mapping[str, Any] | None = None, derive: Callable[..., str] | None = None,
-                 sink: Callable[[Tree], None] | None = None) -> ReportFiles:
+                 sink: Callable[[Tree], None] | None = None,
+                 known: Mapping[str, str | None] | None = None) -> ReportFiles:
     """The reports of every bundle.
 
     Reports always cover every bundle, even when --bundle limits packaging: the build carries the other
@@ -124,16 +125,18 @@ def report_files(catalogue: Catalogue, packages: Sequence[PackageRecord], option
     `previous` is the last build's folder for these reports and `recorded` what the build state says its
     files were made from: a bundle whose key did not change (`derive`d from the build's input set: its
     provenance, which hashes every file it is made from, its packages; the date; this tool's code) keeps
-    its files from there, while each still has its recorded sha256, instead of being made again.
+    its files from there, while each still has its recorded sha256, instead of being made again. `known`
+    (the build's input set's file hashes) spares reading a source file again to hash it: only the bundles
+    made again read theirs, for their provenance's content hash.
 
     With a `sink` (the build's writer for the reports folder), each bundle's files are handed to it as soon
     as they are made, so that a folder's files are never all in memory at once.
     """
-    from bundlesmith.coverage.provenance import content_hash, provenance
+    from bundlesmith.coverage.provenance import content_hash, made_from, with_content_hash
 
     key_of = derive or _key
     today = getattr(options, "today", None) or date.today()
-    sources = Sources(catalogue.root)
+    sources = Sources(catalogue.root, known)
     crosswalks = content_hash(catalogue.root, sorted(c.path for c in catalogue.crosswalks.values()))
     old = recorded if recorded is not None and previous is not None and previous.is_dir() \
         and not previous.is_symlink() else {}
@@ -150,12 +153,13 @@ def report_files(catalogue: Catalogue, packages: Sequence[PackageRecord], option
 
     for bid in sorted(catalogue.bundles):
         bundle = catalogue.bundles[bid]
-        made_from = provenance(catalogue, bundle, packages, sources)
-        key = key_of("report", today.isoformat(), made_from, crosswalks)
+        inputs = made_from(catalogue, bundle, packages, sources)
+        key = key_of("report", today.isoformat(), inputs, crosswalks)
         kept = _reuse(old.get(bid), key, previous / bid if previous else None)
         doc = _document(kept, "coverage.json")
         if kept is None or doc is None:
-            doc = bundle_coverage(catalogue, bundle, packages, today, None, sources, made_from)
+            doc = bundle_coverage(catalogue, bundle, packages, today, None, sources,
+                                  with_content_hash(inputs, catalogue.root, sources))
             files = bundle_files(doc) | rpl_files(catalogue, bundle)
             hand({f"{bid}/{name}": data for name, data in files.items()})
             keys[bid] = {"key": key, "files": _hashes(files)}
