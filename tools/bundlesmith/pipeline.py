@@ -19,6 +19,7 @@ from bundlesmith import inputs, state
 from bundlesmith.build_options import BuildOptions, BuildResult
 from bundlesmith.diagnostics import Diagnostic, Severity, Span, error
 from bundlesmith.load.layout import available_variants
+from bundlesmith.workers import frozen
 
 if TYPE_CHECKING:
     from bundlesmith import schedule
@@ -113,16 +114,15 @@ def _loading() -> Iterator[None]:
     """Loading builds many long-lived objects and no reference cycles to speak of: the cyclic garbage
     collector only slows it down (by a third when reading the cache), so it pauses while loading, and
     what was loaded then joins the oldest generation at once rather than being examined again and
-    again on its way there (freeze, then unfreeze: everything stays collectable). Within a build's
-    `_lasting`, it stays frozen until the build ends."""
-    was_enabled, lasting = gc.isenabled(), gc.get_freeze_count() > 0  # a build's own freeze stays (_lasting)
+    again on its way there (workers.frozen: collectable again at once, or, within a build's `_lasting`,
+    when the build ends)."""
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
-        if not lasting:
-            gc.unfreeze()
+        with frozen():
+            pass
         if was_enabled:
             gc.enable()
 

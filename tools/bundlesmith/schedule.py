@@ -36,7 +36,7 @@ from bundlesmith.emit import Staging
 from bundlesmith.output_files import Existing
 from bundlesmith.render.packages import PackageRecord, provenance_filename
 from bundlesmith.render.site_reuse import held_folder
-from bundlesmith.workers import WorkerLost, ignore_interrupts
+from bundlesmith.workers import WorkerLost, frozen, ignore_interrupts
 
 if TYPE_CHECKING:  # imported where handbooks are printed, not by every build
     from bundlesmith.render.handbooks import Printing
@@ -363,13 +363,8 @@ class Pool:
         if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self.started = context.Value("i", 0)
-            lasting = gc.get_freeze_count() > 0  # the build's own (pipeline._lasting) stays frozen here
-            gc.freeze()  # what exists now is shared with the workers: their collector leaves it untouched
-            try:
+            with frozen():  # what exists now is shared with the workers: their collector leaves it untouched
                 self.pool = context.Pool(processes, initializer=_adopt, initargs=(work, self.started))
-            finally:
-                if not lasting:
-                    gc.unfreeze()
             self.processes = processes
 
     def lost(self) -> bool:

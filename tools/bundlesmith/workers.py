@@ -6,13 +6,31 @@ terminate()), removes its staging folder and leaves build/ as it was, with no tr
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def job_count(jobs: int | None) -> int:
     """How many processes work at once: `--jobs` when given, else one per CPU (the one place this is read)."""
     return jobs or os.cpu_count() or 1
+
+
+@contextmanager
+def frozen() -> Iterator[None]:
+    """What exists now leaves the cyclic garbage collector's young generations (gc.freeze) for the block:
+    it is shared with the processes forked there, or joins the oldest generation at once. After the block
+    it is collectable again, unless a freeze was in effect already: a build's own (pipeline._lasting) lasts
+    until the build ends."""
+    lasting = gc.get_freeze_count() > 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not lasting:
+            gc.unfreeze()
 
 
 def ignore_interrupts() -> None:

@@ -123,8 +123,9 @@ def report_files(catalogue: Catalogue, packages: Sequence[PackageRecord], option
     bundles' packages over, with their records, and the framework view needs every bundle.
 
     `previous` is the last build's folder for these reports and `recorded` what the build state says its
-    files were made from: a bundle whose key did not change (`derive`d from the build's input set: its
-    provenance, which hashes every file it is made from, its packages; the date; this tool's code) keeps
+    files were made from: a bundle whose key did not change (`derive`d from the build's input set: what
+    its provenance is made from (made_from: every file with its sha256, its packages, the source revision);
+    the date; this tool's code) keeps
     its files from there, while each still has its recorded sha256, instead of being made again. `known`
     (the build's input set's file hashes) spares reading a source file again to hash it: only the bundles
     made again read theirs, for their provenance's content hash.
