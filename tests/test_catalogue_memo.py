@@ -22,7 +22,8 @@ from bundlesmith.load.project import load_catalogue
 from bundlesmith.model import Catalogue, MemoKey, Module
 from bundlesmith.render.cache import RenderCache
 from bundlesmith.render.module_links import module_paths
-from bundlesmith.render.scorm import Target, package_entries, package_key, plan_target
+from bundlesmith.render.package_key import package_key
+from bundlesmith.render.scorm import Target, package_entries, plan_target
 
 BUNDLE = "mid-career-managers"
 

@@ -242,3 +242,41 @@ def test_build_shows_the_warnings_it_counts(tmp_path):
     assert result.exit_code == 0, result.output
     assert "check: 1 warning(s)" in result.stderr
     assert "[no-outside-voice]" in result.stderr
+
+
+def _program(*args: str, cwd: Path | None = None):
+    """`python -m bundlesmith ARGS` as a script or CI runs it: its output through pipes, its exit status."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "bundlesmith", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=120)
+
+
+def test_the_program_ends_with_its_exit_status_and_its_whole_output(tmp_path):
+    import shutil
+
+    # The process ends as soon as the command is done (cli.main): what it printed must all be there first.
+    listed = _program("-C", str(ROOT), "list", "modules")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout == run("-C", str(ROOT), "list", "modules").stdout and listed.stdout.count("\n") >= 16
+
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "tests/fixtures/minimal", root)
+    broken = root / "content/modules/supporting.md"
+    broken.write_text(broken.read_text().replace("title: Supporting colleagues", "title: [unclosed", 1))
+    failed = _program("-C", str(root), "check")
+    assert failed.returncode == 1
+    assert "content/modules/supporting.md:4: error: invalid YAML" in failed.stderr
+    assert failed.stderr.splitlines()[-1] == "checked 1 framework(s), 1 module(s), 1 bundle(s): 1 error(s), 0 warning(s)"
+
+    usage = _program("-C", str(root), "check", "--no-such-option")
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+
+
+@pytest.mark.parametrize(("code", "status"), [(None, 0), (0, 0), (3, 3), ("stopped: see above", 1)])
+def test_an_exit_code_means_what_sys_exit_makes_of_it(code, status, capsys):
+    from bundlesmith.cli import _exit_code
+
+    assert _exit_code(code) == status
+    assert capsys.readouterr().err == ("stopped: see above\n" if isinstance(code, str) else "")

@@ -167,7 +167,7 @@ def _prunes_navigation(options: BuildOptions) -> bool:
 class _Packages:
     """Decides, package by package, whether the last build's zip is kept or a new one is planned.
 
-    The build state maps each zip to the key of what it was built from (scorm.package_key, from the input
+    The build state maps each zip to the key of what it was built from (render.package_key, from the input
     set) and the sha256 of the zip and of its provenance file. A package is kept only when its key is the
     same and both files still have those hashes; a symlink is never read. With --force nothing is kept.
     """
@@ -180,7 +180,7 @@ class _Packages:
         self.recorded: Mapping[str, object] = previous.packages if usable else {}
 
     def slots(self, k: int, catalogue: Catalogue, bundles: tuple[Bundle, ...]) -> tuple[Slot, ...]:
-        from bundlesmith.render.scorm import Target, package_key
+        from bundlesmith.render.package_key import Target, package_key
         from bundlesmith.render.scorm_plan import plan_package
 
         variant = catalogue.variant.id if catalogue.variant else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -676,7 +677,36 @@ def inspect_(package: Path, schemas: Path | None, fmt: str) -> None:
 
 
 def main() -> None:
+    """The `bundlesmith` command. Once it has finished, its output flushed and every file, worker and
+    temporary folder of its own closed (each command does that itself, in `finally` and `with`), the
+    process ends at once with its exit code (os._exit), as mypy's does: Python's own shutdown would go on
+    to free every object the command made, one by one, which at 1,000 modules took a quarter of a
+    second after the build had finished."""
     import signal
 
     signal.signal(signal.SIGTERM, _terminate)
-    cli(prog_name="bundlesmith")
+    try:
+        cli(prog_name="bundlesmith")
+        code = 0
+    except SystemExit as stop:
+        code = _exit_code(stop.code)
+    _end(code)
+
+
+def _exit_code(code: object) -> int:
+    """The exit status `sys.exit(code)` gives: None is 0, a number itself, anything else is printed and is 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _end(code: int) -> None:
+    """End the process now: what is buffered for stdout and stderr is written first (a reader that has
+    gone away, `| head`, loses only what it did not want)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)

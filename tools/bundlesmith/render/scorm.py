@@ -13,29 +13,19 @@ import subprocess
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
 from bundlesmith import __version__
 from bundlesmith.file_types import KINDS, place_refusal
 from bundlesmith.inputs import dependency_versions
-from bundlesmith.model import Bundle, Catalogue, Module
+from bundlesmith.model import Bundle, Catalogue
 from bundlesmith.render.cache import RenderCache
-from bundlesmith.render.module_links import links_of
+from bundlesmith.render.package_key import Target, package_inputs
 from bundlesmith.render.packages import PackageRecord, package_filename, provenance_filename
 from bundlesmith.render.scorm_manifest import build_manifest
 from bundlesmith.render.scorm_pages import asset_path, render_sco, runtime_files, schema_files
 from bundlesmith.render.scorm_plan import PROVENANCE, PackagePlan, plan_package
 from bundlesmith.render.url_policy import UrlPolicy
 from bundlesmith.render.zips import zip_bytes
-
-
-class Target(NamedTuple):
-    """One package to build: a bundle, as a catalogue (national or with a variant) has it, in one SCORM version."""
-
-    catalogue: Catalogue
-    bundle: Bundle
-    scorm_version: str
-
 
 # Where finished packages go: each zip and its provenance record (file name -> bytes) are handed to it, in
 # the process that made them; the build passes emit's writer for its staged scorm/ folder.
@@ -122,7 +112,7 @@ def _shared_zip(scorm_version: str) -> bytes:
 
 def provenance_record(plan: PackagePlan, entries: dict[str, bytes], known: dict[str, str | None] | None = None) -> dict[str, object]:
     """Bundle version, content hash and source revision: enough to tell what an accredited package was built from."""
-    inputs = _inputs(plan.catalogue, plan.bundle, plan.modules, [a for sco in plan.scos for a in sco.assets], known)
+    inputs = package_inputs(plan.catalogue, plan.bundle, plan.modules, [a for sco in plan.scos for a in sco.assets], known)
     content = hashlib.sha256("".join(f"{path}\0{digest}\n" for path, digest in sorted(inputs.items())).encode()).hexdigest()
     return {
         "generator": f"bundlesmith {__version__}",
@@ -133,75 +123,6 @@ def provenance_record(plan: PackagePlan, entries: dict[str, bytes], known: dict[
         "content_sha256": content, "inputs": inputs,
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(entries.items())},
     }
-
-
-def package_key(target: Target, tool: str, known: dict[str, str | None]) -> str:
-    """A hash of everything the package's bytes depend on: when it is unchanged, so is the package.
-
-    Worked out without planning or rendering. `tool` stands for bundlesmith's code, templates and runtime;
-    the package's own sources are hashed file by file (`known` remembers file hashes across packages),
-    with every file its modules link to or show. A module outside the package shows on its pages only as
-    the words of a link to it (render/url_policy.py), so other modules count only where the package's
-    modules link to them (their id, path, title and version, to be safe): a module added, removed or
-    retitled elsewhere leaves the package as it is.
-    """
-    catalogue, bundle = target.catalogue, target.bundle
-    modules = [catalogue.modules[mid] for mid in dict.fromkeys(bundle.module_ids) if mid in catalogue.modules]
-    links = [_links(catalogue, module) for module in modules]
-    assets = [a for found in links for a in found[0]]
-    linked = sorted({mid for found in links for mid in found[1]} - {m.id for m in modules})
-    named = [(mid, m.path, m.title, m.version) for mid in linked if (m := catalogue.modules.get(mid)) is not None]
-    payload = {"tool": tool, "linked": named, "bundle": bundle.id,
-               "variant": catalogue.variant.id if catalogue.variant else None, "scorm_version": target.scorm_version,
-               "inputs": _inputs(catalogue, bundle, modules, assets, known)}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def _links(catalogue: Catalogue, module: Module) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The files a module's page uses and the modules it links to (resolved once per module of a catalogue:
-    a module is in several bundles, each in two SCORM versions)."""
-    found = links_of(catalogue, module)
-    return found.assets, found.modules
-
-
-def _inputs(catalogue: Catalogue, bundle: Bundle, modules: Iterable[Module], assets: Iterable[str],
-            known: dict[str, str | None] | None = None) -> dict[str, str]:
-    """sha256 of every source the package is built from (bundle, frameworks, modules as filled, the files
-    they use, variant)."""
-    root = catalogue.root
-    out: dict[str, str] = {}
-
-    def add(path: str, data: bytes | None = None) -> None:
-        if data is None:
-            if known is not None and path in known:
-                hashed = known[path]
-                if hashed is not None:
-                    out[path] = hashed
-                return
-            source = root / path
-            if not source.is_file():
-                if known is not None:
-                    known[path] = None
-                return
-            data = source.read_bytes()
-            if known is not None:
-                known[path] = hashlib.sha256(data).hexdigest()
-        out[path] = hashlib.sha256(data).hexdigest()
-
-    add(bundle.path)
-    if catalogue.glossary.path:  # the <abbr> titles of every page
-        add(catalogue.glossary.path)
-    for framework in catalogue.frameworks.values():
-        add(framework.span.path)
-    for module in modules:
-        add(module.path)
-        if module.local_slots:  # the body as the variant filled it
-            add(f"{module.path}#{catalogue.variant.id if catalogue.variant else 'local'}", module.body.encode())
-    for asset in assets:
-        add(asset)
-    if catalogue.variant is not None:
-        add(catalogue.variant.path)
-    return out
 
 
 @lru_cache(maxsize=8)
