@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bundlesmith.model import AUTO_MARKED_METHODS, Bundle, Catalogue, Module
 
@@ -118,14 +119,22 @@ def plan_package(catalogue: Catalogue, bundle: Bundle, scorm_version: str,
                 continue
             if mid in scos:  # a module listed twice is one SCO; the LMS tracks it once
                 continue
-            sco = Sco(ncname(f"item-{mid}"), ncname(f"res-{mid}"), module.title, f"sco/{mid}.html", (module,), assets_of(module),
-                      mastery if module.quiz else None)
+            item, resource, href = sco_names(mid)
+            sco = Sco(item, resource, module.title, href, (module,), assets_of(module), mastery if module.quiz else None)
             scos[mid] = sco
             children.append(Node(sco.identifier, module.title, sco=sco))
         if children:
             tree.append(Node(_unique(ncname(f"sec-{_slug(section.title)}"), used), section.title, tuple(children)))
     return PackagePlan(catalogue, bundle, scorm_version, variant, manifest_id, organization_id, tuple(tree),
                        tuple(scos.values()))
+
+
+@lru_cache(maxsize=8192)
+def sco_names(module_id: str) -> tuple[str, str, str]:
+    """The item id, resource id and launch page of a module's own SCO: the same in every package that has
+    the module, so one set of strings serves them all (a build plans each module's SCO in every bundle, view
+    and SCORM version that holds it)."""
+    return ncname(f"item-{module_id}"), ncname(f"res-{module_id}"), f"sco/{module_id}.html"
 
 
 def _slug(text: str) -> str:
