@@ -209,9 +209,9 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def replace_file(target: Path, data: bytes | bytearray, obsolete: Iterable[str] = ()) -> bool:
-    """Write one file in one step: a temporary file beside it, renamed over it, so two writers at once never
-    leave it half written (the last to finish wins). Never through a symlinked folder; temporary files a
+def replace_file(target: Path, data: bytes | bytearray | Iterable[bytes], obsolete: Iterable[str] = ()) -> bool:
+    """Write one file (its bytes, or its bytes in pieces) in one step: a temporary file beside it, renamed
+    over it, so two writers at once never leave it half written (the last to finish wins). Never through a symlinked folder; temporary files a
     killed writer left (an hour old or more) and the `obsolete` files beside it are removed. False when it
     could not be written (the caller goes on without it)."""
     folder = target.parent
@@ -222,7 +222,10 @@ def replace_file(target: Path, data: bytes | bytearray, obsolete: Iterable[str] 
             return False
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}-", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes | bytearray):
+                handle.write(data)
+            else:
+                handle.writelines(data)
         os.replace(temp, target)
         temp = None
     except OSError:
