@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import types
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -338,3 +339,34 @@ def test_what_a_build_replaced_leaves_build_at_once_and_is_removed_soon(tmp_path
     while aside.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not aside.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+
+def test_a_file_written_in_pieces_replaces_the_old_one_whole_or_not_at_all(tmp_path):
+    # The load cache is written entry by entry (LoadCache.snapshot): the file is still replaced in one step.
+    target = tmp_path / "cache" / "load.json"
+    assert emit.replace_file(target, b"old")
+
+    def pieces():
+        yield b"["
+        yield b'"first"'
+        raise RuntimeError("stopped half way")
+
+    with pytest.raises(RuntimeError):
+        emit.replace_file(target, pieces())
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["load.json"]  # no temporary file left behind
+
+    assert emit.replace_file(target, iter([b"[", b'"first"', b",", b'"second"', b"]"]))
+    assert target.read_bytes() == b'["first","second"]'
+
+
+def test_the_load_cache_written_in_pieces_is_read_back_whole(tmp_path, sample_root):
+    from bundlesmith import pipeline
+    from bundlesmith.load.cache import open_cache
+
+    cache = tmp_path / "cache"
+    first = pipeline.check_all(sample_root, None, date(2026, 11, 23), cache_dir=cache)
+    again = pipeline.check_all(sample_root, None, date(2026, 11, 23), cache_dir=cache)
+    reopened = open_cache(cache)
+    assert reopened is not None and len(reopened.entries) >= 16 + 3  # every module and bundle file, read back
+    assert [c.diagnostics for c in first] == [c.diagnostics for c in again]
