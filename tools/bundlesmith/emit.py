@@ -211,9 +211,10 @@ def link_or_copy(source: Path, target: Path) -> None:
 
 def replace_file(target: Path, data: bytes | bytearray | Iterable[bytes], obsolete: Iterable[str] = ()) -> bool:
     """Write one file (its bytes, or its bytes in pieces) in one step: a temporary file beside it, renamed
-    over it, so two writers at once never leave it half written (the last to finish wins). Never through a symlinked folder; temporary files a
-    killed writer left (an hour old or more) and the `obsolete` files beside it are removed. False when it
-    could not be written (the caller goes on without it)."""
+    over it, so two writers at once never leave it half written (the last to finish wins), and pieces that
+    fail half way leave the old file as it was. Never through a symlinked folder; temporary files a killed
+    writer left (an hour old or more) and the `obsolete` files beside it are removed. False when it could
+    not be written (the caller goes on without it)."""
     folder = target.parent
     temp = None
     try:
