@@ -393,6 +393,18 @@ def test_every_content_schema_has_the_quick_pass():
     assert all(schema_check.fast_check(kind) for kind in ("module", "quiz", "framework", "bundle", "variant"))
 
 
+def test_a_schema_the_quick_pass_would_read_otherwise_is_left_to_jsonschema():
+    from bundlesmith.load.schema_check import _alike_in_draft7
+
+    assert _alike_in_draft7({"type": "object", "properties": {"a": {"$ref": "#/$defs/a"}}, "$defs": {"a": {}}})
+    # Draft 7 ignores what stands beside a $ref, reads a list of `items` as prefixItems, knows no prefixItems,
+    # and would fetch a $ref that is an address
+    assert not _alike_in_draft7({"properties": {"a": {"$ref": "#/$defs/a", "minLength": 1}}, "$defs": {"a": {}}})
+    assert not _alike_in_draft7({"type": "array", "items": [{"type": "string"}]})
+    assert not _alike_in_draft7({"type": "array", "prefixItems": [{"type": "string"}]})
+    assert not _alike_in_draft7({"oneOf": [{"$ref": "https://example.org/a.json"}]})
+
+
 def test_temporary_files_left_by_a_killed_check_are_swept_away(tmp_path):
     import os
     import time

@@ -14,8 +14,7 @@ from bundlesmith.load.yaml_source import YList, YMap
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError
 
-# A value of any shape against one keyword of a schema. Each test narrows the value with jsonschema's own
-# type check before it touches it, which a static checker cannot follow: hence `Any`.
+# Whether a value of any shape (loaded YAML) is valid under a schema.
 Test: TypeAlias = Callable[[Any], bool]
 
 _TYPE_NAMES = {
@@ -92,123 +91,58 @@ def check(data: object, schema_name: str, path: str, root_line: int = 1) -> list
     return problems
 
 
-class _Unsupported(Exception):
-    """The schema uses a keyword the fast pass does not know: jsonschema alone decides."""
-
-
-# Keywords that only annotate: they never make a value invalid (there is no format checker).
-_ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description", "examples", "default",
-                          "x-format", "deprecated", "readOnly", "writeOnly"})
+# The keywords Draft 7 and Draft 2020-12 define alike (those that only annotate included): a schema of the
+# contract that uses no other is checked by fastjsonschema, whose newest draft is 7.
+_COMMON_KEYWORDS = frozenset({
+    "$schema", "$id", "$defs", "$ref", "$comment", "title", "description", "examples", "default", "x-format",
+    "type", "enum", "const", "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
+    "uniqueItems", "minLength", "maxLength", "pattern", "minimum", "maximum", "anyOf", "oneOf", "allOf", "not"})
+_ANNOTATIONS = frozenset({"$comment", "title", "description", "examples", "x-format"})
 
 
 @cache
 def fast_check(name: str) -> Test | None:
-    """A function telling, much faster than jsonschema, whether a value is valid under the named schema.
-
-    It decides exactly as jsonschema does for the keywords the contract's schemas use, using jsonschema's
-    own type checks and equality; a schema with any other keyword gets None (jsonschema alone decides).
-    """
-    from jsonschema import _utils
-
-    checker = validator(name)
+    """A function telling, much faster than jsonschema, whether a value is valid under the named schema:
+    fastjsonschema's validator compiled from it, or None where the schema uses a keyword the two drafts do
+    not define alike (jsonschema alone decides). jsonschema itself is asked only about an invalid value,
+    for its errors, which it locates."""
     root = schema(name)
-    # jsonschema's own check for each type, called directly (its dispatch costs more than the check)
-    checks = getattr(checker.TYPE_CHECKER, "_type_checkers", {})
-
-    def is_type(value: object, kind: str, _checks: dict[str, Any] = checks, _checker: Any = checker.TYPE_CHECKER,
-                ) -> bool:
-        check = _checks.get(kind)
-        return bool(check(_checker, value)) if check is not None else checker.is_type(value, kind)
-    equal, uniq = _utils.equal, _utils.uniq
-    compiled: dict[int, list[Test]] = {}
-
-    def compile_(schema: object) -> Test:
-        if schema is True:
-            return lambda value: True
-        if schema is False:
-            return lambda value: False
-        if not isinstance(schema, dict):
-            raise _Unsupported(schema)
-        key = id(schema)
-        if key in compiled:  # a recursive $ref: call through the slot filled in below
-            slot = compiled[key]
-            return lambda value: slot[0](value)
-        slot = compiled[key] = [lambda value: True]  # filled in below, once the schema's own tests exist
-        tests = tuple(_keyword(keyword, argument, schema) for keyword, argument in schema.items()
-                      if keyword not in _ANNOTATIONS)
-
-        def check(value: object) -> bool:
-            return all(test(value) for test in tests)
-
-        slot[0] = check
-        return check
-
-    def _keyword(keyword: str, argument: Any, schema: dict[str, Any]) -> Test:
-        if keyword == "type":
-            types = tuple(argument) if isinstance(argument, list) else (argument,)
-            if len(types) == 1 and types[0] in checks:
-                only, type_checker = checks[types[0]], checker.TYPE_CHECKER
-                return lambda value: only(type_checker, value)
-            return lambda value: any(is_type(value, t) for t in types)
-        if keyword == "properties":
-            properties = tuple((prop, compile_(sub)) for prop, sub in argument.items())
-            return lambda value: not is_type(value, "object") or all(
-                sub(value[prop]) for prop, sub in properties if prop in value)
-        if keyword == "additionalProperties":
-            if "patternProperties" in schema:
-                raise _Unsupported(keyword)
-            known = frozenset(schema.get("properties", {}))
-            if argument is False:
-                return lambda value: not is_type(value, "object") or all(k in known for k in value)
-            sub = compile_(argument)
-            return lambda value: not is_type(value, "object") or all(
-                sub(value[k]) for k in value if k not in known)
-        if keyword == "required":
-            names = tuple(argument)
-            return lambda value: not is_type(value, "object") or all(n in value for n in names)
-        if keyword == "items":
-            if "prefixItems" in schema:
-                raise _Unsupported(keyword)
-            sub = compile_(argument)
-            return lambda value: not is_type(value, "array") or all(sub(item) for item in value)
-        if keyword == "pattern":
-            import re
-            return lambda value: not is_type(value, "string") or re.search(argument, value) is not None
-        if keyword == "minLength":
-            return lambda value: not is_type(value, "string") or len(value) >= argument
-        if keyword == "maxLength":
-            return lambda value: not is_type(value, "string") or len(value) <= argument
-        if keyword == "minimum":
-            return lambda value: not is_type(value, "number") or not value < argument
-        if keyword == "maximum":
-            return lambda value: not is_type(value, "number") or not value > argument
-        if keyword == "minItems":
-            return lambda value: not is_type(value, "array") or len(value) >= argument
-        if keyword == "maxItems":
-            return lambda value: not is_type(value, "array") or len(value) <= argument
-        if keyword == "uniqueItems":
-            return lambda value: not argument or not is_type(value, "array") or uniq(value)
-        if keyword == "enum":
-            options = tuple(argument)
-            return lambda value: any(equal(option, value) for option in options)
-        if keyword == "const":
-            return lambda value: equal(value, argument)
-        if keyword == "oneOf":
-            subs = tuple(compile_(sub) for sub in argument)
-            return lambda value: sum(1 for sub in subs if sub(value)) == 1
-        if keyword == "$ref":
-            if not isinstance(argument, str) or not argument.startswith("#/"):
-                raise _Unsupported(keyword)
-            target = root
-            for part in argument[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            return compile_(target)
-        raise _Unsupported(keyword)
-
-    try:
-        return compile_(root)
-    except (_Unsupported, KeyError, TypeError):
+    if not _alike_in_draft7(root):
         return None
+    import fastjsonschema
+
+    # without its `$id`, the schema's `$ref`s (pointers into it: _alike_in_draft7) resolve within it, never
+    # against an address (fastjsonschema would fetch one)
+    draft7 = {**{k: v for k, v in root.items() if k != "$id"}, "$schema": "http://json-schema.org/draft-07/schema#"}
+    validate = fastjsonschema.compile(draft7, use_default=False, use_formats=False)
+
+    def test(value: Any) -> bool:
+        try:
+            validate(value)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    return test
+
+
+def _alike_in_draft7(schema: object) -> bool:
+    """Whether the schema means the same in Draft 7: only common keywords, `items` a single schema (a list
+    is Draft 7's prefixItems), `$ref` a pointer into the document with no keyword beside it (Draft 7 ignores
+    those)."""
+    if isinstance(schema, bool):
+        return True
+    if not isinstance(schema, dict) or not set(schema) <= _COMMON_KEYWORDS:
+        return False
+    ref = schema.get("$ref")
+    if ref is not None and (not isinstance(ref, str) or not ref.startswith("#/") or set(schema) - _ANNOTATIONS - {"$ref"}):
+        return False
+    if isinstance(schema.get("items"), list):
+        return False
+    subs = [*schema.get("properties", {}).values(), *schema.get("$defs", {}).values(),
+            *schema.get("anyOf", []), *schema.get("oneOf", []), *schema.get("allOf", [])]
+    subs += [schema[k] for k in ("items", "additionalProperties", "not") if k in schema]
+    return all(_alike_in_draft7(sub) for sub in subs)
 
 
 def _to_diagnostic(err: ValidationError, data: object, path: str, root_line: int) -> Diagnostic:
