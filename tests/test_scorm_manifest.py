@@ -250,7 +250,7 @@ def test_records_survive_a_new_version_with_modules_edited_added_and_reordered(p
 
 def test_a_module_s_metadata_record_is_built_once_however_many_packages_hold_it(monkeypatch):
     """Each bundle is built in the national view and in the variant's, which share most modules: each module's
-    record is built once per SCORM version, and every manifest holding it is the one it would be if built
+    record is written once per SCORM version, and every manifest holding it is the one it would be if built
     alone (the core curriculum, one SCO, holds the bundle's record only)."""
     from collections import Counter
 
@@ -261,9 +261,9 @@ def test_a_module_s_metadata_record_is_built_once_however_many_packages_hold_it(
 
     built: Counter[tuple[str, bool]] = Counter()
     used: Counter[tuple[str, bool]] = Counter()
-    real_lom, real_record = scorm_manifest._lom, scorm_manifest._record
-    monkeypatch.setattr(scorm_manifest, "_lom", lambda parent, facts, v12: built.update([(facts.urn, v12)])
-                        or real_lom(parent, facts, v12))
+    real_lom, real_record = scorm_manifest.lom_xml, scorm_manifest._record
+    monkeypatch.setattr(scorm_manifest, "lom_xml", lambda facts, v12: built.update([(facts.urn, v12)])
+                        or real_lom(facts, v12))
     monkeypatch.setattr(scorm_manifest, "_record", lambda facts, v12: used.update([(facts.urn, v12)])
                         or real_record(facts, v12))
     scorm_manifest._built.cache_clear()  # what earlier tests in this process built
@@ -286,3 +286,27 @@ def test_a_module_s_metadata_record_is_built_once_however_many_packages_hold_it(
         bundle = views[local].bundles[bundle_id]
         assert package_entries(plan_target(Target(views[local], bundle, version), alone), alone)[
             "imsmanifest.xml"] == data, (local, bundle_id, version)
+
+
+@pytest.mark.parametrize("v12", [True, False])
+def test_a_metadata_record_keeps_every_character_of_the_facts_it_states(v12):
+    """The records are written from templates and read into the manifest's tree: markup characters, quotes,
+    line breaks (a carriage return included, which a parser would otherwise read as a line feed) and
+    non-ASCII text come back as they were, never as markup."""
+    from lxml import etree
+
+    from bundlesmith.render.scorm_lom import Facts, Taxon, TaxonPath, lom_xml
+
+    tricky = "Care & <support> \"plans\" 'now'\r\nline two\ttab – ü </lom:lom>"
+    facts = Facts(urn="urn:bundlesmith:module:m:1.0.0", title=tricky, description=tricky + " d",
+                  keywords=(tricky + " k",), version="1.0.0", final=False,
+                  contributors=((tricky + " who", "2026-01-02"),), minutes=95, outcomes=(tricky + " o",),
+                  licence="CC-BY-4.0", annotation=tricky + " a",
+                  classification=(("assesses", (TaxonPath(tricky + " s", (Taxon("D1", tricky + " t"),)),)),))
+    record = etree.fromstring(lom_xml(facts, v12))
+    texts = [node.text for node in record.iter() if node.text]
+    for suffix in ("", " d", " k", " o", " a", " s", " t"):
+        assert any(text == tricky + suffix or text.endswith(tricky + suffix) for text in texts), suffix
+    assert any(text == f"BEGIN:VCARD\nVERSION:3.0\nFN:{tricky} who\nEND:VCARD" for text in texts)
+    assert ("PT1H35M" in texts) and (("Draft" if v12 else "draft") in texts)
+    assert len(record) == 6  # general, lifecycle, educational, rights, annotation, classification

@@ -4,9 +4,10 @@ Valid against the official XSDs (tests/test_scorm_manifest.py checks every sampl
 on an item, `metadata` comes after the title and child items and before `adlcp:`/`imsss:` elements.
 
 A module's metadata record is the same in every package that holds it (in every view, and in every bundle
-that has the module) and makes up most of the manifest: each distinct record is built once per process
-(`_built`, kept as compressed XML bytes) and read into each manifest's tree as elements (`_record`). The
-bundle's own record is in one package only: it is built straight into that manifest's tree.
+that has the module) and makes up most of the manifest: each distinct record is written once per process
+(`_built`, from its template: scorm_lom.lom_xml; kept as compressed XML bytes) and read into each manifest's
+tree as elements (`_record`). The bundle's own record is in one package only: it is read into that
+manifest's tree as soon as it is written (`_lom`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import cast
 from lxml import etree
 
 from bundlesmith.model import STRENGTHS, Bundle, Catalogue, MemoKey, Module
-from bundlesmith.render.scorm_lom import Facts, Taxon, TaxonPath, bundle_facts, lom12, lom2004, module_facts
+from bundlesmith.render.scorm_lom import Facts, Taxon, TaxonPath, bundle_facts, lom_xml, module_facts
 from bundlesmith.render.scorm_plan import Node, PackagePlan, Sco
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -92,23 +93,16 @@ RECORDS_KEPT = 4096  # distinct records a process keeps: 1,000 modules in both S
 
 @lru_cache(maxsize=RECORDS_KEPT)
 def _built(facts: Facts, v12: bool) -> bytes:
-    """The `lom` element of `facts` as compressed XML, built once per process: a module is in several bundles
-    and views, and building its record again cost more than a package's pages. Kept as bytes, a few hundred
-    each (compressed against `_dictionary`; the element itself held a hundred times that in libxml2's memory);
-    inflating and reading them back costs what copying an element did."""
+    """The `lom` element of `facts` as compressed XML, written once per process: a module is in several bundles
+    and views, and writing its record again cost more than reading it back. Kept as bytes, a few hundred
+    each (compressed against `_dictionary`; the element itself held a hundred times that in libxml2's memory)."""
     deflate = zlib.compressobj(9, zdict=_dictionary(v12))
-    return deflate.compress(_xml(facts, v12)) + deflate.flush()
-
-
-def _xml(facts: Facts, v12: bool) -> bytes:
-    metadata = etree.Element(f"{{{CP12 if v12 else CP2004}}}metadata", nsmap=NSMAP12 if v12 else NSMAP2004)
-    _lom(metadata, facts, v12)
-    return etree.tostring(metadata[0], encoding="UTF-8", xml_declaration=False)
+    return deflate.compress(lom_xml(facts, v12)) + deflate.flush()
 
 
 def _lom(metadata: etree._Element, facts: Facts, v12: bool) -> None:
-    """The `lom` element of `facts`, built into `metadata`."""
-    (lom12 if v12 else lom2004)(metadata, facts)
+    """The `lom` element of `facts`, read into `metadata`."""
+    metadata.append(etree.fromstring(lom_xml(facts, v12), _PARSER))
 
 
 # A record with every part a module's can have, and no content: what all records of a version share (element
@@ -121,7 +115,7 @@ _TYPICAL = Facts(urn="urn:bundlesmith:module:", title="", description="", keywor
 
 @lru_cache(maxsize=2)
 def _dictionary(v12: bool) -> bytes:
-    return _xml(_TYPICAL, v12)
+    return lom_xml(_TYPICAL, v12)
 
 
 _FACTS: MemoKey[dict[str, Facts]] = MemoKey("module LOM facts")  # module id -> its facts
