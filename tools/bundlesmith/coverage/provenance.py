@@ -55,7 +55,7 @@ def source_files(catalogue: Catalogue, bundle: Bundle, sources: Sources | None =
         files.add(variant.span.path)
         ids = {m.id for m in modules}
         files.update(fill.file for fill in variant.slots if fill.module in ids)
-    return sorted(f for f in files if (root / f).is_file())
+    return sorted(f for f in files if (sources.exists(f) if sources else (root / f).is_file()))
 
 
 def _linked(module: Module, catalogue: Catalogue) -> set[str]:
@@ -100,6 +100,7 @@ class Sources:
         self._state: tuple[str, set[str] | None] | bool | None = False  # False: not asked yet
         self._links: dict[str, set[str]] = {}
         self._files: dict[str, tuple[bytes, str]] = {}
+        self._exists: dict[str, bool] = {}
 
     def _file(self, rel: str) -> tuple[bytes, str]:
         if rel not in self._files:
@@ -113,6 +114,14 @@ class Sources:
     def sha256(self, rel: str) -> str:
         known = self._known.get(rel)
         return known if known is not None else self._file(rel)[1]
+
+    def exists(self, rel: str) -> bool:
+        """Whether the project has the file: so when the input set hashed it, else asked of the disk (once)."""
+        if self._known.get(rel) is not None:
+            return True
+        if rel not in self._exists:
+            self._exists[rel] = (self.root / rel).is_file()
+        return self._exists[rel]
 
     def linked(self, module: Module, catalogue: Catalogue) -> set[str]:
         if module.path not in self._links:
