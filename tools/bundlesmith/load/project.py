@@ -32,6 +32,7 @@ from bundlesmith.load.settings import abbreviations, load_config, load_glossary
 from bundlesmith.load.variants import load_variant
 from bundlesmith.load.yaml_source import read_text
 from bundlesmith.model import (
+    AcronymUse,
     Bundle,
     Catalogue,
     Crosswalk,
@@ -337,37 +338,50 @@ def _fill_slots(root: Path, variant: Variant, modules: dict[str, Module], proble
     for mid, items in fills.items():
         module = modules[mid]
         lines = module.body.split("\n")
+        origin = [(module.path, module.body_line + 1 + i) for i in range(len(lines))]  # each line's file and line
         references = [r for r in module.references if not _in_slots(module, r.span.line, [s for s, _, _ in items])]
         # The fills' sentences are read from their own files, and checked for length there; the national
-        # sentences stay, for the module's reading age (readability.reading_level reads only those). An
-        # acronym the national text no longer uses first (its first use was in a slot a fill replaces) is
-        # first used in a fill, and checked there.
+        # sentences stay, for the module's reading age (readability.reading_level reads only those).
         sentences = list(module.prose.sentences if module.prose else ())
-        replaced = [s for s, f, _ in items if f.mode != "append"]
-        acronyms = [a for a in (module.prose.acronyms if module.prose else ()) if not _in_slots(module, a.line, replaced)]
-        used = {a.word for a in acronyms}
         # Bottom-up, so the earlier slots' line numbers stay valid.
         for slot, fill, text in sorted(items, key=lambda i: -i[0].body_lines[0]):
             start, end = slot.body_lines
-            inner = lines[start + 1:end - 1]
             new = text.rstrip("\n").split("\n")
-            content = [*inner, "", *new] if fill.mode == "append" else new
+            filled = [(fill.file, j + 1) for j in range(len(new))]
+            if fill.mode == "append":
+                content, came_from = [*lines[start + 1:end - 1], "", *new], [*origin[start + 1:end - 1], filled[0], *filled]
+            else:
+                content, came_from = new, filled
             lines[start:end] = [lines[start], *content, ":::"]
+            origin[start:end] = [origin[start], *came_from, origin[end - 1]]
             scan, scan_problems = scan_body(text, fill.file, 0, abbr)
             problems += list(scan_problems)
             references += scan.references
             sentences += [dataclasses.replace(t, path=fill.file) for t in (scan.prose.sentences if scan.prose else ())]
-            for use in scan.prose.acronyms if scan.prose else ():
-                if use.word not in used:
-                    used.add(use.word)
-                    acronyms.append(dataclasses.replace(use, path=fill.file))
         body = "\n".join(lines)
         rescan, _ = scan_body(body, module.path, module.body_line, abbr)
+        # Acronyms are first used where the module as the variant shows it first uses them, national text or
+        # fill: each is located in the file that line came from.
+        acronyms = [_located(use, origin, module) for use in (rescan.prose.acronyms if rescan.prose else ())]
         modules[mid] = dataclasses.replace(
             module, body=body, anchors=rescan.anchors, slots=rescan.slots, quiz=rescan.quiz, prepared=rescan.prepared if isinstance(rescan.prepared, ParsedBody) else None,
             references=tuple(references), local_slots=tuple(sorted(f.slot for _, f, _ in items)),
             prose=Prose(tuple(sentences), tuple(acronyms)),
         )
+
+
+def _located(use: AcronymUse, origin: list[tuple[str, int]], module: Module) -> AcronymUse:
+    """An acronym's first use in a variant's module, at the file and line it came from (`origin`: each body
+    line's). Where its first use in running text is in another file than its first use at all (a heading),
+    both are given as the first use in text, which is what the warnings are about."""
+    path, line = origin[use.line - module.body_line - 1]
+    if use.text_line:
+        text_path, text_line = origin[use.text_line - module.body_line - 1]
+        if text_path != path:
+            path, line = text_path, text_line
+    else:
+        text_line = 0
+    return dataclasses.replace(use, line=line, text_line=text_line, path="" if path == module.path else path)
 
 
 def _in_slots(module: Module, line: int, slots: list[Slot]) -> bool:
