@@ -374,9 +374,12 @@ def _located(use: AcronymUse, origin: list[tuple[str, int]], module: Module) -> 
     """An acronym's first use in a variant's module, at the file and line it came from (`origin`: each body
     line's). Where its first use in running text is in another file than its first use at all (a heading),
     both are given as the first use in text, which is what the warnings are about."""
-    path, line = origin[use.line - module.body_line - 1]
+    def came_from(line: int) -> tuple[str, int]:
+        return origin[min(max(line - module.body_line - 1, 0), len(origin) - 1)]
+
+    path, line = came_from(use.line)
     if use.text_line:
-        text_path, text_line = origin[use.text_line - module.body_line - 1]
+        text_path, text_line = came_from(use.text_line)
         if text_path != path:
             path, line = text_path, text_line
     else:
